@@ -1,0 +1,64 @@
+// The node's API, called with the signed-in person's bearer token.
+import { session } from './session.js';
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.message ?? `HTTP ${status}`);
+    this.status = status;
+    this.body = body ?? {};
+    this.reason = body?.reason ?? body?.error ?? null;
+  }
+}
+
+const listeners = new Set();
+/** Called with the ApiError whenever the node refuses the token itself (401). */
+export const onUnauthorized = (fn) => listeners.add(fn);
+
+export async function api(path, { method = 'GET', body, raw = false } = {}) {
+  const headers = { accept: 'application/json' };
+  if (session.token) headers.authorization = `Bearer ${session.token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
+  } catch (error) {
+    throw new ApiError(0, { error: 'network', message: `The node cannot be reached (${error.message}). Check your connection; the console retries.` });
+  }
+  if (raw && response.ok) return response;
+  const text = await response.text();
+  let parsed = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = { message: text };
+  }
+  if (!response.ok) {
+    const error = new ApiError(response.status, parsed);
+    if (response.status === 401) for (const fn of listeners) fn(error);
+    throw error;
+  }
+  return parsed;
+}
+
+export const query = (params) => {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '' && v !== false) q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+};
+
+/** Why a 401 happened, in words for the person at the screen. */
+export function explainAuthError(error) {
+  switch (error.reason) {
+    case 'expired': return 'Your sign-in has expired.';
+    case 'missing': return 'You are not signed in.';
+    case 'wrong_audience': return 'This token was issued for another agency node.';
+    case 'other_agency': return 'This token belongs to another agency.';
+    case 'wrong_issuer': return 'This token comes from an identity provider this node does not trust.';
+    case 'bad_signature': return 'This token\'s signature does not verify.';
+    case 'malformed': return 'This is not a valid token.';
+    case 'no_role': return 'This token grants no role at this node.';
+    case 'jwks_unavailable': return 'The identity provider cannot be reached to check your token; try again shortly.';
+    default: return error.message || 'Your sign-in was refused.';
+  }
+}

@@ -1,0 +1,92 @@
+// Form fields with labels, hints and the server's field errors shown next to each field.
+import { clear, h, nextId } from './dom.js';
+
+/** A labelled control. `field` is the JSON pointer the server uses for it (e.g. /body/reason). */
+export function field({ label, field: pointer, control, hint, required = false, className = '' }) {
+  const id = control.id || nextId('f');
+  control.id = id;
+  const hintId = hint ? `${id}-hint` : null;
+  const errorId = `${id}-error`;
+  control.setAttribute('aria-describedby', [hintId, errorId].filter(Boolean).join(' '));
+  if (pointer) control.dataset.field = pointer;
+  if (required) control.setAttribute('aria-required', 'true');
+  return h(`div.field${className ? `.${className}` : ''}`, { dataset: { field: pointer ?? '' } },
+    h('label', { for: id }, label, required ? h('span.req', { 'aria-hidden': 'true' }, ' *') : null),
+    hint ? h('p.hint', { id: hintId }, hint) : null,
+    control,
+    h('p.field-error', { id: errorId, hidden: true }));
+}
+
+/** A group of radios or checkboxes as a fieldset with a legend. */
+export function choiceGroup({ legend, name, type = 'radio', options, field: pointer, hint, required = false }) {
+  const errorId = nextId('err');
+  const hintId = hint ? nextId('hint') : null;
+  return h('fieldset.field.choices', { dataset: { field: pointer ?? '' }, 'aria-describedby': [hintId, errorId].filter(Boolean).join(' ') },
+    h('legend', legend, required ? h('span.req', { 'aria-hidden': 'true' }, ' *') : null),
+    hint ? h('p.hint', { id: hintId }, hint) : null,
+    h('div.choice-row', options.map((o) => {
+      const id = nextId(name);
+      return h('label.choice', { for: id },
+        h('input', { type, name, id, value: o.value, checked: o.checked, dataset: pointer ? { field: pointer } : undefined, on: o.on }),
+        ' ', o.label);
+    })),
+    h('p.field-error', { id: errorId, hidden: true }));
+}
+
+export function clearErrors(form) {
+  for (const el of form.querySelectorAll('.field-error')) {
+    el.hidden = true;
+    el.textContent = '';
+  }
+  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  const summary = form.querySelector('.error-summary');
+  if (summary) summary.hidden = true;
+}
+
+/**
+ * Puts each server error next to its field: the field whose pointer is the error's pointer or
+ * its nearest parent. Errors with no field go to the summary at the top, which also links to
+ * every error. Returns the number of errors shown.
+ */
+export function showErrors(form, errors, fallbackMessage) {
+  clearErrors(form);
+  const containers = [...form.querySelectorAll('.field[data-field]')].filter((c) => c.dataset.field);
+  const summaryItems = [];
+  for (const e of errors) {
+    let pointer = e.field ?? '';
+    let container = null;
+    while (pointer !== '' && !container) {
+      container = containers.find((c) => c.dataset.field === pointer && !c.closest('[hidden]')) ?? null;
+      if (!container) pointer = pointer.slice(0, pointer.lastIndexOf('/'));
+    }
+    const label = container ? (container.dataset.label ?? (container.querySelector('legend, label')?.textContent ?? '').replace(/\s*\*$/, '')) : '';
+    const raw = e.message.replace(/^must NOT have fewer than 1 items$/, 'choose at least one');
+    const message = container && pointer !== e.field ? `${e.field.slice(pointer.length + 1)} ${raw}` : raw;
+    if (container) {
+      const err = container.querySelector(':scope > .field-error');
+      err.textContent = err.textContent ? `${err.textContent}; ${message}` : message;
+      err.hidden = false;
+      const control = container.querySelector('input, select, textarea');
+      for (const c of container.querySelectorAll('input, select, textarea')) c.setAttribute('aria-invalid', 'true');
+      summaryItems.push(h('li', h('a', { href: `#${control?.id ?? ''}`, on: { click: (ev) => { ev.preventDefault(); control?.focus(); } } }, `${label}: ${message}`)));
+    } else {
+      summaryItems.push(h('li', `${e.field || 'Request'}: ${e.message}`));
+    }
+  }
+  let summary = form.querySelector('.error-summary');
+  if (!summary) {
+    summary = h('div.error-summary', { role: 'alert', tabindex: '-1' });
+    form.prepend(summary);
+  }
+  clear(summary, h('h2', fallbackMessage ?? 'Please correct the following'), h('ul', summaryItems));
+  summary.hidden = false;
+  summary.focus();
+  return errors.length;
+}
+
+export const val = (form, name) => {
+  const el = form.querySelector(`[name="${name}"]`);
+  if (!el) return undefined;
+  if (el.type === 'radio') return form.querySelector(`[name="${name}"]:checked`)?.value;
+  return el.value.trim();
+};

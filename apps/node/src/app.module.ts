@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@liaison/auth';
+import { ConsoleModule } from './console/console.module';
+import { CoreModule } from './core.module';
+import { DirectoryModule } from './directory/directory.module';
+import { ExchangeModule } from './exchange/exchange.module';
+import { HealthController } from './health/health.controller';
+import { LedgerModule } from './ledger/ledger.module';
+import { NodeRuntime } from './runtime';
+import { Clock } from './tokens';
+
+/** The agency node: exchange of notices, the ledger, the directory, health and metrics. */
+@Module({})
+export class AppModule {
+  static forRuntime(runtime: NodeRuntime, clock?: Clock): DynamicModule {
+    const { auth, agency } = runtime.config;
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRuntime(runtime, clock),
+        AuthModule.forRoot({ issuer: auth.issuer, audience: auth.audience, agency, jwksUrl: auth.jwksUrl, jwks: auth.jwks as never }),
+        LedgerModule,
+        ExchangeModule,
+        DirectoryModule,
+        ConsoleModule,
+      ],
+      // AuthModule guards every route: a valid token and a role, unless marked @Public().
+      controllers: [HealthController],
+    };
+  }
+}

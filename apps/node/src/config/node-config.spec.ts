@@ -1,0 +1,75 @@
+import { ConfigError } from '@liaison/config';
+import { loadNodeConfig } from './node-config';
+
+const valid = {
+  LIAISON_AGENCY: 'NL',
+  KAFKA_USERNAME: 'NL',
+  KAFKA_PASSWORD: 'secret',
+  LIAISON_KEY_FILE: '/keys/nl.json',
+  LIAISON_KEY_ENCRYPTION_KEY: 'ab'.repeat(32),
+  LIAISON_DIRECTORY_ROOT_JWK: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x: 'x'.repeat(43) }),
+  AUTH_ISSUER: 'https://idp.example',
+  AUTH_JWKS_URL: 'https://idp.example/jwks',
+};
+
+function refusal(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadNodeConfig({ ...valid, ...env });
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('configuration was accepted');
+}
+
+describe('node configuration', () => {
+  it('derives defaults: database liaison_<agency>, app role, audience, deadlines', () => {
+    const config = loadNodeConfig(valid);
+    expect(config.databaseName).toBe('liaison_nl');
+    expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/liaison_nl');
+    expect(config.appDatabaseUrl).toBe('postgres://liaison_nl_app@127.0.0.1:5432/liaison_nl');
+    expect(config.auth.audience).toBe('liaison-nl');
+    expect(config.deadlines).toEqual({ urgentHours: 8, normalDays: 7 });
+    expect(config.kafka.brokers).toEqual(['127.0.0.1:19092']);
+    expect(config.kafka.topicPrefix).toBe('liaison');
+    expect(config.oidc).toBeNull();
+  });
+
+  it('takes the console sign-in provider when both issuer and client id are set', () => {
+    const config = loadNodeConfig({ ...valid, AUTH_OIDC_ISSUER_URL: 'https://idp.example/realms/nl/', AUTH_OIDC_CLIENT_ID: 'console' });
+    expect(config.oidc).toEqual({ issuer: 'https://idp.example/realms/nl', clientId: 'console' });
+  });
+
+  it.each([
+    [{ LIAISON_AGENCY: 'nl' }, 'LIAISON_AGENCY'],
+    [{ LIAISON_AGENCY: undefined }, 'LIAISON_AGENCY'],
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x/y' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://h/Bad-Name' }, 'DATABASE_URL'],
+    [{ KAFKA_BROKERS: 'localhost' }, 'KAFKA_BROKERS'],
+    [{ KAFKA_PASSWORD: '' }, 'KAFKA_PASSWORD'],
+    [{ KAFKA_SASL_MECHANISM: 'gssapi' }, 'KAFKA_SASL_MECHANISM'],
+    [{ KAFKA_TLS: 'yes' }, 'KAFKA_TLS'],
+    [{ KAFKA_TLS_CA_FILE: '/ca.pem' }, 'KAFKA_TLS_CA_FILE'],
+    [{ KAFKA_TOPIC_PREFIX: 'Liaison!' }, 'KAFKA_TOPIC_PREFIX'],
+    [{ LIAISON_KEY_ENCRYPTION_KEY: 'short' }, 'LIAISON_KEY_ENCRYPTION_KEY'],
+    [{ LIAISON_KEY_ENCRYPTION_KEY: undefined }, 'LIAISON_KEY_ENCRYPTION_KEY'],
+    [{ LIAISON_KEY_ENCRYPTION_KEY: undefined, LIAISON_KEY_PASSPHRASE: 'a long passphrase' }, 'LIAISON_CONTENT_KEY'],
+    [{ LIAISON_DIRECTORY_ROOT_JWK: '{not json' }, 'LIAISON_DIRECTORY_ROOT_JWK'],
+    [{ LIAISON_DIRECTORY_ROOT_JWK: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x: 'a', d: 'private' }) }, 'LIAISON_DIRECTORY_ROOT_JWK'],
+    [{ AUTH_JWKS_URL: undefined }, 'AUTH_JWKS_URL'],
+    [{ AUTH_JWKS: '{"no":"keys"}' }, 'AUTH_JWKS'],
+    [{ LIAISON_DEADLINE_URGENT_HOURS: '0' }, 'LIAISON_DEADLINE_URGENT_HOURS'],
+    [{ LIAISON_WITNESS_QUORUM: '-1' }, 'LIAISON_WITNESS_QUORUM'],
+    [{ AUTH_OIDC_CLIENT_ID: 'console' }, 'AUTH_OIDC_ISSUER_URL'],
+    [{ AUTH_OIDC_ISSUER_URL: 'https://idp.example/realms/nl' }, 'AUTH_OIDC_CLIENT_ID'],
+    [{ AUTH_OIDC_ISSUER_URL: 'idp.example', AUTH_OIDC_CLIENT_ID: 'console' }, 'AUTH_OIDC_ISSUER_URL'],
+  ])('refuses %j and names %s', (env, variable) => {
+    const error = refusal(env);
+    expect(error.variable).toBe(variable);
+    expect(error.message).toContain(variable);
+    // A refusal never echoes a secret.
+    expect(error.message).not.toContain('secret');
+  });
+});

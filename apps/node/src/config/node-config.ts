@@ -1,0 +1,125 @@
+import { ConfigError, Env, EnvReader } from '@liaison/config';
+import { kafkaSettingsFromEnv, KafkaSettings } from '@liaison/transport';
+import { withDatabase } from '../persistence/database';
+
+export const AGENCY_CODE = /^[A-Z]{2,8}$/;
+
+/** Everything a node needs, validated once at start (see README "Configuration"). */
+export interface NodeConfig {
+  agency: string;
+  httpPort: number;
+  /** Owner connection: runs migrations. The node itself works as the least-privileged app role. */
+  databaseUrl: string;
+  databaseName: string;
+  /** Runtime connection as `<database>_app` (insert/select on the ledger, no update/delete). */
+  appDatabaseUrl: string;
+  kafka: KafkaSettings;
+  inboxPartitions: number;
+  keyFile: string;
+  keySecret: { kek: Uint8Array } | { passphrase: string };
+  /** Secret from which the key that encrypts notice bodies at rest is derived. */
+  contentSecret: Uint8Array;
+  /** Pinned public JWK of the federation root that signs the directory. */
+  directoryRootJwk: Record<string, unknown>;
+  /** Optional HTTP source of the signed directory, tried when the Kafka topic has nothing new. */
+  directoryUrl: string | undefined;
+  auth: { issuer: string; audience: string; jwksUrl?: string; jwks?: { keys: Record<string, unknown>[] } };
+  deadlines: { urgentHours: number; normalDays: number };
+  maxEnvelopeBytes: number;
+  /** Sends waiting for their transaction beyond which the API answers 503 (backpressure). */
+  maxPendingSends: number;
+  clockSkewSeconds: number;
+  checkpoint: { everyEntries: number; everySeconds: number; witnessQuorum: number };
+  consoleDir: string | undefined;
+  /** The console's sign-in: the agency's OpenID Provider and the console's client id. */
+  oidc: { issuer: string; clientId: string } | null;
+}
+
+function hexKey(reader: EnvReader, name: string): Uint8Array | undefined {
+  const raw = reader.optional(name);
+  if (raw === undefined) return undefined;
+  if (!/^[0-9a-f]{64}$/i.test(raw)) throw new ConfigError(name, 'must be 64 hex characters (32 bytes)');
+  return Uint8Array.from(Buffer.from(raw, 'hex'));
+}
+
+function databaseName(url: string, agency: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'must be a postgres:// URL');
+  }
+  if (!/^postgres(ql)?:$/.test(parsed.protocol)) throw new ConfigError('DATABASE_URL', 'must be a postgres:// URL');
+  const name = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  const resolved = name || `liaison_${agency.toLowerCase()}`;
+  if (!/^[a-z][a-z0-9_]{0,50}$/.test(resolved)) {
+    throw new ConfigError('DATABASE_URL', `names database "${resolved}"; use lowercase letters, digits and _`);
+  }
+  return resolved;
+}
+
+function oidcConfig(reader: EnvReader): NodeConfig['oidc'] {
+  const issuer = reader.optional('AUTH_OIDC_ISSUER_URL');
+  const clientId = reader.optional('AUTH_OIDC_CLIENT_ID');
+  if (!issuer && !clientId) return null;
+  if (!issuer) throw new ConfigError('AUTH_OIDC_ISSUER_URL', 'is required with AUTH_OIDC_CLIENT_ID');
+  if (!clientId) throw new ConfigError('AUTH_OIDC_CLIENT_ID', 'is required with AUTH_OIDC_ISSUER_URL');
+  if (!/^https?:\/\/[^\s]+$/.test(issuer)) throw new ConfigError('AUTH_OIDC_ISSUER_URL', 'must be an http(s) URL');
+  return { issuer: issuer.replace(/\/+$/, ''), clientId };
+}
+
+export function loadNodeConfig(env: Env = process.env): NodeConfig {
+  const reader = new EnvReader(env);
+  const agency = reader.matching('LIAISON_AGENCY', AGENCY_CODE, 'an agency code of 2-8 capital letters');
+  const databaseUrl = reader.string('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/');
+  const kek = hexKey(reader, 'LIAISON_KEY_ENCRYPTION_KEY');
+  const passphrase = reader.optional('LIAISON_KEY_PASSPHRASE');
+  if (!kek && !passphrase) {
+    throw new ConfigError('LIAISON_KEY_ENCRYPTION_KEY', 'or LIAISON_KEY_PASSPHRASE must be set to open the agency key file');
+  }
+  const contentSecret = hexKey(reader, 'LIAISON_CONTENT_KEY') ?? kek;
+  if (!contentSecret) throw new ConfigError('LIAISON_CONTENT_KEY', 'must be set when the key file is opened with a passphrase');
+  const rootJwk = reader.json<Record<string, unknown>>('LIAISON_DIRECTORY_ROOT_JWK');
+  if (!rootJwk || rootJwk.kty !== 'OKP' || rootJwk.crv !== 'Ed25519' || typeof rootJwk.x !== 'string' || 'd' in rootJwk) {
+    throw new ConfigError('LIAISON_DIRECTORY_ROOT_JWK', 'must be the federation root public key as an Ed25519 JWK');
+  }
+  const jwks = reader.json<{ keys: Record<string, unknown>[] }>('AUTH_JWKS');
+  const jwksUrl = reader.optional('AUTH_JWKS_URL');
+  if (!jwks && !jwksUrl) throw new ConfigError('AUTH_JWKS_URL', 'or AUTH_JWKS must name the identity provider keys');
+  if (jwks && !Array.isArray(jwks.keys)) throw new ConfigError('AUTH_JWKS', 'must be a JWK set ({"keys": [...]})');
+  const dbName = databaseName(databaseUrl, agency);
+  return {
+    agency,
+    httpPort: reader.integer('PORT', 3000, { min: 1, max: 65535 }),
+    databaseUrl: withDatabase(databaseUrl, dbName),
+    databaseName: dbName,
+    appDatabaseUrl: reader.string('DATABASE_APP_URL', withDatabase(databaseUrl, dbName, `${dbName}_app`)),
+    kafka: kafkaSettingsFromEnv(reader, `liaison-node-${agency}`),
+    inboxPartitions: reader.integer('LIAISON_INBOX_PARTITIONS', 3, { min: 1, max: 256 }),
+    keyFile: reader.string('LIAISON_KEY_FILE'),
+    keySecret: kek ? { kek } : { passphrase: passphrase as string },
+    contentSecret,
+    directoryRootJwk: rootJwk,
+    directoryUrl: reader.optional('LIAISON_DIRECTORY_URL'),
+    auth: {
+      issuer: reader.string('AUTH_ISSUER'),
+      audience: reader.string('AUTH_AUDIENCE', `liaison-${agency.toLowerCase()}`),
+      jwksUrl,
+      jwks,
+    },
+    deadlines: {
+      urgentHours: reader.integer('LIAISON_DEADLINE_URGENT_HOURS', 8, { min: 1, max: 24 * 30 }),
+      normalDays: reader.integer('LIAISON_DEADLINE_NORMAL_DAYS', 7, { min: 1, max: 365 }),
+    },
+    maxEnvelopeBytes: reader.integer('LIAISON_MAX_ENVELOPE_BYTES', 1024 * 1024, { min: 1024, max: 16 * 1024 * 1024 }),
+    maxPendingSends: reader.integer('LIAISON_MAX_PENDING_SENDS', 2000, { min: 1, max: 100_000 }),
+    clockSkewSeconds: reader.integer('LIAISON_CLOCK_SKEW_SECONDS', 300, { min: 0, max: 3600 }),
+    checkpoint: {
+      everyEntries: reader.integer('LIAISON_CHECKPOINT_EVERY_ENTRIES', 1000, { min: 1, max: 10_000_000 }),
+      everySeconds: reader.integer('LIAISON_CHECKPOINT_EVERY_SECONDS', 10, { min: 1, max: 86400 }),
+      witnessQuorum: reader.integer('LIAISON_WITNESS_QUORUM', 1, { min: 0, max: 100 }),
+    },
+    consoleDir: reader.optional('LIAISON_CONSOLE_DIR'),
+    oidc: oidcConfig(reader),
+  };
+}

@@ -1,0 +1,33 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AgencyKeyring, EnvelopeOpener, EnvelopeSealer, TrustStore } from '@liaison/envelope';
+import { FederationTopics } from '@liaison/transport';
+import { ContentCipher } from './exchange/content-cipher';
+import { ExchangeMetrics } from './exchange/exchange.metrics';
+import { DatabaseReplayGuard } from './exchange/replay-guard';
+import { createOpener, createSealer, NodeRuntime } from './runtime';
+import { BROKER_PROBE, Clock, ConsumerFactory, NODE_CONFIG, PUBLISHER, SystemClock } from './tokens';
+
+/** The node's runtime resources (opened before Nest starts), available to every module. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRuntime(runtime: NodeRuntime, clock: Clock = new SystemClock()): DynamicModule {
+    const providers = [
+      { provide: NODE_CONFIG, useValue: runtime.config },
+      { provide: DataSource, useValue: runtime.dataSource },
+      { provide: Clock, useValue: clock },
+      { provide: PUBLISHER, useValue: runtime.publisher },
+      { provide: BROKER_PROBE, useValue: runtime.broker },
+      { provide: ConsumerFactory, useValue: runtime.consumers },
+      { provide: FederationTopics, useValue: runtime.topics },
+      { provide: AgencyKeyring, useValue: runtime.keyring },
+      { provide: TrustStore, useValue: runtime.trust },
+      { provide: EnvelopeSealer, useValue: createSealer(runtime) },
+      { provide: EnvelopeOpener, useValue: createOpener(runtime, new DatabaseReplayGuard(runtime.dataSource)) },
+      { provide: ContentCipher, useValue: new ContentCipher(runtime.config.contentSecret) },
+      ExchangeMetrics,
+    ];
+    return { module: CoreModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };
+  }
+}

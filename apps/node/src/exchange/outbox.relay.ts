@@ -1,0 +1,75 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { OutboundMessage } from '@liaison/transport';
+import { PUBLISHER, Publisher } from '../tokens';
+import { ExchangeMetrics } from './exchange.metrics';
+import { OutboxSignal } from './outbox-signal';
+
+const BATCH = 500;
+const IDLE_POLL_MS = 250;
+const MAX_BACKOFF_MS = 5000;
+
+/**
+ * Publishes outbox rows to Kafka and deletes them once the broker acknowledged them (acks=all).
+ * Rows are claimed with FOR UPDATE SKIP LOCKED, so replicas share the work without sending a
+ * row twice; a crash between publish and delete re-sends it, which receivers ignore by id.
+ * A Kafka outage only delays: the rows stay until the broker is back.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger('OutboxRelay');
+  private running = false;
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(PUBLISHER) private readonly publisher: Publisher,
+    private readonly signal: OutboxSignal,
+    private readonly metrics: ExchangeMetrics,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.signal.notify();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 100;
+    while (this.running) {
+      try {
+        const sent = await this.relayOnce();
+        backoff = 100;
+        if (sent < BATCH) await this.signal.wait(IDLE_POLL_MS);
+      } catch (error) {
+        this.log.warn(`outbox relay paused ${backoff} ms: ${(error as Error).message}`);
+        await new Promise((r) => setTimeout(r, backoff));
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      }
+    }
+  }
+
+  /** Publishes one batch; returns how many rows it sent. */
+  async relayOnce(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: { id: string; topic: string; message_key: string; value: Buffer; headers: Record<string, string> }[] = await manager.query(
+        'SELECT id, topic, message_key, value, headers FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
+        [BATCH],
+      );
+      if (rows.length === 0) {
+        this.metrics.outboxBacklog.set(0);
+        return 0;
+      }
+      const messages: OutboundMessage[] = rows.map((r) => ({ topic: r.topic, key: r.message_key, value: r.value, headers: r.headers }));
+      await this.publisher.publish(messages);
+      await manager.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+      for (const m of messages) this.metrics.sent.inc({ topic_kind: m.topic.includes('.dead-letter.') ? 'dead-letter' : 'inbox' });
+      return rows.length;
+    });
+  }
+}

@@ -1,0 +1,148 @@
+// Streaming export of an audit bundle (format: libs/ledger bundle.ts, docs/protocol/ledger.md):
+// header, entries read in keyset pages, signed checkpoints interleaved where they complete,
+// the final (preferably witnessed) checkpoint with its cosignatures. Memory stays flat: one page
+// of entries, one page of checkpoints and a bounded cache of subtree hashes for proofs.
+import {
+  BUNDLE_TYPE,
+  BUNDLE_VERSION,
+  BundleHeader,
+  BundleLine,
+  bundleLine,
+  ed25519PublicJwk,
+  encodeBase64,
+  inclusionProof,
+  isFullRange,
+} from '@liaison/ledger';
+import { AgencyKeyring, TrustStore } from '@liaison/envelope';
+import { Clock } from '../tokens';
+import { CheckpointService, CheckpointStatus, LedgerConfig } from './checkpoint.service';
+import { originOf, signingKeysOf } from './checkpoint.protocol';
+import { LedgerService, Queryable } from './ledger.service';
+
+export class BundleRangeError extends Error {
+  constructor(
+    readonly field: 'from' | 'to',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface BundleDeps {
+  ledger: LedgerService;
+  checkpoints: CheckpointService;
+  keyring: AgencyKeyring;
+  trust: TrustStore;
+  clock: Clock;
+  config: LedgerConfig;
+  db: Queryable;
+}
+
+/**
+ * An entry line. Besides the format's members it carries `storedLeafHash`, the leaf hash this
+ * node stored when it appended the entry: when only an entry's fields were altered, a verifier
+ * can then name it exactly (the stored hashes still lead to the signed root).
+ */
+export interface ExportedEntryLine {
+  type: 'entry';
+  entry: unknown;
+  proof?: string[];
+  storedLeafHash: string;
+}
+
+/** The checkpoint that will close a bundle ending at `to` (default: the latest witnessed, else the latest). */
+export async function closingCheckpoint(checkpoints: CheckpointService, db: Queryable, quorum: number, to?: number): Promise<CheckpointStatus | null> {
+  if (to === undefined) return (await checkpoints.latestWitnessed()) ?? (await checkpoints.status());
+  // The smallest witnessed checkpoint covering `to`, else the smallest covering it.
+  const rows = (await db.query(
+    `SELECT c.size, count(s.witness) >= $2 AS witnessed FROM ledger_checkpoint c LEFT JOIN ledger_cosignature s ON s.checkpoint_size = c.size
+      WHERE c.size >= $1 GROUP BY c.size ORDER BY (count(s.witness) >= $2) DESC, c.size LIMIT 1`,
+    [to, quorum],
+  )) as { size: string }[];
+  return rows.length === 0 ? null : checkpoints.status(Number(rows[0].size));
+}
+
+/** Resolves the range and the closing checkpoint, or throws BundleRangeError naming the field. */
+export async function planBundle(deps: BundleDeps, from?: number, to?: number): Promise<{ header: BundleHeader; checkpoint: CheckpointStatus }> {
+  const quorum = deps.config.checkpoint.witnessQuorum;
+  const checkpoint = await closingCheckpoint(deps.checkpoints, deps.db, quorum, to);
+  if (checkpoint === null) {
+    throw new BundleRangeError('to', to === undefined ? 'the ledger has no checkpoint yet' : `no checkpoint covers ${to} yet`);
+  }
+  const end = to ?? checkpoint.size;
+  const start = from ?? 0;
+  if (start > end) throw new BundleRangeError('from', `from (${start}) is after to (${end})`);
+  const directory = deps.trust.current();
+  const witnesses = (directory?.agencies ?? [])
+    .filter((a) => a.code !== deps.config.agency)
+    .flatMap((a) => signingKeysOf(directory, a.code, deps.clock.now()).map((k) => ({ name: originOf(a.code), jwk: { kty: 'OKP' as const, crv: 'Ed25519' as const, x: k.jwk.x } })));
+  const header: BundleHeader = {
+    type: BUNDLE_TYPE,
+    version: BUNDLE_VERSION,
+    origin: originOf(deps.config.agency),
+    agency: deps.config.agency,
+    from: start,
+    to: end,
+    treeSize: checkpoint.size,
+    directory: deps.trust.currentJws(),
+    keys: { log: ed25519PublicJwk(deps.keyring.signingPublicKey), witnesses },
+    quorum,
+  };
+  return { header, checkpoint };
+}
+
+/** Subtree hashes with a bounded memo: consecutive leaves' proofs share most of their siblings. */
+function memoSubtree(ledger: LedgerService, db: Queryable, limit = 4096) {
+  const memo = new Map<string, Uint8Array>();
+  return async (start: bigint, end: bigint): Promise<Uint8Array> => {
+    const key = `${start}:${end}`;
+    const hit = memo.get(key);
+    if (hit) return hit;
+    const h = await ledger.subtreeHash(start, end, db);
+    if (memo.size >= limit) memo.delete(memo.keys().next().value as string);
+    memo.set(key, h);
+    return h;
+  };
+}
+
+/** Checkpoint notes with from < size < to, in size order, read in pages. */
+async function* checkpointNotes(db: Queryable, from: number, to: number): AsyncGenerator<{ size: number; note: string }> {
+  let after = from;
+  for (;;) {
+    const rows = (await db.query('SELECT size, note FROM ledger_checkpoint WHERE size > $1 AND size < $2 ORDER BY size LIMIT 500', [after, to])) as {
+      size: string;
+      note: string;
+    }[];
+    if (rows.length === 0) return;
+    for (const r of rows) yield { size: Number(r.size), note: r.note };
+    after = Number(rows[rows.length - 1].size);
+  }
+}
+
+/** The bundle's NDJSON lines, each ending with '\n'. */
+export async function* bundleNdjson(deps: BundleDeps, plan: { header: BundleHeader; checkpoint: CheckpointStatus }): AsyncGenerator<string> {
+  const { header, checkpoint } = plan;
+  const full = isFullRange(header);
+  const line = (l: BundleLine) => `${bundleLine(l)}\n`;
+  yield line(header);
+  const subtree = full ? null : memoSubtree(deps.ledger, deps.db);
+  const intermediates = full ? checkpointNotes(deps.db, 0, header.treeSize) : null;
+  let nextCp = intermediates ? (await intermediates.next()).value : undefined;
+  for await (const { entry, leafHash } of deps.ledger.entries(BigInt(header.from), BigInt(header.to), deps.db, true)) {
+    let proof: string[] | undefined;
+    if (subtree) {
+      // A ledger damaged in the database (a leaf gone) cannot prove its entries: the line goes out
+      // without a proof, and the verifier names it instead of the export failing half-way.
+      proof = await inclusionProof(entry.seq, header.treeSize, subtree).then((p) => p.map(encodeBase64), () => []);
+    }
+    // The format's canonical entry line, extended with one member that verifiers may ignore.
+    const base = bundleLine(proof === undefined ? { type: 'entry', entry } : { type: 'entry', entry, proof });
+    yield `${base.slice(0, -1)},"storedLeafHash":"${encodeBase64(leafHash as Buffer)}"}\n`;
+    // A checkpoint goes right after the entry that completes it.
+    while (intermediates && nextCp && nextCp.size <= entry.seq + 1) {
+      if (nextCp.size === entry.seq + 1) yield line({ type: 'checkpoint', note: nextCp.note });
+      nextCp = (await intermediates.next()).value;
+    }
+  }
+  yield line({ type: 'checkpoint', note: checkpoint.cosignedNote });
+}

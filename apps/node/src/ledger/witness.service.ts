@@ -1,0 +1,160 @@
+// This node as a witness of the other agencies' logs, and the consumer of the checkpoints topic:
+// other agencies' checkpoints are judged (cosign or refuse with evidence); cosignatures and
+// alerts about our own log go to the CheckpointService. Malformed messages are ignored with a
+// warning, never thrown: a poison message must not stall the topic.
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AgencyKeyring, TrustStore } from '@liaison/envelope';
+import { cosign } from '@liaison/ledger';
+import { FederationTopics, InboundMessage, MessageConsumer, MessagePublisher } from '@liaison/transport';
+import { Clock, ConsumerFactory, NODE_CONFIG, PUBLISHER } from '../tokens';
+import {
+  AlertMessage,
+  CheckpointMessage,
+  CosignatureMessage,
+  TYPE_HEADER,
+  WitnessState,
+  judgeCheckpoint,
+  originOf,
+  parseLedgerMessage,
+  signingKeysOf,
+} from './checkpoint.protocol';
+import { CheckpointService, LedgerConfig, evidenceDigest } from './checkpoint.service';
+
+export type WitnessOutcome = 'cosigned' | 'refused' | 'ignored' | 'stored';
+
+@Injectable()
+export class WitnessService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('LedgerWitness');
+  private consumer: MessageConsumer | null = null;
+  /** Last offset handled per topic-partition. */
+  private readonly handled = new Map<string, bigint>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly checkpoints: CheckpointService,
+    private readonly clock: Clock,
+    @Inject(PUBLISHER) private readonly publisher: MessagePublisher,
+    @Inject(NODE_CONFIG) private readonly config: LedgerConfig,
+    private readonly keyring: AgencyKeyring,
+    private readonly trust: TrustStore,
+    private readonly topics: FederationTopics,
+    private readonly consumers: ConsumerFactory,
+  ) {}
+
+  get name(): string {
+    return originOf(this.config.agency);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.consumer = this.consumers.create({
+      groupId: `${this.topics.groupPrefix(this.config.agency)}witness`,
+      topic: this.topics.checkpoints,
+      fromBeginning: true,
+    });
+    await this.consumer.start((batch) => this.handleBatch(batch));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+    this.consumer = null;
+  }
+
+  async handleBatch(batch: InboundMessage[]): Promise<void> {
+    for (const m of batch) {
+      // A message handled once in this process is not handled again (redelivery, re-fetch):
+      // otherwise each copy of a checkpoint would send one more cosignature.
+      const key = `${m.topic}/${m.partition}`;
+      let offset: bigint;
+      try {
+        offset = BigInt(m.offset);
+      } catch {
+        offset = -1n;
+      }
+      const done = this.handled.get(key);
+      if (done !== undefined && offset <= done) continue;
+      await this.handle(m);
+      if (offset >= 0n) this.handled.set(key, offset);
+    }
+  }
+
+  /** One message of the checkpoints topic. Throws only on infrastructure failure (database, broker): then the batch is redelivered. */
+  async handle(raw: InboundMessage): Promise<WitnessOutcome> {
+    const parsed = parseLedgerMessage(raw.value, raw.headers[TYPE_HEADER]);
+    if (!parsed.ok) {
+      this.logger.warn(`ignored message at ${raw.topic}/${raw.partition}@${raw.offset}: ${parsed.error}`);
+      return 'ignored';
+    }
+    const m = parsed.message;
+    switch (m.type) {
+      case 'checkpoint':
+        return this.witness(m);
+      case 'cosignature':
+        return this.checkpoints.recordCosignature(m);
+      case 'alert':
+        return this.onAlert(m);
+    }
+  }
+
+  private async state(agency: string): Promise<WitnessState | null> {
+    const rows = (await this.dataSource.query('SELECT size, root, note FROM witness_state WHERE origin = $1', [agency])) as {
+      size: string;
+      root: Buffer;
+      note: string;
+    }[];
+    return rows.length === 0 ? null : { size: BigInt(rows[0].size), root: rows[0].root, note: rows[0].note };
+  }
+
+  async witness(m: CheckpointMessage): Promise<WitnessOutcome> {
+    if (m.agency === this.config.agency) return 'ignored';
+    const state = await this.state(m.agency);
+    const originKeys = signingKeysOf(this.trust.current(), m.agency, this.clock.now());
+    const verdict = judgeCheckpoint({ message: m, self: this.config.agency, state, originKeys });
+    if (verdict.action === 'ignore') {
+      // Older checkpoints are routine (a consumer starting from the beginning, replays): no warning.
+      if (verdict.stale) this.logger.debug(`checkpoint of ${m.agency} ignored: ${verdict.why}`);
+      else if (verdict.why !== 'own checkpoint') this.logger.warn(`checkpoint of ${m.agency} ignored: ${verdict.why}`);
+      return 'ignored';
+    }
+    if (verdict.action === 'refuse') {
+      await this.refuse(m, state, verdict.reason, verdict.error);
+      return 'refused';
+    }
+    const cp = verdict.checkpoint;
+    // Only ever forward: a concurrent handler with a larger checkpoint wins.
+    await this.dataSource.query(
+      `INSERT INTO witness_state (origin, agency, size, root, note, updated_at) VALUES ($1, $1, $2, $3, $4, $5)
+       ON CONFLICT (origin) DO UPDATE SET size = excluded.size, root = excluded.root, note = excluded.note, updated_at = excluded.updated_at
+       WHERE witness_state.size <= excluded.size`,
+      [m.agency, cp.size.toString(), Buffer.from(cp.rootHash), m.note, this.clock.now().toISOString()],
+    );
+    const line = cosign(cp.body, this.name, this.keyring.signingPrivateKey, Math.floor(this.clock.now().getTime() / 1000));
+    const reply: CosignatureMessage = { type: 'cosignature', origin: m.origin, witness: this.name, size: Number(cp.size), line: line.trimEnd() };
+    await this.publisher.publish([
+      { topic: this.topics.checkpoints, key: m.origin, value: Buffer.from(JSON.stringify(reply)), headers: { [TYPE_HEADER]: 'cosignature' } },
+    ]);
+    return 'cosigned';
+  }
+
+  private async refuse(m: CheckpointMessage, state: WitnessState | null, reason: AlertMessage['reason'], error: string): Promise<void> {
+    const digest = evidenceDigest(m.origin, this.name, m.note);
+    const known = await this.dataSource.query('SELECT 1 FROM witness_alert WHERE evidence_digest = $1', [digest]);
+    if (known.length > 0) return; // already refused and announced
+    this.logger.error(`LEDGER WITNESS ALERT: checkpoint of ${m.agency} refused (${reason}): ${error}`);
+    // Announce first: a crash in between re-announces on redelivery (the origin keeps one alert per digest).
+    const alert: AlertMessage = { type: 'alert', origin: m.origin, witness: this.name, reason, cosignedNote: state?.note ?? null, refusedNote: m.note };
+    await this.publisher.publish([
+      { topic: this.topics.checkpoints, key: m.origin, value: Buffer.from(JSON.stringify(alert)), headers: { [TYPE_HEADER]: 'alert' } },
+    ]);
+    await this.dataSource.query(
+      `INSERT INTO witness_alert (origin, witness, reason, cosigned_note, refused_note, evidence_digest, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (evidence_digest) DO NOTHING`,
+      [m.agency, this.config.agency, reason, state?.note ?? null, m.note, digest, this.clock.now().toISOString()],
+    );
+  }
+
+  private async onAlert(m: AlertMessage): Promise<WitnessOutcome> {
+    if (m.witness === this.name) return 'ignored'; // our own alert coming back
+    return this.checkpoints.recordAlert(m);
+  }
+}

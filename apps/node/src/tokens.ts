@@ -1,0 +1,29 @@
+import type { MessageConsumer, MessagePublisher } from '@liaison/transport';
+
+/**
+ * The node's side effects sit behind these small seams, injected where they are used, so the
+ * logic above them is tested against the real broker and database and never imports kafkajs.
+ */
+export abstract class Clock {
+  abstract now(): Date;
+}
+
+export class SystemClock extends Clock {
+  now(): Date {
+    return new Date();
+  }
+}
+
+/** Publishes to Kafka (acks=all). */
+export const PUBLISHER = Symbol('MessagePublisher');
+export type Publisher = MessagePublisher;
+
+/** Creates consumers for this agency's groups (inbox, witness, directory). */
+export abstract class ConsumerFactory {
+  abstract create(options: { groupId: string; topic: string; fromBeginning?: boolean }): MessageConsumer;
+}
+
+export const NODE_CONFIG = Symbol('NodeConfig');
+
+/** Readiness probe of the broker. */
+export const BROKER_PROBE = Symbol('BrokerProbe');

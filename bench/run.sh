@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# `npm run bench`: builds, starts the local Kafka broker if none runs (and stops it afterwards),
+# checks PostgreSQL, then runs the pipeline benchmark (bench/pipeline.bench.ts). Results go to
+# bench/results/ (git-ignored): report.md, latest.json, latency.svg. Not part of the test suite.
+#   BENCH_SECONDS=15 BENCH_CONCURRENCY=256 BENCH_PROFILE=1 npm run bench
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+say() { echo "[bench] $*" >&2; }
+
+bash deploy/local/prepare.sh
+if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null && [ -z "${DATABASE_URL:-}" ]; then
+  say "PostgreSQL is not answering on 127.0.0.1:5432. Start it (pg_ctlcluster --skip-systemctl-redirect 15 main start) or set DATABASE_URL."
+  exit 1
+fi
+bash deploy/local/secrets.sh >/dev/null
+started_broker=0
+if ! bash deploy/local/broker.sh status >/dev/null 2>&1; then
+  say "starting the local Kafka broker…"
+  bash deploy/local/broker.sh start
+  started_broker=1
+fi
+stop_broker() { if [ "$started_broker" = 1 ]; then bash deploy/local/broker.sh stop || true; fi; }
+trap stop_broker EXIT
+KAFKAJS_NO_PARTITIONER_WARNING=1 node -r ./deploy/register-paths.js dist/bench/pipeline.bench.js "$@"

@@ -1,0 +1,157 @@
+// Markdown report and SVG latency chart of a pipeline benchmark result.
+import { percentile, round } from './measure';
+
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export interface PhaseResult {
+  name: string;
+  recipients: number;
+  mode: 'fixed' | 'saturation';
+  offeredPerSecond: number | null;
+  seconds: number;
+  sent: number;
+  accepted: number;
+  apiErrors: number;
+  delivered: number;
+  /** Notices the API accepted per second during the phase. */
+  acceptedPerSecond: number;
+  /** Notices recorded in the recipients' ledgers per second, first acceptance to last recording. */
+  deliveredPerSecond: number;
+  latencyMs: LatencySummary;
+  /** Percentile curve (p0..p100 in steps of 1) for the chart. */
+  curve: number[];
+  processes: Record<string, { cpuPercent: number; cpuSeconds: number; peakRssMiB: number }>;
+}
+
+export interface BenchResult {
+  startedAt: string;
+  machine: { cpus: number; model: string; memoryGiB: number; node: string; platform: string; note: string };
+  envelopeBytes: { oneRecipient: number; fiveRecipients: number };
+  raw: { messages: number; bytes: number; producedPerSecond: number; endToEndPerSecond: number; seconds: number };
+  phases: PhaseResult[];
+  peakRssMiB: Record<string, number>;
+  targets: { name: string; target: string; measured: string; met: boolean }[];
+  durationSeconds: number;
+  integrity: { ok: boolean; notes: string[] };
+}
+
+export function summarise(latencies: number[]): { summary: LatencySummary; curve: number[] } {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    summary: {
+      count: sorted.length,
+      p50: round(percentile(sorted, 50), 1),
+      p95: round(percentile(sorted, 95), 1),
+      p99: round(percentile(sorted, 99), 1),
+      max: round(sorted[sorted.length - 1] ?? NaN, 1),
+    },
+    curve: Array.from({ length: 101 }, (_, p) => round(percentile(sorted, Math.max(p, 0.01)), 1)),
+  };
+}
+
+const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
+
+/** Latency percentile curves, log-scaled milliseconds, with the 50 ms target line. */
+export function latencySvg(phases: PhaseResult[]): string {
+  const W = 760;
+  const H = 420;
+  const m = { l: 70, r: 230, t: 30, b: 50 };
+  const pw = W - m.l - m.r;
+  const ph = H - m.t - m.b;
+  const all = phases.flatMap((p) => p.curve).filter((v) => Number.isFinite(v) && v > 0);
+  const lo = Math.max(0.5, Math.min(...all, 10));
+  const hi = Math.max(...all, 100);
+  const logLo = Math.log10(lo);
+  const logHi = Math.log10(hi);
+  const y = (v: number) => m.t + ph - ((Math.log10(Math.max(v, lo)) - logLo) / (logHi - logLo)) * ph;
+  const x = (p: number) => m.l + (p / 100) * pw;
+  const parts: string[] = [];
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
+  parts.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
+  parts.push(`<text x="${m.l}" y="18" font-size="14" font-weight="bold">Latency from API acceptance to the recipient's ledger (percentiles)</text>`);
+  for (let e = Math.floor(logLo); e <= Math.ceil(logHi); e++) {
+    for (const k of [1, 2, 5]) {
+      const v = k * 10 ** e;
+      if (v < lo || v > hi) continue;
+      parts.push(`<line x1="${m.l}" x2="${m.l + pw}" y1="${y(v)}" y2="${y(v)}" stroke="#eee"/>`);
+      parts.push(`<text x="${m.l - 6}" y="${y(v) + 4}" text-anchor="end">${v >= 1000 ? `${v / 1000} s` : `${v} ms`}</text>`);
+    }
+  }
+  for (const p of [0, 25, 50, 75, 90, 95, 99, 100]) {
+    parts.push(`<line x1="${x(p)}" x2="${x(p)}" y1="${m.t}" y2="${m.t + ph}" stroke="#f2f2f2"/>`);
+    parts.push(`<text x="${x(p)}" y="${m.t + ph + 16}" text-anchor="middle">p${p}</text>`);
+  }
+  parts.push(`<rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}" fill="none" stroke="#999"/>`);
+  if (50 >= lo && 50 <= hi) {
+    parts.push(`<line x1="${m.l}" x2="${m.l + pw}" y1="${y(50)}" y2="${y(50)}" stroke="#000" stroke-dasharray="6 4"/>`);
+    parts.push(`<text x="${m.l + 4}" y="${y(50) - 4}">p99 target 50 ms (at 1,000/s)</text>`);
+  }
+  phases.forEach((phase, i) => {
+    const pts = phase.curve.map((v, p) => `${x(p).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+    const c = COLOURS[i % COLOURS.length];
+    parts.push(`<polyline fill="none" stroke="${c}" stroke-width="2" points="${pts}"/>`);
+    const ly = m.t + 10 + i * 36;
+    parts.push(`<line x1="${m.l + pw + 12}" x2="${m.l + pw + 32}" y1="${ly}" y2="${ly}" stroke="${c}" stroke-width="3"/>`);
+    parts.push(`<text x="${m.l + pw + 38}" y="${ly + 4}">${escapeXml(phase.name)}</text>`);
+    parts.push(`<text x="${m.l + pw + 38}" y="${ly + 18}" fill="#555">p99 ${phase.latencyMs.p99} ms, ${phase.deliveredPerSecond}/s</text>`);
+  });
+  parts.push(`<text x="${m.l + pw / 2}" y="${H - 10}" text-anchor="middle">percentile of notices</text>`);
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+function escapeXml(s: string): string {
+  return s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c] as string);
+}
+
+const n = (v: number) => (Number.isFinite(v) ? v.toLocaleString('en-US') : 'n/a');
+
+export function markdown(r: BenchResult, svgFile: string): string {
+  const lines: string[] = [];
+  lines.push(`# Liaison pipeline benchmark — ${r.startedAt}`);
+  lines.push('');
+  lines.push(`Machine: ${r.machine.cpus} × ${r.machine.model}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, ${r.machine.platform}. ${r.machine.note}`);
+  lines.push(`Envelope value: ${n(r.envelopeBytes.oneRecipient)} bytes (1 recipient), ${n(r.envelopeBytes.fiveRecipients)} bytes (5 recipients). Run time ${n(r.durationSeconds)} s.`);
+  lines.push('');
+  lines.push('## Targets');
+  lines.push('');
+  lines.push('| target | goal | measured | met |');
+  lines.push('|---|---|---|---|');
+  for (const t of r.targets) lines.push(`| ${t.name} | ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`);
+  lines.push('');
+  lines.push('## Raw transport (the ceiling)');
+  lines.push('');
+  lines.push(`kafkajs, same broker, acks=all, ${n(r.raw.bytes)}-byte values with the four envelope headers, 3 partitions: ` +
+    `${n(r.raw.messages)} messages in ${r.raw.seconds} s — produced ${n(r.raw.producedPerSecond)}/s, produced and consumed end to end ${n(r.raw.endToEndPerSecond)}/s.`);
+  lines.push('');
+  lines.push('## Pipeline');
+  lines.push('');
+  lines.push('API → seal → outbox + ledger (one transaction) → relay → Kafka → recipient batch → open → received + ledger + receipt (one transaction). Latency: from the API answering 201 to the `received` entry in the recipient\'s ledger.');
+  lines.push('');
+  lines.push('| phase | offered | accepted/s | delivered/s | notices | p50 ms | p95 ms | p99 ms | max ms | API errors |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|');
+  for (const p of r.phases) {
+    lines.push(`| ${p.name} | ${p.offeredPerSecond ? `${n(p.offeredPerSecond)}/s` : 'closed loop'} | ${n(p.acceptedPerSecond)} | ${n(p.deliveredPerSecond)} | ${n(p.delivered)}/${n(p.accepted)} | ${n(p.latencyMs.p50)} | ${n(p.latencyMs.p95)} | ${n(p.latencyMs.p99)} | ${n(p.latencyMs.max)} | ${n(p.apiErrors)} |`);
+  }
+  lines.push('');
+  lines.push(`![latency](${svgFile})`);
+  lines.push('');
+  lines.push(`Integrity after the run: ${r.integrity.ok ? 'ok' : '**problems**'} — ${r.integrity.notes.join('; ')}.`);
+  lines.push('');
+  lines.push('## CPU and memory per process');
+  lines.push('');
+  const names = Object.keys(r.phases[0]?.processes ?? {});
+  lines.push(`| phase | ${names.map((x) => `${x} CPU % / peak RSS MiB`).join(' | ')} |`);
+  lines.push(`|---|${names.map(() => '---').join('|')}|`);
+  for (const p of r.phases) lines.push(`| ${p.name} | ${names.map((x) => `${p.processes[x].cpuPercent} / ${p.processes[x].peakRssMiB}`).join(' | ')} |`);
+  lines.push('');
+  lines.push(`Peak RSS over the whole run (VmHWM): ${Object.entries(r.peakRssMiB).map(([k, v]) => `${k} ${v} MiB`).join(', ')}. CPU % is of one core (200 % = both cores).`);
+  lines.push('');
+  return lines.join('\n');
+}

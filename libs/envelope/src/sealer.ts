@@ -1,0 +1,104 @@
+import { CompactSign, GeneralEncrypt } from 'jose';
+import { checkClaims, NoticeClaims, orderedClaims } from './claims';
+import { currentDirectory, Directory, DirectorySource, encryptionKeyFor, resolveDirectoryKey } from './directory';
+import { CodedError, sha256Hex } from './encoding';
+import { CONTENT_ENCRYPTION_ALG, KEY_MANAGEMENT_ALG, SIGNING_ALG } from './jwk';
+import type { AgencyKeyring } from './keys';
+import { PublicKeyCache } from './key-cache';
+import { HEADER_DIGEST, HEADER_MESSAGE_ID, HEADER_RECIPIENT, HEADER_SENDER, INNER_TYP, OUTER_CTY } from './protocol';
+
+/** A sealed notice: the exact Kafka value plus what routing needs. */
+export interface SealedEnvelope {
+  /** The Kafka message value: the JWE in General JSON serialization, UTF-8. Same for every recipient. */
+  value: Buffer;
+  /** Lowercase hex SHA-256 of `value`. */
+  digest: string;
+  /** The `jti` claim. */
+  messageId: string;
+  /** The recipients (`aud`), in order. */
+  recipients: string[];
+  /** The Kafka headers of the copy sent to `recipient` (one of `recipients`). */
+  headersFor(recipient: string): Record<string, string>;
+}
+
+export type SealErrorCode = 'invalid_claims' | 'wrong_sender' | 'no_directory' | 'signing_key_not_valid' | 'no_encryption_key';
+
+/** Why a notice could not be sealed (the caller's mistake or missing trust data). No content in it. */
+export class SealError extends CodedError<SealErrorCode> {}
+
+export interface EnvelopeSealerOptions {
+  clock?: () => Date;
+}
+
+/**
+ * Seals notices: an EdDSA compact JWS over the claims, encrypted once (A256GCM) with one
+ * ECDH-ES+A256KW recipient entry per addressed agency, keyed to its current X25519 key.
+ * Stateless apart from imported keys, so any number of seals may run concurrently.
+ */
+export class EnvelopeSealer {
+  readonly #keys = new PublicKeyCache();
+  readonly #clock: () => Date;
+
+  constructor(
+    private readonly keyring: AgencyKeyring,
+    private readonly directory: DirectorySource,
+    options: EnvelopeSealerOptions = {},
+  ) {
+    this.#clock = options.clock ?? (() => new Date());
+  }
+
+  async seal(claims: NoticeClaims): Promise<SealedEnvelope> {
+    const reason = checkClaims(claims);
+    if (reason) throw new SealError('invalid_claims', reason);
+    if (claims.iss !== this.keyring.agency) throw new SealError('wrong_sender', 'iss is not the agency of this keyring');
+    const dir: Directory | null = currentDirectory(this.directory);
+    if (!dir) throw new SealError('no_directory', 'no verified federation directory');
+    const now = this.#clock();
+    // Recipients would refuse it anyway; say so here, where the operator can act on it.
+    const own = resolveDirectoryKey(dir, this.keyring.signingKid, 'sig', new Date(claims.iat * 1000));
+    if (own.status !== 'valid' || own.agency !== claims.iss) {
+      throw new SealError('signing_key_not_valid', `signing key ${this.keyring.signingKid} is ${own.status === 'not_valid' ? own.reason : own.status === 'unknown' ? 'not in the directory' : 'of another agency'} as of iat`);
+    }
+    const recipientKeys = claims.aud.map((agency) => {
+      const key = encryptionKeyFor(dir, agency, now);
+      if (!key) throw new SealError('no_encryption_key', `no valid encryption key for ${agency} in directory ${dir.serial}`);
+      return key;
+    });
+
+    const payload = new TextEncoder().encode(JSON.stringify(orderedClaims(claims)));
+    const [jws, ...cryptoKeys] = await Promise.all([
+      new CompactSign(payload)
+        .setProtectedHeader({ alg: SIGNING_ALG, kid: this.keyring.signingKid, typ: INNER_TYP })
+        .sign(this.keyring.jwsSigningKey()),
+      ...recipientKeys.map((k) => this.#keys.get(k)),
+    ]);
+
+    const jwe = new GeneralEncrypt(new TextEncoder().encode(jws as string)).setProtectedHeader({
+      enc: CONTENT_ENCRYPTION_ALG,
+      cty: OUTER_CTY,
+    });
+    recipientKeys.forEach((key, i) => {
+      jwe.addRecipient(cryptoKeys[i] as CryptoKey).setUnprotectedHeader({ alg: KEY_MANAGEMENT_ALG, kid: key.kid });
+    });
+    const value = Buffer.from(JSON.stringify(await jwe.encrypt()), 'utf8');
+    const digest = sha256Hex(value);
+    const recipients = [...claims.aud];
+    const sender = claims.iss;
+    const messageId = claims.jti;
+    return {
+      value,
+      digest,
+      messageId,
+      recipients,
+      headersFor(recipient: string): Record<string, string> {
+        if (!recipients.includes(recipient)) throw new SealError('invalid_claims', 'headers asked for an agency not in aud');
+        return {
+          [HEADER_MESSAGE_ID]: messageId,
+          [HEADER_SENDER]: sender,
+          [HEADER_RECIPIENT]: recipient,
+          [HEADER_DIGEST]: digest,
+        };
+      },
+    };
+  }
+}

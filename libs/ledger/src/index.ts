@@ -1,0 +1,7 @@
+// Public entry of @liaison/ledger: pure ledger functions (no database, no Kafka).
+export * from './merkle';
+export * from './jcs';
+export * from './entry';
+export * from './note';
+export * from './bundle';
+export * from './reconcile';

@@ -1,0 +1,19 @@
+/**
+ * @liaison/notices: notice kinds and their schemas, API request validation, deadlines, the
+ * per-recipient workflow, handling-code enforcement and UUIDv7 ids. Pure logic: no I/O.
+ */
+export * from './validation';
+export * from './registry';
+export * from './metadata';
+export * from './deadlines';
+export * from './workflow';
+export * from './handling';
+export * from './uuidv7';
+export { COUNTRY_CODES, isCountryCode } from './schemas/countries';
+export {
+  identityQuerySchema,
+  locationQuerySchema,
+  responseSchema,
+  receiptSchema,
+  acknowledgementSchema,
+} from './schemas/kinds';

@@ -1,0 +1,100 @@
+/**
+ * Building blocks shared by the notice-kind schemas. Every notice body comes from another
+ * country's node, so every string has a length limit, every array a size limit, and every
+ * object `additionalProperties: false`.
+ */
+
+/**
+ * No C0/C1 control characters except tab and newline; no bidi overrides (Trojan-Source style
+ * spoofing); no lone surrogates (not valid UTF-8: PostgreSQL refuses them, as it refuses NUL).
+ * ajv compiles patterns with the `u` flag, so a surrogate range matches only unpaired halves.
+ */
+const FREE_TEXT = '^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069\\uD800-\\uDFFF]*$';
+/** Single line: additionally no tab/newline. */
+const LINE = '^[^\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069\\uD800-\\uDFFF]*$';
+
+export const freeText = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: FREE_TEXT }) as const;
+export const line = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: LINE }) as const;
+
+/** ISO 3166-1 alpha-2 code, checked against the assigned codes (see `./countries`). */
+export const countryCode = { type: 'string', format: 'iso3166-alpha2' } as const;
+
+export const isoDateTime = { type: 'string', format: 'date-time', maxLength: 40 } as const;
+
+/** A full or partial date: YYYY, YYYY-MM or YYYY-MM-DD (birth dates are often known only in part). */
+export const partialDate = { type: 'string', format: 'partial-date', maxLength: 10 } as const;
+
+export const personName = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: { family: line(200), given: line(200) },
+} as const;
+
+export const identityDocument = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type', 'number', 'issuing_country'],
+  properties: {
+    type: { enum: ['passport', 'national_id', 'driving_licence', 'residence_permit', 'visa', 'other'] },
+    // Document numbers: letters, digits and the separators printed on documents, nothing else.
+    number: { type: 'string', minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9][A-Za-z0-9 ./-]*$' },
+    issuing_country: countryCode,
+  },
+} as const;
+
+export const photo = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['digest', 'reference'],
+  properties: {
+    /** SHA-256 of the image bytes, lowercase hex. */
+    digest: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    /** Where the recipient can obtain the image (URI or an opaque reference). */
+    reference: line(500),
+    media_type: { enum: ['image/jpeg', 'image/png', 'image/webp'] },
+  },
+} as const;
+
+/** Fields describing the person of interest, shared by queries and hit details. */
+export const subjectProperties = {
+  names: personName,
+  aliases: { type: 'array', maxItems: 20, items: personName },
+  date_of_birth: partialDate,
+  nationality: countryCode,
+  identity_documents: { type: 'array', minItems: 1, maxItems: 10, items: identityDocument },
+  photo,
+} as const;
+
+/** A query needs something to search on: a name, a photo or a document (the name may be unknown). */
+export const subjectIdentifierRequired = {
+  anyOf: [{ required: ['names'] }, { required: ['photo'] }, { required: ['identity_documents'] }],
+} as const;
+export const SUBJECT_IDENTIFIER_MESSAGE = 'at least one of names, photo or identity_documents is required';
+
+export const queryProperties = {
+  case_reference: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9 ._:/#-]*$' },
+  reason: freeText(2000),
+  legal_basis: freeText(500),
+} as const;
+
+export const location = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    country: countryCode,
+    area: line(200),
+    address: line(500),
+    coordinates: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['lat', 'lon'],
+      properties: {
+        lat: { type: 'number', minimum: -90, maximum: 90 },
+        lon: { type: 'number', minimum: -180, maximum: 180 },
+      },
+    },
+    seen_at: isoDateTime,
+  },
+} as const;

@@ -1,0 +1,110 @@
+/** JSON Schemas (draft 2020-12) of the built-in notice kinds. */
+import {
+  freeText,
+  isoDateTime,
+  line,
+  location,
+  queryProperties,
+  subjectIdentifierRequired,
+  subjectProperties,
+} from './common';
+
+export const identityQuerySchema = {
+  $id: 'urn:liaison:notice:identity-query',
+  title: 'Identify a person of interest',
+  type: 'object',
+  additionalProperties: false,
+  required: ['case_reference', 'reason', 'legal_basis'],
+  properties: { ...subjectProperties, ...queryProperties },
+  ...subjectIdentifierRequired,
+} as const;
+
+export const locationQuerySchema = {
+  $id: 'urn:liaison:notice:location-query',
+  title: 'Locate a person of interest',
+  type: 'object',
+  additionalProperties: false,
+  required: ['case_reference', 'reason', 'legal_basis', 'last_known_location'],
+  properties: { ...subjectProperties, last_known_location: location, ...queryProperties },
+  ...subjectIdentifierRequired,
+} as const;
+
+const hitDetails = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['summary'],
+  properties: {
+    summary: freeText(4000),
+    subject: { type: 'object', additionalProperties: false, minProperties: 1, properties: subjectProperties },
+    location,
+    /** Further structured facts as label/value pairs. */
+    records: {
+      type: 'array',
+      maxItems: 50,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['label', 'value'],
+        properties: { label: line(100), value: freeText(1000) },
+      },
+    },
+  },
+} as const;
+
+export const responseSchema = {
+  $id: 'urn:liaison:notice:response',
+  title: 'Outcome of a query',
+  type: 'object',
+  required: ['outcome'],
+  discriminator: { propertyName: 'outcome' },
+  oneOf: [
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['outcome', 'details'],
+      properties: { outcome: { const: 'hit' }, details: hitDetails },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['outcome'],
+      properties: { outcome: { const: 'no-hit' } },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['outcome', 'reason'],
+      properties: { outcome: { const: 'declined' }, reason: freeText(2000) },
+    },
+  ],
+} as const;
+
+export const receiptSchema = {
+  $id: 'urn:liaison:notice:receipt',
+  title: 'Delivery receipt from the recipient node',
+  type: 'object',
+  additionalProperties: false,
+  required: ['received_at'],
+  properties: { received_at: isoDateTime },
+} as const;
+
+export const acknowledgementSchema = {
+  $id: 'urn:liaison:notice:acknowledgement',
+  title: 'Acknowledgement by a person of the recipient agency',
+  type: 'object',
+  additionalProperties: false,
+  required: ['acknowledged_by', 'at'],
+  properties: {
+    acknowledged_by: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['role', 'ref'],
+      properties: {
+        role: { type: 'string', pattern: '^[a-z][a-z_]{0,31}$' },
+        /** A pseudonymous reference to the person (e.g. the token subject), not a name. */
+        ref: line(200),
+      },
+    },
+    at: isoDateTime,
+  },
+} as const;

@@ -1,0 +1,97 @@
+import {
+  AclOperationTypes,
+  AclPermissionTypes,
+  AclResourceTypes,
+  Admin,
+  ITopicConfig,
+  ResourcePatternTypes,
+} from 'kafkajs';
+import { FederationTopics } from './topics';
+
+export interface FederationLayout {
+  topics: FederationTopics;
+  agencies: string[];
+  /** Partitions of each inbox, so several replicas of a node can share its load. */
+  inboxPartitions: number;
+}
+
+type Acl = Parameters<Admin['createAcls']>[0]['acl'][number];
+
+function acl(
+  agency: string,
+  resourceType: AclResourceTypes,
+  resourceName: string,
+  operation: AclOperationTypes,
+  pattern = ResourcePatternTypes.LITERAL,
+): Acl {
+  return {
+    resourceType,
+    resourceName,
+    resourcePatternType: pattern,
+    principal: `User:${agency}`,
+    host: '*',
+    operation,
+    permissionType: AclPermissionTypes.ALLOW,
+  };
+}
+
+/**
+ * The least privilege each agency needs, and nothing more:
+ * - read (and describe) only its own inbox and dead-letter topic, and only through its own groups;
+ * - write to every other agency's inbox, and to its own dead-letter topic;
+ * - read the directory (only the admin, a super user, writes it);
+ * - read and write checkpoints (witnessing is every agency's job; signatures prove authorship).
+ * Nothing grants reading another agency's inbox, and `allow.everyone.if.no.acl.found=false`
+ * on the broker makes that a refusal.
+ */
+export function federationAcls({ topics, agencies }: FederationLayout): Acl[] {
+  const T = AclResourceTypes.TOPIC;
+  const { READ, WRITE, DESCRIBE } = AclOperationTypes;
+  return agencies.flatMap((agency) => [
+    acl(agency, T, topics.inbox(agency), READ),
+    acl(agency, T, topics.inbox(agency), DESCRIBE),
+    ...agencies.filter((other) => other !== agency).flatMap((other) => [
+      acl(agency, T, topics.inbox(other), WRITE),
+      acl(agency, T, topics.inbox(other), DESCRIBE),
+    ]),
+    acl(agency, T, topics.deadLetter(agency), WRITE),
+    acl(agency, T, topics.deadLetter(agency), READ),
+    acl(agency, T, topics.deadLetter(agency), DESCRIBE),
+    acl(agency, T, topics.directory, READ),
+    acl(agency, T, topics.directory, DESCRIBE),
+    acl(agency, T, topics.checkpoints, READ),
+    acl(agency, T, topics.checkpoints, WRITE),
+    acl(agency, T, topics.checkpoints, DESCRIBE),
+    acl(agency, AclResourceTypes.GROUP, topics.groupPrefix(agency), READ, ResourcePatternTypes.PREFIXED),
+  ]);
+}
+
+export function federationTopicConfigs({ topics, agencies, inboxPartitions }: FederationLayout): ITopicConfig[] {
+  const retention = { name: 'retention.ms', value: String(7 * 24 * 3600 * 1000) };
+  return [
+    ...agencies.map((agency) => ({
+      topic: topics.inbox(agency),
+      numPartitions: inboxPartitions,
+      replicationFactor: 1,
+      configEntries: [retention],
+    })),
+    ...agencies.map((agency) => ({
+      topic: topics.deadLetter(agency),
+      numPartitions: 1,
+      replicationFactor: 1,
+      configEntries: [{ name: 'retention.ms', value: String(90 * 24 * 3600 * 1000) }],
+    })),
+    // The directory keeps only its latest version under one key.
+    { topic: topics.directory, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+    { topic: topics.checkpoints, numPartitions: 1, replicationFactor: 1, configEntries: [retention] },
+  ];
+}
+
+/** Creates missing topics and grants the ACLs; safe to run again (both operations are idempotent). */
+export async function provisionFederation(admin: Admin, layout: FederationLayout): Promise<{ createdTopics: string[] }> {
+  const existing = new Set(await admin.listTopics());
+  const missing = federationTopicConfigs(layout).filter((t) => !existing.has(t.topic));
+  if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+  await admin.createAcls({ acl: federationAcls(layout) });
+  return { createdTopics: missing.map((t) => t.topic) };
+}

@@ -1,0 +1,92 @@
+import { execFileSync } from 'child_process';
+import { join } from 'path';
+import { countRows, noticeRequest, TestFederation } from '../support/federation';
+import { expectLedgersVerifyAndReconcile, expectNlToEsExactlyOnce, ProcessNode, ProcessPair } from '../support/process-node';
+
+/**
+ * Fault suite, part two: the shared infrastructure goes away while NL streams notices to ES —
+ * the Kafka broker is stopped and started, then PostgreSQL is. Every other test file uses the
+ * same broker and server, so jest.config.js leaves this file out of the main run and test/run.sh
+ * runs it alone afterwards (LIAISON_FAULT_INFRA=1; as root, for pg_ctlcluster).
+ */
+const ROOT = join(__dirname, '..', '..');
+
+describe('fault suite: broker and PostgreSQL outages (runs alone)', () => {
+  let pair: ProcessPair;
+  let fed: TestFederation;
+  let nl: ProcessNode;
+  let es: ProcessNode;
+  let tmp: string;
+
+  beforeAll(async () => {
+    pair = await ProcessPair.start();
+    ({ fed, nl, es, dir: tmp } = pair);
+  }, 480000);
+  afterAll(async () => {
+    await pair?.destroy();
+  }, 120000);
+
+  /**
+   * Streams `count` notices through NL's API; a request refused or cut during an outage is
+   * retried until the deadline (NL's own notice table is the ground truth, so a retried request
+   * whose first attempt was committed only means one more notice, never a lost one).
+   */
+  async function stream(count: number, concurrency = 4): Promise<void> {
+    const token = await fed.token('NL', 'operator');
+    let next = 0;
+    const deadline = Date.now() + 240000;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < count) {
+          next++;
+          for (;;) {
+            try {
+              const response = await fetch(`${nl.url}/notices`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+                body: JSON.stringify(noticeRequest(['ES'], { priority: 'normal' })),
+                signal: AbortSignal.timeout(30000),
+              });
+              await response.arrayBuffer();
+              if (response.status === 201) break;
+              if (response.status < 500) throw new Error(`POST /notices: ${response.status}`);
+            } catch (error) {
+              if ((error as Error).message.startsWith('POST /notices')) throw error;
+            }
+            if (Date.now() > deadline) throw new Error('stream: deadline passed');
+            await new Promise((r) => setTimeout(r, 500));
+          }
+        }
+      }),
+    );
+  }
+
+  const received = () => countRows(fed, 'ES', 'received_message', `kind = 'identity-query'`);
+
+  it('Kafka broker stopped and started mid-stream: nothing lost, nothing twice, ledgers verify and reconcile', async () => {
+    const streaming = stream(600);
+    await fed.waitFor(async () => (await received()) >= 100, 'ES to record 100 notices', 120000);
+    execFileSync('bash', [join(ROOT, 'deploy/local/broker.sh'), 'stop'], { stdio: 'inherit' });
+    await new Promise((r) => setTimeout(r, 5000));
+    execFileSync('bash', [join(ROOT, 'deploy/local/broker.sh'), 'start'], { stdio: 'inherit' });
+    await streaming;
+    await expectNlToEsExactlyOnce(fed);
+    await expectLedgersVerifyAndReconcile(fed, [nl, es], tmp, 'broker-restarted');
+    expect(nl.running && es.running).toBe(true);
+  }, 300000);
+
+  it('PostgreSQL stopped and started mid-stream: nothing lost, nothing twice, ledgers verify and reconcile', async () => {
+    const base = await received();
+    const streaming = stream(600);
+    await fed.waitFor(async () => (await received()) >= base + 100, 'ES to record 100 more notices', 120000);
+    execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', '15', 'main', 'stop', '-m', 'fast'], { stdio: 'inherit' });
+    await new Promise((r) => setTimeout(r, 5000));
+    execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', '15', 'main', 'start'], { stdio: 'inherit' });
+    await streaming;
+    await expectNlToEsExactlyOnce(fed);
+    await expectLedgersVerifyAndReconcile(fed, [nl, es], tmp, 'postgres-restarted');
+    // No process needed a restart: both survived the outage on their own.
+    expect(nl.running && es.running).toBe(true);
+    expect(nl.restarts + es.restarts).toBe(0);
+  }, 300000);
+});

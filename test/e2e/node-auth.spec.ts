@@ -1,0 +1,156 @@
+import { DevTokenIssuer, Role, ROLES } from '@liaison/auth';
+import { noticeRequest, sendNotices, TestFederation, useFreePorts } from '../support/federation';
+
+/**
+ * Every endpoint of a node against every role and every kind of bad token, with the exact status
+ * expected for each: a table that must list every operation of GET /api/openapi.json (a new
+ * endpoint fails this test until its row is added), plus the console's API, which the OpenAPI
+ * document leaves out.
+ */
+type Method = 'GET' | 'POST';
+interface Row {
+  method: Method;
+  /** OpenAPI template (`{id}`), filled from the fixture ids. */
+  path: string;
+  /** Roles that may call it, or 'public'. */
+  allowed: Role[] | 'public';
+  /** Status of an allowed call (the endpoint's real answer with the fixture). */
+  ok: number;
+  /** Also acceptable for an allowed call: readiness depends on the broker and database answering within 3 s, not on the token. */
+  alsoOk?: number[];
+  query?: string;
+  body?: () => unknown;
+  /** Not in the OpenAPI document (console API, the document itself). */
+  undocumented?: boolean;
+}
+
+const ALL: Role[] = [...ROLES];
+
+describe('node auth: every endpoint × every role and bad token', () => {
+  let fed: TestFederation;
+  const ids: Record<string, string> = {};
+
+  const rows: Row[] = [
+    { method: 'GET', path: '/health/live', allowed: 'public', ok: 200 },
+    { method: 'GET', path: '/health/ready', allowed: 'public', ok: 200, alsoOk: [503] },
+    { method: 'GET', path: '/metrics', allowed: 'public', ok: 200 },
+    { method: 'GET', path: '/directory.jws', allowed: 'public', ok: 200 },
+    { method: 'GET', path: '/api/openapi.json', allowed: 'public', ok: 200, undocumented: true },
+    { method: 'GET', path: '/console/config.json', allowed: 'public', ok: 200, undocumented: true },
+    { method: 'GET', path: '/directory', allowed: ALL, ok: 200 },
+    { method: 'GET', path: '/me', allowed: ALL, ok: 200 },
+    { method: 'POST', path: '/notices', allowed: ['operator'], ok: 201, body: () => noticeRequest(['NL']) },
+    { method: 'GET', path: '/notices', allowed: ['operator'], ok: 200 },
+    { method: 'GET', path: '/notices/{outbound}', allowed: ['operator'], ok: 200 },
+    { method: 'GET', path: '/console/api/notices/{outbound}/progress', allowed: ['operator'], ok: 200, undocumented: true },
+    { method: 'GET', path: '/inbox', allowed: ['liaison_officer'], ok: 200 },
+    { method: 'GET', path: '/inbox/{read}', allowed: ['liaison_officer'], ok: 200 },
+    { method: 'POST', path: '/inbox/{ack}/acknowledge', allowed: ['liaison_officer'], ok: 200 },
+    { method: 'POST', path: '/inbox/{answer}/answer', allowed: ['liaison_officer'], ok: 200, body: () => ({ outcome: 'no-hit' }) },
+    { method: 'POST', path: '/inbox/{decline}/decline', allowed: ['liaison_officer'], ok: 200, body: () => ({ reason: 'Outside our competence' }) },
+    { method: 'POST', path: '/inbox/{passon}/pass-on', allowed: ['liaison_officer'], ok: 201, body: () => ({ recipients: ['CO'] }) },
+    { method: 'GET', path: '/rejected', allowed: ['admin', 'auditor'], ok: 200 },
+    { method: 'GET', path: '/audit/entries', allowed: ['auditor'], ok: 200 },
+    { method: 'GET', path: '/audit/messages/{read}/timeline', allowed: ['auditor'], ok: 200 },
+    { method: 'GET', path: '/audit/proofs/inclusion', allowed: ['auditor'], ok: 200, query: '?seq=0' },
+    { method: 'GET', path: '/audit/proofs/consistency', allowed: ['auditor'], ok: 200, query: '?from=1&to=2' },
+    { method: 'GET', path: '/audit/checkpoint', allowed: ['auditor'], ok: 200 },
+    { method: 'GET', path: '/audit/alerts', allowed: ['auditor'], ok: 200 },
+    { method: 'GET', path: '/audit/bundle', allowed: ['auditor'], ok: 200 },
+  ];
+
+  beforeAll(async () => {
+    fed = await TestFederation.create(['NL', 'ES', 'CO']);
+    await useFreePorts(fed, ['NL', 'ES', 'CO']);
+    await Promise.all(['NL', 'ES'].map((a) => fed.start(a)));
+    // Fixture at ES (the node under test): five received queries and one it sent.
+    const received = await sendNotices(fed, 'NL', ['ES'], 5, 5);
+    [ids.read, ids.ack, ids.answer, ids.decline, ids.passon] = received;
+    const sent = await fed.post('ES', '/notices', 'operator', noticeRequest(['NL']));
+    ids.outbound = sent.body.id;
+    await fed.waitFor(async () => (await Promise.all(received.map((id) => fed.get('ES', `/inbox/${id}`, 'liaison_officer')))).every((r) => r.status === 200), 'ES to receive the fixture');
+    await fed.waitFor(async () => (await fed.get('ES', '/audit/checkpoint', 'auditor')).status === 200, 'a first ES checkpoint');
+  }, 180000);
+  afterAll(async () => {
+    await fed?.destroy();
+  });
+
+  const url = (row: Row) => `http://127.0.0.1:${fed.port('ES')}${row.path.replace(/\{(\w+)\}/g, (_, k: string) => ids[k])}${row.query ?? ''}`;
+  async function call(row: Row, authorization: string | null): Promise<number> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (authorization !== null) headers.authorization = authorization;
+    try {
+      const response = await fetch(url(row), {
+        method: row.method,
+        headers,
+        body: row.method === 'POST' ? JSON.stringify(row.body?.() ?? {}) : undefined,
+        signal: AbortSignal.timeout(30000),
+      });
+      await response.arrayBuffer();
+      return response.status;
+    } catch (error) {
+      return `no answer (${(error as Error).name})` as unknown as number;
+    }
+  }
+
+  const mintES = (roles: Role[], extra: { agency?: string; audience?: string } = {}, issuer = fed.material.idp) =>
+    issuer.mint({ subject: 'someone@es.example.test', agency: extra.agency ?? 'ES', roles, audience: extra.audience ?? 'liaison-es' });
+
+  it('the table lists every operation of the OpenAPI document', async () => {
+    const doc = await fed.get('ES', '/api/openapi.json', null);
+    expect(doc.status).toBe(200);
+    const documented = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+      .sort();
+    const normalise = (p: string) => p.replace(/\{\w+\}/g, '{id}');
+    const tabled = rows.filter((r) => !r.undocumented).map((r) => `${r.method} ${normalise(r.path)}`).sort();
+    expect(documented.map((d) => d.replace(/\{\w+\}/g, '{id}'))).toEqual(tabled);
+  });
+
+  it('gives the exact status for each endpoint × each bad token and each role', async () => {
+    const other = DevTokenIssuer.generate(fed.material.idpIssuer);
+    const past = DevTokenIssuer.fromPrivateJwk(fed.material.idpIssuer, fed.material.idp.exportPrivateJwk(), { now: () => Date.now() - 3 * 3600 * 1000 });
+    const unsigned = (payload: object) =>
+      `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.`;
+    const nowS = Math.floor(Date.now() / 1000);
+
+    const failures: string[] = [];
+    let checked = 0;
+    for (const row of rows) {
+      const anyAllowed: Role[] = row.allowed === 'public' ? ['operator'] : row.allowed;
+      const protectedStatus = (s: number) => (row.allowed === 'public' ? row.ok : s);
+      const cases: [string, string | null, number][] = [
+        ['no token', null, protectedStatus(401)],
+        ['not a bearer token', 'Basic ZXM6cGFzc3dvcmQ=', protectedStatus(401)],
+        ['garbage bearer token', 'Bearer not.a.token', protectedStatus(401)],
+        ['expired token', `Bearer ${await mintES(anyAllowed, {}, past)}`, protectedStatus(401)],
+        ['token of another agency (NL, for NL)', `Bearer ${await fed.token('NL', anyAllowed[0])}`, protectedStatus(401)],
+        ['token naming another agency (NL) for ES', `Bearer ${await mintES(anyAllowed, { agency: 'NL' })}`, protectedStatus(403)],
+        ['token signed by another issuer key', `Bearer ${await mintES(anyAllowed, {}, other)}`, protectedStatus(401)],
+        [
+          'alg none',
+          `Bearer ${unsigned({ iss: fed.material.idpIssuer, sub: 'x', aud: 'liaison-es', agency: 'ES', roles: anyAllowed, iat: nowS, exp: nowS + 600 })}`,
+          protectedStatus(401),
+        ],
+      ];
+      for (const role of ROLES) {
+        const may = row.allowed === 'public' || row.allowed.includes(role);
+        if (!may) cases.push([`role ${role}`, `Bearer ${await mintES([role])}`, 403]);
+      }
+      // Bad tokens on public endpoints are ignored; on protected ones they never reach the handler.
+      // The allowed roles go last: their calls run the action (once) with the fixture.
+      for (const role of row.allowed === 'public' ? [] : row.allowed) cases.push([`role ${role}`, `Bearer ${await mintES([role])}`, row.ok]);
+      if (row.allowed === 'public') cases.push(['public, no token', null, row.ok]);
+      for (const [what, authorization, expected] of cases) {
+        const started = Date.now();
+        const status = await call(row, authorization);
+        checked++;
+        if (Date.now() - started > 5000) process.stderr.write(`node-auth: slow answer ${Date.now() - started} ms: ${row.method} ${row.path} with ${what}\n`);
+        const acceptable = expected === row.ok ? [row.ok, ...(row.alsoOk ?? [])] : [expected];
+        if (!acceptable.includes(status)) failures.push(`${row.method} ${row.path} with ${what}: ${status}, expected ${expected}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(checked).toBeGreaterThan(rows.length * 10);
+  }, 240000);
+});

@@ -1,0 +1,8 @@
+const { execFileSync } = require('child_process');
+const path = require('path');
+
+module.exports = async function globalTeardown() {
+  if (process.env.LIAISON_TEST_STARTED_BROKER === '1' && process.env.LIAISON_KEEP_BROKER !== '1') {
+    execFileSync('bash', [path.join(__dirname, '..', 'deploy/local/broker.sh'), 'stop'], { stdio: 'inherit' });
+  }
+};

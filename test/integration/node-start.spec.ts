@@ -1,0 +1,41 @@
+import { startNode } from '../../apps/node/src/bootstrap';
+import { loadNodeConfig } from '../../apps/node/src/config/node-config';
+import { TestFederation } from '../support/federation';
+
+describe('node start', () => {
+  let fed: TestFederation;
+
+  beforeAll(async () => {
+    fed = await TestFederation.create(['NL', 'ES']);
+  });
+  afterAll(async () => {
+    await fed?.destroy();
+  });
+
+  it('says what to do when PostgreSQL is not reachable', async () => {
+    const config = loadNodeConfig(fed.env('NL', { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/liaison_unreachable' }));
+    await expect(startNode(config)).rejects.toThrow(/PostgreSQL is not reachable at postgres:\/\/postgres@127\.0\.0\.1:1\/.*Start PostgreSQL .*or set DATABASE_URL/);
+  });
+
+  it('refuses a key file of another agency', async () => {
+    const config = loadNodeConfig(fed.env('NL', { LIAISON_KEY_FILE: fed.material.keyFile('ES') }));
+    await expect(startNode(config)).rejects.toThrow(/holds keys of ES, not NL/);
+  });
+
+  it('creates its database, migrates it, and is ready with database, broker and directory', async () => {
+    await fed.start('NL');
+    const ready = await fed.get('NL', '/health/ready', null);
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks).toEqual({ database: 'up', broker: 'up' });
+    const migrations = await fed.sql('NL', 'SELECT name FROM migrations ORDER BY id');
+    expect(migrations.map((m: { name: string }) => m.name)).toEqual(['AppRole1764000000000', 'LedgerTables1764000100000', 'Exchange1764000200000']);
+    // A restart finds nothing to migrate and serves again.
+    await fed.stop('NL');
+    await fed.start('NL');
+    expect((await fed.sql('NL', 'SELECT count(*)::int AS n FROM migrations'))[0].n).toBe(3);
+    expect((await fed.get('NL', '/health/live', null)).body).toEqual({ status: 'live' });
+    const metrics = await fed.get('NL', '/metrics', null);
+    expect(metrics.body).toContain('liaison_outbox_backlog 0');
+    expect(metrics.body).toMatch(/liaison_inbox_consumer_lag\{partition="0"\} \d+/);
+  });
+});

@@ -1,0 +1,354 @@
+import { createWriteStream, mkdtempSync, rmSync } from 'fs';
+import { once } from 'events';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { Client } from 'pg';
+import { Role } from '@liaison/auth';
+import { AgencyKeyring, AgencyPrivateKeys, EnvelopeSealer, openPrivateKeys } from '@liaison/envelope';
+import { createKafka, FederationTopics, KafkaPublisher } from '@liaison/transport';
+import { ensureFederationMaterial, FederationMaterial, nodeEnvironment } from '../../apps/cli/src/federation-material';
+import { RunningNode, startNode } from '../../apps/node/src/bootstrap';
+import { loadNodeConfig } from '../../apps/node/src/config/node-config';
+import { adminKafka, deleteTestTopics, principalSettings, provisionTestFederation } from './kafka';
+import { localSecrets } from './local-secrets';
+
+const PG = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const AGENCY_NAMES: Record<string, [string, string]> = {
+  NL: ['Politie Nederland', 'NL'],
+  ES: ['Policía Nacional', 'ES'],
+  CO: ['Policía Nacional de Colombia', 'CO'],
+  DE: ['Bundeskriminalamt', 'DE'],
+  PT: ['Polícia Judiciária', 'PT'],
+};
+
+let nextPort = 41000 + Math.floor(Math.random() * 2000);
+
+export interface HttpResult<T = any> {
+  status: number;
+  body: T;
+}
+
+/**
+ * A private federation for one test file on the real broker and PostgreSQL: its own topic
+ * prefix (with ACLs), databases, keys, signed directory and development identity provider.
+ * Nodes run in-process (real HTTP, Kafka, database); tests that kill nodes spawn processes.
+ */
+export class TestFederation {
+  readonly nodes = new Map<string, { node: RunningNode; port: number; env: Record<string, string> }>();
+  private readonly ports = new Map<string, number>();
+
+  private constructor(
+    readonly material: FederationMaterial,
+    readonly topics: FederationTopics,
+    readonly agencies: string[],
+    readonly kek: Uint8Array,
+    private readonly tmp: string,
+  ) {}
+
+  static async create(agencies: string[]): Promise<TestFederation> {
+    const tmp = mkdtempSync(join(tmpdir(), 'liaison-test-'));
+    const kek = Uint8Array.from(Buffer.from(localSecrets().LIAISON_KEY_ENCRYPTION_KEY, 'hex'));
+    const material = await ensureFederationMaterial(
+      tmp,
+      'liaison-test',
+      agencies.map((code) => ({ code, name: AGENCY_NAMES[code]?.[0] ?? code, country: AGENCY_NAMES[code]?.[1] ?? 'XX' })),
+      kek,
+    );
+    const topics = await provisionTestFederation(agencies);
+    const federation = new TestFederation(material, topics, agencies, kek, tmp);
+    await federation.publishDirectory(material.directoryJws);
+    return federation;
+  }
+
+  /** Publishes a signed directory as the federation admin does. */
+  async publishDirectory(jws: string): Promise<void> {
+    const publisher = new KafkaPublisher(adminKafka());
+    await publisher.publish([{ topic: this.topics.directory, key: 'directory', value: Buffer.from(jws), headers: {} }]);
+    await publisher.close();
+  }
+
+  databaseName(agency: string): string {
+    return `${this.topics.prefix}_${agency.toLowerCase()}`;
+  }
+
+  port(agency: string): number {
+    if (!this.ports.has(agency)) this.ports.set(agency, nextPort++);
+    return this.ports.get(agency) as number;
+  }
+
+  env(agency: string, extra: Record<string, string> = {}): Record<string, string> {
+    return nodeEnvironment(this.material, {
+      agency,
+      port: this.port(agency),
+      topicPrefix: this.topics.prefix,
+      databaseUrl: new URL(`/${this.databaseName(agency)}`, PG).toString(),
+      kafkaBrokers: principalSettings(agency).brokers.join(','),
+      kafkaPassword: principalSettings(agency).password,
+      kek: this.kek,
+      extra: { LIAISON_CHECKPOINT_EVERY_SECONDS: '2', ...extra },
+    });
+  }
+
+  async start(agency: string, extra: Record<string, string> = {}): Promise<void> {
+    const env = this.env(agency, extra);
+    const node = await startNode(loadNodeConfig(env), { logLevels: ['error', 'warn'] });
+    this.nodes.set(agency, { node, port: this.port(agency), env });
+    await this.waitFor(async () => (await this.get(agency, '/directory', 'operator')).body.serial !== null, `${agency} to load the directory`);
+  }
+
+  async stop(agency: string): Promise<void> {
+    const node = this.nodes.get(agency);
+    if (!node) return;
+    this.nodes.delete(agency);
+    await node.node.close();
+  }
+
+  token(agency: string, role: Role, subject = `${role}.${agency.toLowerCase()}@example.test`): Promise<string> {
+    return this.material.idp.mint({ subject, agency, roles: [role], audience: `liaison-${agency.toLowerCase()}` });
+  }
+
+  async request<T = any>(agency: string, method: string, path: string, role: Role | null, body?: unknown): Promise<HttpResult<T>> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (role) headers.authorization = `Bearer ${await this.token(agency, role)}`;
+    const response = await fetch(`http://127.0.0.1:${this.port(agency)}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: response.status, body: parsed as T };
+  }
+
+  get<T = any>(agency: string, path: string, role: Role | null): Promise<HttpResult<T>> {
+    return this.request<T>(agency, 'GET', path, role);
+  }
+
+  post<T = any>(agency: string, path: string, role: Role | null, body?: unknown): Promise<HttpResult<T>> {
+    return this.request<T>(agency, 'POST', path, role, body ?? {});
+  }
+
+  /** Polls until `condition` holds (a deadline, not a timing assertion). */
+  async waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 60000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        if (await condition()) return;
+      } catch {
+        /* not yet */
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** A SQL query on an agency's database as the owner (tests inspect and tamper with it). */
+  async sql<T = any>(agency: string, text: string, params: unknown[] = []): Promise<T[]> {
+    const client = new Client({ connectionString: new URL(`/${this.databaseName(agency)}`, PG).toString() });
+    await client.connect();
+    try {
+      return (await client.query(text, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** Raw producer for an agency's credentials: writes straight to inbox topics, bypassing nodes. */
+  rawPublisher(agency: string): KafkaPublisher {
+    return new KafkaPublisher(createKafka(principalSettings(agency)));
+  }
+
+  async destroy(): Promise<void> {
+    for (const agency of [...this.nodes.keys()]) await this.stop(agency);
+    const client = new Client({ connectionString: PG });
+    await client.connect();
+    try {
+      for (const agency of this.agencies) {
+        await client.query(`DROP DATABASE IF EXISTS "${this.databaseName(agency)}" WITH (FORCE)`);
+        await client.query(`DROP ROLE IF EXISTS "${this.databaseName(agency)}_app"`);
+      }
+    } finally {
+      await client.end();
+    }
+    await deleteTestTopics(this.topics);
+    rmSync(this.tmp, { recursive: true, force: true });
+  }
+}
+
+export const noticeRequest = (recipients: string[], overrides: Record<string, unknown> = {}) => ({
+  kind: 'identity-query',
+  recipients,
+  handling: { code: 'H0' },
+  grades: { source: 'B', information: 2 },
+  priority: 'urgent',
+  expiresAt: new Date(Date.now() + 14 * 24 * 3600 * 1000).toISOString(),
+  body: {
+    names: { family: 'Janssen', given: 'Pieter' },
+    date_of_birth: '1980-04-12',
+    nationality: 'NL',
+    reason: 'Suspected document fraud at Schiphol',
+    legal_basis: 'EU Directive 2023/977 Art. 4',
+    case_reference: 'NL-2026-0042',
+  },
+  ...overrides,
+});
+
+/** A message read back from a topic by a test (dead-letter copies, captured envelopes). */
+export interface ReadMessage {
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer;
+  headers: Record<string, string>;
+}
+
+/** The agency's private keys, opened from its key file as the node opens them. */
+export async function agencyKeys(fed: TestFederation, agency: string): Promise<AgencyPrivateKeys> {
+  const { readFile } = await import('fs/promises');
+  return openPrivateKeys(await readFile(fed.material.keyFile(agency), 'utf8'), { kek: fed.kek });
+}
+
+/** A sealer holding the agency's real keys and the federation's directory: it seals valid envelopes as that agency. */
+export async function sealerFor(fed: TestFederation, agency: string): Promise<EnvelopeSealer> {
+  const keyring = await AgencyKeyring.import(await agencyKeys(fed, agency));
+  return new EnvelopeSealer(keyring, () => fed.material.directory);
+}
+
+/**
+ * Reads every message of `topic` with `agency`'s credentials (through a fresh group of its own)
+ * until `until(messages)` holds; the deadline throws.
+ */
+export async function readTopic(
+  fed: TestFederation,
+  agency: string,
+  topic: string,
+  until: (messages: ReadMessage[]) => boolean,
+  timeoutMs = 60000,
+): Promise<ReadMessage[]> {
+  const kafka = createKafka(principalSettings(agency));
+  const consumer = kafka.consumer({ groupId: `${fed.topics.groupPrefix(agency)}test-${Date.now()}-${Math.random().toString(36).slice(2)}` });
+  const messages: ReadMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    let done: () => void = () => undefined;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = Buffer.isBuffer(v) ? v.toString() : String(v);
+        messages.push({ partition, offset: message.offset, key: message.key?.toString() ?? null, value: message.value ?? Buffer.alloc(0), headers });
+        if (until(messages)) done();
+      },
+    });
+    if (!until(messages)) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        finished,
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out reading ${topic} (${messages.length} messages)`)), timeoutMs))),
+      ]).finally(() => clearTimeout(timer));
+    }
+    return messages;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+/** Row count of a table of an agency's database (optionally filtered). */
+export async function countRows(fed: TestFederation, agency: string, table: string, where = 'true', params: unknown[] = []): Promise<number> {
+  const rows = await fed.sql<{ n: number }>(agency, `SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params);
+  return rows[0].n;
+}
+
+/** Downloads the agency's audit bundle (GET /audit/bundle as an auditor) to `file`, from `baseUrl` (default: the in-process node's port). */
+export async function downloadAuditBundle(fed: TestFederation, agency: string, file: string, baseUrl = `http://127.0.0.1:${fed.port(agency)}`): Promise<string> {
+  const response = await fetch(`${baseUrl}/audit/bundle`, { headers: { authorization: `Bearer ${await fed.token(agency, 'auditor')}` } });
+  if (response.status !== 200 || !response.body) throw new Error(`GET /audit/bundle of ${agency}: ${response.status} ${await response.text()}`);
+  const out = createWriteStream(file);
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (!out.write(Buffer.from(value))) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return file;
+}
+
+/** Sends `count` notices from `sender` through its API, `concurrency` at a time; returns their ids. */
+export async function sendNotices(
+  fed: TestFederation,
+  sender: string,
+  recipients: string[],
+  count: number,
+  concurrency = 8,
+  baseUrl = `http://127.0.0.1:${fed.port(sender)}`,
+): Promise<string[]> {
+  const token = await fed.token(sender, 'operator');
+  const ids: string[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      next++;
+      // A 5xx wrote nothing (one transaction): try again, as a client would, a few times.
+      for (let attempt = 1; ; attempt++) {
+        const response = await fetch(`${baseUrl}/notices`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify(noticeRequest(recipients, { priority: 'normal' })),
+        });
+        const body = (await response.json()) as { id?: string };
+        if (response.status === 201 && body.id) {
+          ids.push(body.id);
+          break;
+        }
+        if (response.status < 500 || attempt >= 5) throw new Error(`POST /notices at ${sender}: ${response.status}`);
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return ids;
+}
+
+/**
+ * Starts another in-process replica of an agency's node (same environment, its own HTTP port).
+ * Returns the key it is registered under in `fed.nodes` (`fed.stop(key)` stops it; destroy() too).
+ */
+export async function startReplica(fed: TestFederation, agency: string, name: string): Promise<{ key: string; port: number }> {
+  const key = `${agency}#${name}`;
+  const port = fed.port(key);
+  const env = fed.env(agency, { PORT: String(port) });
+  const node = await startNode(loadNodeConfig(env), { logLevels: ['error', 'warn'] });
+  fed.nodes.set(key, { node, port, env });
+  return { key, port };
+}
+
+/** A port the OS reports free right now (listen on 0, read it, close). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Gives each agency (or replica key such as `ES#b`) a port the OS reports free, before its node
+ * starts: the default ports are drawn at random per test file and can collide between Jest workers
+ * or with other processes on the machine.
+ */
+export async function useFreePorts(fed: TestFederation, keys: string[]): Promise<void> {
+  const ports = (fed as unknown as { ports: Map<string, number> }).ports;
+  for (const key of keys) ports.set(key, await freePort());
+}

@@ -1,0 +1,90 @@
+// A private PostgreSQL database per test file, migrated with the ledger's migrations, reached both
+// as the owner (postgres, superuser: used to tamper) and as the node's least-privileged app role.
+import { randomBytes } from 'crypto';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { AppRole1764000000000 } from '../../apps/node/src/persistence/migrations/1764000000000-AppRole';
+import { LEDGER_ENTITIES, LEDGER_MIGRATIONS } from '../../apps/node/src/ledger/ledger.persistence';
+import { withDatabase } from '../../apps/node/src/persistence/database';
+
+export const SERVER_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface TestDatabase {
+  name: string;
+  ownerUrl: string;
+  appUrl: string;
+  /** Connected as the app role (what the node uses). */
+  app: DataSource;
+  /** Connected as the owner / superuser. */
+  owner: DataSource;
+  migrate(): Promise<string[]>;
+  drop(): Promise<void>;
+}
+
+export function ledgerDataSource(url: string, poolSize = 5): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: LEDGER_ENTITIES,
+    migrations: [AppRole1764000000000, ...LEDGER_MIGRATIONS],
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+    extra: { max: poolSize },
+  });
+}
+
+async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: withDatabase(SERVER_URL, 'postgres') });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates `ledger_<label>_<random>`, runs the migrations, connects as owner and app role. */
+export async function createLedgerDatabase(label: string, options: { poolSize?: number } = {}): Promise<TestDatabase> {
+  const name = `ledger_${label}_${randomBytes(4).toString('hex')}`.toLowerCase();
+  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
+  const ownerUrl = withDatabase(SERVER_URL, name);
+  const appUrl = withDatabase(SERVER_URL, name, `${name}_app`);
+  const owner = ledgerDataSource(ownerUrl, 2);
+  await owner.initialize();
+  const migrate = async () => (await owner.runMigrations({ transaction: 'each' })).map((m) => m.name);
+  await migrate();
+  const app = ledgerDataSource(appUrl, options.poolSize ?? 5);
+  await app.initialize();
+  return {
+    name,
+    ownerUrl,
+    appUrl,
+    app,
+    owner,
+    migrate,
+    drop: async () => {
+      if (app.isInitialized) await app.destroy();
+      if (owner.isInitialized) await owner.destroy();
+      await admin(async (c) => {
+        await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+        await c.query(`DROP DATABASE IF EXISTS "${name}"`);
+        await c.query(`DROP ROLE IF EXISTS "${name}_app"`);
+      });
+    },
+  };
+}
+
+/** Runs statements as the superuser with the append-only triggers bypassed, the way an attacker would. */
+export async function tamper(db: TestDatabase, statements: string[]): Promise<void> {
+  const client = new Client({ connectionString: db.ownerUrl });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SET LOCAL session_replication_role = replica');
+    for (const s of statements) await client.query(s);
+    await client.query('COMMIT');
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,209 @@
+// Generates the envelope interoperability vectors (one JSON file per case) from the real library.
+//
+//   npx tsc -p test/vectors/envelope/tsconfig.json && node dist/vectors/test/vectors/envelope/generate.js
+//
+// Every run makes new keys and ephemeral keys, so the files change completely; commit them together.
+// The private keys written here are test-only keys: they exist nowhere but under test/vectors/.
+import { mkdirSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  addAgency,
+  AgencyKeyring,
+  emptyDirectory,
+  EnvelopeSealer,
+  generateAgencyKeys,
+  HEADER_SENDER,
+  NoticeClaims,
+  PrivateOkpJwk,
+  PublicOkpJwk,
+  publicJwks,
+  RefusalCode,
+  toPublicJwk,
+} from '../../../libs/envelope/src';
+import { uuidv7 } from '../../../libs/envelope/src/testing/fixtures';
+import { decryptInner, editJwe, encryptTo, flipB64, headersOf, signAs } from '../../../libs/envelope/src/testing/forge';
+
+export interface EnvelopeVector {
+  description: string;
+  /** The agency whose public signing key follows (the directory entry an opener trusts). */
+  sender: string;
+  sender_signing_jwk: PublicOkpJwk;
+  /** The agency opening it, and its private X25519 key (test-only). */
+  recipient: string;
+  recipient_encryption_jwk: PrivateOkpJwk;
+  /** The opener's clock for this case (RFC 3339). */
+  now: string;
+  headers: Record<string, string>;
+  /** The Kafka message value exactly as sent (UTF-8 JSON, no added whitespace). */
+  envelope: string;
+  /** What opening must yield (null when it must be refused). */
+  claims: NoticeClaims | null;
+  valid: boolean;
+  error?: RefusalCode;
+}
+
+const ISSUED = new Date('2026-03-02T09:30:00Z');
+const NOW = new Date('2026-03-02T09:30:05Z');
+const CODES = ['EE-PPA', 'FI-KRP', 'LV-VP', 'LT-PD', 'SE-NOA', 'DE-BKA', 'PL-KGP'];
+
+function claimsOf(aud: string[], body: unknown, extra: Partial<NoticeClaims> = {}): NoticeClaims {
+  const iat = Math.floor(ISSUED.getTime() / 1000);
+  return {
+    iss: 'EE-PPA',
+    aud,
+    jti: uuidv7(ISSUED.getTime()),
+    iat,
+    exp: iat + 7 * 86_400,
+    kind: 'identity-query',
+    handling: { code: 'H2' },
+    grades: { source: 'B', information: 2 },
+    priority: 'urgent',
+    chseq: Object.fromEntries(aud.map((a, i) => [a, 41 + i])),
+    body,
+    ...extra,
+  };
+}
+
+export async function generateEnvelopeVectors(): Promise<Record<string, EnvelopeVector>> {
+  const keys = Object.fromEntries(await Promise.all(CODES.map(async (c) => [c, await generateAgencyKeys(c)] as const)));
+  let directory = emptyDirectory('vectors', new Date('2026-01-01T00:00:00Z'));
+  for (const code of CODES) {
+    directory = addAgency(directory, { code, name: code, country: code.slice(0, 2), keys: publicJwks(keys[code]) }, { at: new Date('2026-01-01T00:00:00Z') });
+  }
+  const sender = keys['EE-PPA'];
+  const sealer = new EnvelopeSealer(await AgencyKeyring.import(sender), () => directory, { clock: () => ISSUED });
+  const base = (recipient: string) => ({
+    sender: 'EE-PPA',
+    sender_signing_jwk: toPublicJwk(sender.signing),
+    recipient,
+    recipient_encryption_jwk: keys[recipient].encryption,
+    now: NOW.toISOString(),
+  });
+  const body = {
+    subject: { family_name: 'Tamm', given_names: ['Mart'], date_of_birth: '1984-05-17', nationality: 'EE' },
+    document: { type: 'passport', number: 'KE0123456', issuing_country: 'EE' },
+    reason: 'Identify the holder of this passport, checked at the Vaalimaa border crossing.',
+  };
+
+  const one = claimsOf(['FI-KRP'], body);
+  const oneSealed = await sealer.seal(one);
+  const five = claimsOf(['FI-KRP', 'LV-VP', 'LT-PD', 'SE-NOA', 'DE-BKA'], body, { kind: 'location-query', priority: 'normal', handling: { code: 'H3', restriction: 'Not to be shared with customs.' } });
+  const fiveSealed = await sealer.seal(five);
+
+  const vectors: Record<string, EnvelopeVector> = {};
+  const add = (name: string, v: EnvelopeVector) => (vectors[name] = v);
+  const str = (b: Buffer) => b.toString('utf8');
+
+  add('valid-1-recipient', {
+    description: 'EE-PPA sends an identity query to FI-KRP alone; epk is in the protected header (jose does so for a single recipient).',
+    ...base('FI-KRP'),
+    headers: oneSealed.headersFor('FI-KRP'),
+    envelope: str(oneSealed.value),
+    claims: one,
+    valid: true,
+  });
+  add('valid-5-recipients', {
+    description: 'EE-PPA sends one location query to five agencies; LT-PD opens the third recipient entry, chosen by kid.',
+    ...base('LT-PD'),
+    headers: fiveSealed.headersFor('LT-PD'),
+    envelope: str(fiveSealed.value),
+    claims: five,
+    valid: true,
+  });
+
+  const flipped = editJwe(oneSealed.value, (j) => (j.ciphertext = flipB64(j.ciphertext, 100)));
+  add('invalid-tampered-ciphertext', {
+    description: 'One bit of the ciphertext flipped in transit, headers as sent (digest recomputed): the AES-GCM tag fails.',
+    ...base('FI-KRP'),
+    headers: headersOf(flipped, one, 'FI-KRP'),
+    envelope: str(flipped),
+    claims: null,
+    valid: false,
+    error: 'decryption_failed',
+  });
+  add('invalid-tampered-digest', {
+    description: 'The envelope as sealed, but the liaison-digest header is not its SHA-256 (the value was swapped or the header edited).',
+    ...base('FI-KRP'),
+    headers: { ...oneSealed.headersFor('FI-KRP'), 'liaison-digest': headersOf(flipped, one, 'FI-KRP')['liaison-digest'] },
+    envelope: str(oneSealed.value),
+    claims: null,
+    valid: false,
+    error: 'header_mismatch',
+  });
+
+  const fiKeyring = await AgencyKeyring.import(keys['FI-KRP']);
+  const inner = await decryptInner(oneSealed.value, fiKeyring.decryptionKey(fiKeyring.encryptionKid)!);
+  const forwarded = await encryptTo(inner, [toPublicJwk(keys['PL-KGP'].encryption)]);
+  add('invalid-forwarded', {
+    description: "FI-KRP decrypted EE-PPA's notice and re-encrypted the unchanged signed JWS to PL-KGP: valid signature, but PL-KGP is not in aud.",
+    ...base('PL-KGP'),
+    headers: headersOf(forwarded, one, 'PL-KGP'),
+    envelope: str(forwarded),
+    claims: null,
+    valid: false,
+    error: 'not_a_recipient',
+  });
+
+  const rogue = await generateAgencyKeys('EE-PPA');
+  const forgedClaims = claimsOf(['FI-KRP'], { ...body, reason: 'Forged.' });
+  const forged = await encryptTo(await signAs(forgedClaims, rogue.signing, sender.signing.kid), [toPublicJwk(keys['FI-KRP'].encryption)]);
+  add('invalid-wrong-signer', {
+    description: "Signed with another Ed25519 key under EE-PPA's kid: the signature does not verify under EE-PPA's key.",
+    ...base('FI-KRP'),
+    headers: headersOf(forged, forgedClaims, 'FI-KRP'),
+    envelope: str(forged),
+    claims: null,
+    valid: false,
+    error: 'bad_signature',
+  });
+
+  add('invalid-sender-header', {
+    description: 'The envelope as sealed, with the liaison-sender header changed to another agency.',
+    ...base('FI-KRP'),
+    headers: { ...oneSealed.headersFor('FI-KRP'), [HEADER_SENDER]: 'LV-VP' },
+    envelope: str(oneSealed.value),
+    claims: null,
+    valid: false,
+    error: 'sender_mismatch',
+  });
+
+  const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(one)).toString('base64url')}.`;
+  const unsigned = await encryptTo(none, [toPublicJwk(keys['FI-KRP'].encryption)]);
+  add('invalid-alg-none', {
+    description: 'A well-encrypted envelope whose inner JWS is unsigned (alg none).',
+    ...base('FI-KRP'),
+    headers: headersOf(unsigned, one, 'FI-KRP'),
+    envelope: str(unsigned),
+    claims: null,
+    valid: false,
+    error: 'algorithm_not_allowed',
+  });
+
+  add('invalid-expired', {
+    description: 'The single-recipient envelope opened eight days after it was issued (exp is seven days).',
+    ...base('FI-KRP'),
+    now: new Date(ISSUED.getTime() + 8 * 86_400_000).toISOString(),
+    headers: oneSealed.headersFor('FI-KRP'),
+    envelope: str(oneSealed.value),
+    claims: null,
+    valid: false,
+    error: 'expired',
+  });
+  return vectors;
+}
+
+async function main(): Promise<void> {
+  const dir = process.argv[2] ?? join(__dirname, '..', '..', '..', '..', '..', 'test', 'vectors', 'envelope');
+  mkdirSync(dir, { recursive: true });
+  for (const f of readdirSync(dir)) if (f.endsWith('.json')) unlinkSync(join(dir, f));
+  const vectors = await generateEnvelopeVectors();
+  for (const [name, v] of Object.entries(vectors)) writeFileSync(join(dir, `${name}.json`), JSON.stringify(v, null, 2) + '\n');
+  process.stdout.write(`wrote ${Object.keys(vectors).length} vectors to ${dir}\n`);
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+}
