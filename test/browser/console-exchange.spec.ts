@@ -208,7 +208,12 @@ describe('web console: the exchange scenario in a real browser', () => {
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await page.locator('table.ledger tbody tr').first().waitFor();
     await page.locator('section.checkpoint[data-verified="true"]').waitFor({ timeout: 60000 });
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download audit bundle' }).click()]);
+    // The message's last events may be newer than the last checkpoint: the console then waits for the next one.
+    const downloaded = page.waitForEvent('download', { timeout: 120000 }).catch(async (e: Error) => {
+      throw new Error(`${e.message}; the console said: ${await text(page, '#bundle-status')}`);
+    });
+    await page.getByRole('button', { name: 'Download audit bundle' }).click();
+    const download = await downloaded;
     const file = join(tmp, download.suggestedFilename());
     await download.saveAs(file);
     await page.getByText(/Downloaded audit-NL-/).waitFor();

@@ -186,6 +186,24 @@ describe('auditor API', () => {
     writeFileSync(file, part.text);
     expect(await verifyBundleFile(file, { root: f.fed.root.publicJwk })).toMatchObject({ ok: true, entries: 5, full: false });
     expect((await get('/audit/bundle?from=9&to=4')).body).toMatchObject({ statusCode: 400, field: 'from' });
-    expect((await get('/audit/bundle?to=5000')).body).toMatchObject({ statusCode: 400, field: 'to' });
+    expect((await get('/audit/bundle?to=5000')).body).toMatchObject({ statusCode: 400, field: 'to', message: "to (5000) is beyond the ledger's 33 entries" });
+  });
+
+  it('answers 409 with Retry-After for a range no witnessed checkpoint covers yet, and the bundle once one does', async () => {
+    await app.get(LedgerService).append(f.nodes[0].db.app.manager, [
+      { event: 'acknowledged', messageId: 'q-4', kind: null, counterpart: 'AG1', channel: null, digest: null, re: null, actor: 'officer-3', reason: null },
+    ]);
+    const early = await get('/audit/bundle?from=30&to=34');
+    expect(early.status).toBe(409);
+    expect(early.headers.get('retry-after')).toBe('3600');
+    expect(early.body).toMatchObject({ reason: 'not_checkpointed', field: 'to', message: 'no checkpoint covers entry 33 yet', retryAfterSeconds: 3600 });
+    await app.get(CheckpointService).checkpointNow();
+    expect((await get('/audit/bundle?from=30&to=34')).body).toMatchObject({ statusCode: 409, message: 'checkpoint 34 covers entry 33 but is not yet cosigned by 2 witnesses' });
+    await f.route();
+    const late = await get('/audit/bundle?from=30&to=34');
+    expect(late.status).toBe(200);
+    const file = join(dir, 'late.ndjson');
+    writeFileSync(file, late.text);
+    expect(await verifyBundleFile(file, { root: f.fed.root.publicJwk })).toMatchObject({ ok: true, entries: 4, treeSize: 34 });
   });
 });

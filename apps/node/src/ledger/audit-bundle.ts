@@ -28,6 +28,12 @@ export class BundleRangeError extends Error {
   }
 }
 
+/**
+ * The range lies within the log but no signed checkpoint covers its end yet: not the caller's
+ * mistake, and the next checkpoint round will cure it, so it is told apart from a bad range.
+ */
+export class NotCheckpointedError extends Error {}
+
 export interface BundleDeps {
   ledger: LedgerService;
   checkpoints: CheckpointService;
@@ -50,25 +56,42 @@ export interface ExportedEntryLine {
   storedLeafHash: string;
 }
 
-/** The checkpoint that will close a bundle ending at `to` (default: the latest witnessed, else the latest). */
-export async function closingCheckpoint(checkpoints: CheckpointService, db: Queryable, quorum: number, to?: number): Promise<CheckpointStatus | null> {
-  if (to === undefined) return (await checkpoints.latestWitnessed()) ?? (await checkpoints.status());
-  // The smallest witnessed checkpoint covering `to`, else the smallest covering it.
+/**
+ * The checkpoint that will close a bundle. The whole log closes with the latest witnessed
+ * checkpoint, else the latest (the verifier then reports the missing cosignatures). A range ending
+ * at `to` closes with the smallest witnessed checkpoint covering it: a range is asked for to be
+ * proven, so one that only an unwitnessed checkpoint covers waits for the witnesses.
+ */
+async function closingCheckpoint(deps: BundleDeps, to?: number): Promise<CheckpointStatus> {
+  const { checkpoints, db } = deps;
+  if (to === undefined) {
+    const latest = (await checkpoints.latestWitnessed()) ?? (await checkpoints.status());
+    if (latest === null) throw new NotCheckpointedError('the ledger has no checkpoint yet');
+    return latest;
+  }
+  const quorum = deps.config.checkpoint.witnessQuorum;
   const rows = (await db.query(
     `SELECT c.size, count(s.witness) >= $2 AS witnessed FROM ledger_checkpoint c LEFT JOIN ledger_cosignature s ON s.checkpoint_size = c.size
-      WHERE c.size >= $1 GROUP BY c.size ORDER BY (count(s.witness) >= $2) DESC, c.size LIMIT 1`,
+      WHERE c.size >= $1 GROUP BY c.size ORDER BY witnessed DESC, c.size LIMIT 1`,
     [to, quorum],
-  )) as { size: string }[];
-  return rows.length === 0 ? null : checkpoints.status(Number(rows[0].size));
+  )) as { size: string; witnessed: boolean }[];
+  if (rows.length === 0) {
+    const size = Number((await deps.ledger.head(db)).size);
+    if (to > size) throw new BundleRangeError('to', `to (${to}) is beyond the ledger's ${size} entries`);
+    throw new NotCheckpointedError(`no checkpoint covers entry ${to - 1} yet`);
+  }
+  if (!rows[0].witnessed) throw new NotCheckpointedError(`checkpoint ${rows[0].size} covers entry ${to - 1} but is not yet cosigned by ${quorum} witnesses`);
+  return (await checkpoints.status(Number(rows[0].size))) as CheckpointStatus;
 }
 
-/** Resolves the range and the closing checkpoint, or throws BundleRangeError naming the field. */
+/**
+ * Resolves the range and the closing checkpoint. Throws BundleRangeError naming the field for a
+ * range that cannot exist, NotCheckpointedError for one that will be provable after the next
+ * checkpoint round.
+ */
 export async function planBundle(deps: BundleDeps, from?: number, to?: number): Promise<{ header: BundleHeader; checkpoint: CheckpointStatus }> {
   const quorum = deps.config.checkpoint.witnessQuorum;
-  const checkpoint = await closingCheckpoint(deps.checkpoints, deps.db, quorum, to);
-  if (checkpoint === null) {
-    throw new BundleRangeError('to', to === undefined ? 'the ledger has no checkpoint yet' : `no checkpoint covers ${to} yet`);
-  }
+  const checkpoint = await closingCheckpoint(deps, to);
   const end = to ?? checkpoint.size;
   const start = from ?? 0;
   if (start > end) throw new BundleRangeError('from', `from (${start}) is after to (${end})`);

@@ -1,14 +1,14 @@
 // The auditor's API: metadata and digests only (entries never hold notice content), proofs,
 // checkpoints with cosignatures, witness alerts, and the streamed audit bundle.
 import { once } from 'events';
-import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { BadRequestException, ConflictException, Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import type { ServerResponse } from 'http';
 import { DataSource } from 'typeorm';
 import { Roles } from '@liaison/auth';
 import { AgencyKeyring, TrustStore } from '@liaison/envelope';
 import { encodeBase64 } from '@liaison/ledger';
 import { Clock, NODE_CONFIG } from '../tokens';
-import { BundleDeps, BundleRangeError, bundleNdjson, planBundle } from './audit-bundle';
+import { BundleDeps, BundleRangeError, NotCheckpointedError, bundleNdjson, planBundle } from './audit-bundle';
 import { ENTRY_COLUMNS, LedgerService, rowToEntry } from './ledger.service';
 import { CheckpointService, LedgerConfig } from './checkpoint.service';
 import { QueryError, entryFilterSql, integer, messageIdParam, parseEntryFilter, parseOnly } from './audit.query';
@@ -157,6 +157,12 @@ export class AuditController {
     const plan = await validated(async () => {
       parseOnly(query, ['from', 'to']);
       return planBundle(this.deps(), integer(query, 'from'), integer(query, 'to'));
+    }).catch((e: unknown) => {
+      if (!(e instanceof NotCheckpointedError)) throw e;
+      // Not a bad request: the next checkpoint round covers it, so say when to ask again.
+      const retryAfter = Math.max(1, Math.ceil(this.config.checkpoint.everySeconds));
+      res.setHeader('Retry-After', String(retryAfter));
+      throw new ConflictException({ statusCode: 409, error: 'Conflict', reason: 'not_checkpointed', field: 'to', message: e.message, retryAfterSeconds: retryAfter });
     });
     res.statusCode = 200;
     res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');

@@ -72,12 +72,33 @@ function entryTable(entries, caption) {
       h('td', e.reason ?? '')))));
 }
 
+const WAIT_FOR_CHECKPOINT_MS = 5 * 60_000;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The bundle response. A range whose end no signed checkpoint covers yet (the newest events of a
+ * message) is answered 409 not_checkpointed: wait for the next checkpoint round instead of failing.
+ */
+async function fetchBundle(params, status) {
+  const giveUpAt = Date.now() + WAIT_FOR_CHECKPOINT_MS;
+  for (;;) {
+    try {
+      return await api(`/audit/bundle${query(params)}`, { raw: true });
+    } catch (e) {
+      if (!(e instanceof ApiError && e.reason === 'not_checkpointed') || Date.now() > giveUpAt) throw e;
+      const seconds = Math.min(e.body.retryAfterSeconds ?? 5, 30);
+      status.textContent = `Waiting for the next signed checkpoint (${e.message}); asking again in ${seconds} s…`;
+      await sleep(seconds * 1000);
+    }
+  }
+}
+
 async function download(button, status) {
   button.disabled = true;
   status.textContent = 'Preparing the bundle…';
   try {
     const params = await bundleRange();
-    const response = await api(`/audit/bundle${query(params)}`, { raw: true });
+    const response = await fetchBundle(params, status);
     const blob = await response.blob();
     const disposition = response.headers.get('content-disposition') ?? '';
     const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? `audit-bundle-${session.principal.agency}-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson`;
