@@ -433,7 +433,7 @@ describe('hostile input on the inbox topic', () => {
       build: async () => {
         const claims = kit.claims('ES', ['CO']);
         const sealed = await kit.seal(claims);
-        const coKey = kit.keyrings.get('CO')!.decryptionKey(kit.encryptionJwk('CO').kid) as CryptoKey;
+        const coKey = kit.keyrings.get('CO')!.decryptionKey(kit.encryptionJwk('CO').kid)!;
         const jws = await decryptInner(sealed.value, coKey);
         return msg(await kit.encryptPlaintext(jws, [TARGET]), claims);
       },

@@ -1,16 +1,13 @@
 import { createPrivateKey, createPublicKey, KeyObject, sign as nodeSign } from 'node:crypto';
 import { inspect } from 'node:util';
-import { importJWK } from 'jose';
 import { b64u, b64uDecode, CodedError, isPlainObject, parseJson, utf8Decode } from './encoding';
 import { sodium } from './sodium';
 import {
   buildOkpJwk,
   checkPublicJwk,
-  KEY_MANAGEMENT_ALG,
   KeyUse,
   PrivateOkpJwk,
   PublicOkpJwk,
-  SIGNING_ALG,
   toPublicJwk,
 } from './jwk';
 
@@ -244,11 +241,11 @@ export async function openPrivateKeys(input: KeyFile | string, secret: KeySecret
 /** What an envelope opener needs of a keyring: who we are and our X25519 private key(s) by kid. */
 export interface RecipientKeyring {
   readonly agency: string;
-  /** Our decryption key for this kid, or undefined when the kid is not one of ours. */
-  decryptionKey(kid: string): CryptoKey | undefined;
+  /** Our X25519 private key for this kid, or undefined when the kid is not one of ours. */
+  decryptionKey(kid: string): KeyObject | undefined;
 }
 
-async function importPrivate(jwk: PrivateOkpJwk, use: KeyUse): Promise<{ keyObject: KeyObject; cryptoKey: CryptoKey }> {
+async function importPrivate(jwk: PrivateOkpJwk, use: KeyUse): Promise<KeyObject> {
   const reason = await checkPublicJwk(toPublicJwk(jwk), use);
   if (reason) throw new TypeError(`${use} key: ${reason}`);
   const d = b64uDecode(jwk.d);
@@ -256,29 +253,24 @@ async function importPrivate(jwk: PrivateOkpJwk, use: KeyUse): Promise<{ keyObje
   const keyObject = createPrivateKey({ key: { kty: 'OKP', crv: jwk.crv, x: jwk.x, d: jwk.d }, format: 'jwk' });
   const derivedX = createPublicKey(keyObject).export({ format: 'jwk' }).x;
   if (derivedX !== jwk.x) throw new TypeError(`${use} key: private part does not match x`);
-  const alg = use === 'sig' ? SIGNING_ALG : KEY_MANAGEMENT_ALG;
-  const cryptoKey = (await importJWK({ kty: 'OKP', crv: jwk.crv, x: jwk.x, d: jwk.d }, alg, { extractable: false })) as CryptoKey;
-  return { keyObject, cryptoKey };
+  return keyObject;
 }
 
 /**
- * An agency's keys imported once (node KeyObjects and WebCrypto CryptoKeys), for signing and
- * decrypting every message without re-importing. Holds no JWK; prints only kids.
+ * An agency's keys imported once as node KeyObjects, for signing and decrypting every message
+ * without re-importing. Holds no JWK; prints only kids.
  */
 export class AgencyKeyring implements RecipientKeyring {
-  readonly #signingJws: CryptoKey;
   readonly #signingKeyObject: KeyObject;
-  readonly #decryption: Map<string, CryptoKey>;
+  readonly #decryption: Map<string, KeyObject>;
 
   private constructor(
     readonly agency: string,
     readonly signingPublicJwk: PublicOkpJwk,
     readonly encryptionPublicJwk: PublicOkpJwk,
-    signingJws: CryptoKey,
     signingKeyObject: KeyObject,
-    decryption: Map<string, CryptoKey>,
+    decryption: Map<string, KeyObject>,
   ) {
-    this.#signingJws = signingJws;
     this.#signingKeyObject = signingKeyObject;
     this.#decryption = decryption;
   }
@@ -290,18 +282,11 @@ export class AgencyKeyring implements RecipientKeyring {
   static async import(keys: AgencyPrivateKeys, options: { previousEncryptionKeys?: PrivateOkpJwk[] } = {}): Promise<AgencyKeyring> {
     if (!isAgencyCode(keys.agency)) throw new TypeError('agency code must match ' + AGENCY_CODE_PATTERN.source);
     const signing = await importPrivate(keys.signing, 'sig');
-    const decryption = new Map<string, CryptoKey>();
+    const decryption = new Map<string, KeyObject>();
     for (const jwk of [keys.encryption, ...(options.previousEncryptionKeys ?? [])]) {
-      decryption.set(jwk.kid, (await importPrivate(jwk, 'enc')).cryptoKey);
+      decryption.set(jwk.kid, await importPrivate(jwk, 'enc'));
     }
-    return new AgencyKeyring(
-      keys.agency,
-      toPublicJwk(keys.signing),
-      toPublicJwk(keys.encryption),
-      signing.cryptoKey,
-      signing.keyObject,
-      decryption,
-    );
+    return new AgencyKeyring(keys.agency, toPublicJwk(keys.signing), toPublicJwk(keys.encryption), signing, decryption);
   }
 
   get signingKid(): string {
@@ -337,12 +322,7 @@ export class AgencyKeyring implements RecipientKeyring {
     return nodeSign(null, data, this.#signingKeyObject);
   }
 
-  /** The Ed25519 key as a CryptoKey, for jose signing. */
-  jwsSigningKey(): CryptoKey {
-    return this.#signingJws;
-  }
-
-  decryptionKey(kid: string): CryptoKey | undefined {
+  decryptionKey(kid: string): KeyObject | undefined {
     return this.#decryption.get(kid);
   }
 
@@ -357,10 +337,10 @@ export class AgencyKeyring implements RecipientKeyring {
 
 /** A decrypt-only keyring from one private X25519 JWK (e.g. the test-only key of a vector). */
 export async function importRecipientKey(agency: string, encryptionJwk: PrivateOkpJwk): Promise<RecipientKeyring> {
-  const { cryptoKey } = await importPrivate(encryptionJwk, 'enc');
+  const key = await importPrivate(encryptionJwk, 'enc');
   const kid = encryptionJwk.kid;
   return {
     agency,
-    decryptionKey: (k: string) => (k === kid ? cryptoKey : undefined),
+    decryptionKey: (k: string) => (k === kid ? key : undefined),
   };
 }

@@ -1,7 +1,8 @@
-import { compactVerify, errors as joseErrors, flattenedDecrypt } from 'jose';
+import type { KeyObject } from 'crypto';
 import { checkClaims, NoticeClaims, UUID_PATTERN } from './claims';
 import { DirectorySource, KeyResolver, resolverFor } from './directory';
 import { b64uDecode, isPlainObject, onlyKeys, parseJson, sha256Hex, utf8Decode } from './encoding';
+import { decryptJweFor, verifyCompactJws } from './jose-primitives';
 import { CONTENT_ENCRYPTION_ALG, KEY_MANAGEMENT_ALG, SIGNING_ALG } from './jwk';
 import type { RecipientKeyring } from './keys';
 import { PublicKeyCache } from './key-cache';
@@ -181,10 +182,6 @@ function parseInner(plaintext: Uint8Array): Inner | Refusal {
   return { jws, kid: header.kid, claims: claims as unknown as NoticeClaims };
 }
 
-function joseCode(e: unknown): string {
-  return e instanceof joseErrors.JOSEError ? e.code : 'error';
-}
-
 /**
  * Opens envelopes addressed to this agency, running every check in a fixed order and answering
  * with a typed result. Never throws, never returns a partially checked notice.
@@ -240,7 +237,7 @@ export class EnvelopeOpener {
     if (outer instanceof Refusal) return outer;
     // 4. a recipient entry for one of our keys
     let ours: OuterRecipient | undefined;
-    let key: CryptoKey | undefined;
+    let key: KeyObject | undefined;
     for (const r of outer.recipients) {
       key = o.keyring.decryptionKey(r.header.kid as string);
       if (key) {
@@ -252,22 +249,11 @@ export class EnvelopeOpener {
     // 5. decryption (only our entry: the others are not authenticated to us)
     let plaintext: Uint8Array;
     try {
-      const flattened = {
-        protected: outer.protected,
-        header: ours.header,
-        encrypted_key: ours.encrypted_key,
-        iv: outer.iv,
-        ciphertext: outer.ciphertext,
-        tag: outer.tag,
-      };
-      plaintext = (
-        await flattenedDecrypt(flattened, key, {
-          keyManagementAlgorithms: [KEY_MANAGEMENT_ALG],
-          contentEncryptionAlgorithms: [CONTENT_ENCRYPTION_ALG],
-        })
-      ).plaintext;
-    } catch (e) {
-      return refuse('decryption_failed', `JWE does not decrypt with key ${ours.header.kid as string} (${joseCode(e)})`);
+      // parseOuter has put epk in exactly one place and checked every algorithm and length.
+      const epk = (ours.header.epk ?? decodeJsonPart(outer.protected)?.epk) as { x: string };
+      plaintext = decryptJweFor(outer, { epk, encryptedKey: ours.encrypted_key }, key);
+    } catch {
+      return refuse('decryption_failed', `JWE does not decrypt with key ${ours.header.kid as string}`);
     }
     // 6. inner JWS and claims shape
     const inner = parseInner(plaintext);
@@ -276,11 +262,13 @@ export class EnvelopeOpener {
     // 7-9. signing key, signature, key validity as of iat
     const resolution = this.#trust.resolveKey(inner.kid, 'sig', new Date(claims.iat * 1000));
     if (resolution.status === 'unknown') return refuse('unknown_signing_key', `signing key ${inner.kid} is not in the directory`);
+    let verified = false;
     try {
-      await compactVerify(inner.jws, await this.#keys.get(resolution.key), { algorithms: [SIGNING_ALG] });
-    } catch (e) {
-      return refuse('bad_signature', `signature does not verify under ${inner.kid} (${joseCode(e)})`);
+      verified = verifyCompactJws(inner.jws, this.#keys.get(resolution.key));
+    } catch {
+      // a key that cannot be imported or is not Ed25519 verifies nothing
     }
+    if (!verified) return refuse('bad_signature', `signature does not verify under ${inner.kid}`);
     if (resolution.status === 'not_valid') {
       return refuse('signing_key_not_valid', `signing key ${inner.kid} is ${resolution.reason} as of iat ${claims.iat}`);
     }

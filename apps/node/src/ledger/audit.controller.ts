@@ -15,6 +15,16 @@ import { QueryError, entryFilterSql, integer, messageIdParam, parseEntryFilter, 
 
 type Query = Record<string, unknown>;
 
+/** Waits for the client to take more (or leave), removing both listeners whichever comes first. */
+async function drainedOrClosed(res: ServerResponse): Promise<void> {
+  const done = new AbortController();
+  try {
+    await Promise.race([once(res, 'drain', { signal: done.signal }), once(res, 'close', { signal: done.signal })]);
+  } finally {
+    done.abort();
+  }
+}
+
 function badRequest(e: QueryError | BundleRangeError): BadRequestException {
   return new BadRequestException({ statusCode: 400, error: 'Bad Request', field: e.field, message: e.message });
 }
@@ -171,7 +181,7 @@ export class AuditController {
     try {
       for await (const line of bundleNdjson(this.deps(), plan)) {
         if (res.destroyed) return;
-        if (!res.write(line)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+        if (!res.write(line)) await drainedOrClosed(res);
       }
       res.end();
     } catch (e) {

@@ -1,5 +1,5 @@
 // Building blocks for forged and corrupted envelopes (unit tests and the vector generator).
-import { createHash } from 'node:crypto';
+import { createHash, KeyObject } from 'node:crypto';
 import { CompactSign, flattenedDecrypt, GeneralEncrypt, importJWK } from 'jose';
 import type { PrivateOkpJwk, PublicOkpJwk } from '../jwk';
 import { HEADER_DIGEST, HEADER_MESSAGE_ID, HEADER_RECIPIENT, HEADER_SENDER } from '../protocol';
@@ -29,7 +29,7 @@ export async function signAs(claims: unknown, signer: Pick<PrivateOkpJwk, 'x' | 
 }
 
 /** Decrypts one recipient's entry of a General JSON JWE (what any recipient can do), returning the inner JWS. */
-export async function decryptInner(value: Buffer, recipientKey: CryptoKey, index = 0): Promise<string> {
+export async function decryptInner(value: Buffer, recipientKey: CryptoKey | KeyObject, index = 0): Promise<string> {
   const j = JSON.parse(value.toString());
   const r = j.recipients[index];
   const { plaintext } = await flattenedDecrypt(
