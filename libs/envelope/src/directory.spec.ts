@@ -135,6 +135,16 @@ describe('key resolution and rotation rules', () => {
     expect(encryptionKeyFor(revokedEnc, 'FI-KRP', at(6))).toBeNull();
   });
 
+  it('dates new keys from the whole second, so an envelope dated (iat) in the second a key was added verifies', async () => {
+    const keys = await generateAgencyKeys('LV-VP');
+    const added = new Date('2026-01-01T10:00:05.300Z');
+    const dir = addAgency(emptyDirectory('baltic-nordic', T0), { code: 'LV-VP', name: 'State Police', country: 'LV', keys: publicJwks(keys) }, { at: added });
+    expect(dir.agencies[0].keys[0].not_before).toBe('2026-01-01T10:00:05.000Z');
+    const iat = new Date(Math.floor(added.getTime() / 1000) * 1000);
+    expect(resolveDirectoryKey(dir, keys.signing.kid, 'sig', iat)).toMatchObject({ status: 'valid' });
+    expect(resolveDirectoryKey(dir, keys.signing.kid, 'sig', new Date(iat.getTime() - 1000))).toMatchObject({ status: 'not_valid', reason: 'not_yet_valid' });
+  });
+
   it('editing helpers refuse unknown agencies, keys and duplicates', async () => {
     const { ee, dir } = await setup();
     expect(() => addAgency(dir, { code: 'EE-PPA', name: 'x', country: 'EE', keys: publicJwks(ee) })).toThrow('already listed');

@@ -395,12 +395,15 @@ const DAY_MS = 86_400_000;
 
 function keysFrom(jwks: PublicJwks | PublicOkpJwk[], at: Date, validityDays: number): DirectoryKey[] {
   const list = Array.isArray(jwks) ? jwks : jwks.keys;
+  // Whole seconds: signatures are dated by iat, a NumericDate in seconds, so a key added at
+  // 10:00:05.300 must already sign what is dated 10:00:05.
+  const from = Math.floor(at.getTime() / 1000) * 1000;
   return list.map((jwk) => ({
     kid: jwk.kid,
     use: jwk.use,
     jwk: toPublicJwk(jwk),
-    not_before: at.toISOString(),
-    not_after: new Date(at.getTime() + validityDays * DAY_MS).toISOString(),
+    not_before: new Date(from).toISOString(),
+    not_after: new Date(from + validityDays * DAY_MS).toISOString(),
     status: 'active' as const,
   }));
 }

@@ -1,12 +1,11 @@
-// The envelope's two JOSE operations on synchronous primitives (decision 0007), Node's crypto and,
-// for ephemeral keys, libsodium: an EdDSA compact JWS (RFC 8037) and a General JSON JWE (RFC 7516
-// §7.2.1) with ECDH-ES+A256KW over X25519 (RFC 7518 §4.6, RFC 8037) and A256GCM. jose's WebCrypto path cost several times more CPU per
+// The envelope's two JOSE operations on Node's own synchronous crypto (decision 0007): an EdDSA
+// compact JWS (RFC 8037) and a General JSON JWE (RFC 7516 §7.2.1) with ECDH-ES+A256KW over X25519
+// (RFC 7518 §4.6, RFC 8037) and A256GCM. jose's WebCrypto path cost several times more CPU per
 // envelope in the pipeline profile (key objects built and promises settled per operation). jose
 // stays the reference: the tests check that jose opens what this seals and this opens what jose
 // seals, and the published vectors, made by jose, must open.
-import { createCipheriv, createDecipheriv, createHash, createPublicKey, diffieHellman, KeyObject, randomBytes, sign, verify } from 'crypto';
+import { createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, diffieHellman, KeyObject, randomBytes, sign, verify } from 'crypto';
 import { KEY_MANAGEMENT_ALG } from './jwk';
-import type { Sodium } from './sodium';
 
 /** RFC 3394 §2.2.3.1 default initial value of AES Key Wrap. */
 const AES_KW_IV = Buffer.from('A6A6A6A6A6A6A6A6', 'hex');
@@ -36,20 +35,18 @@ function keyWrappingKey(sharedSecret: Buffer): Buffer {
 }
 
 /**
- * Wraps the content key for one recipient with a fresh ephemeral X25519 key. The ephemeral key and
- * the key agreement use libsodium, not generateKeyPairSync: on Node 20.20 a node stopped for good,
- * its main thread blocked on a mutex in KeyGenJob::~KeyGenJob run by a garbage collection,
- * while the sealer made ephemeral keys that way under load (fault suite, 2026-11-24).
+ * Wraps the content key for one recipient with a fresh ephemeral X25519 key. The key is built from
+ * 32 random bytes (X25519 clamps them) through a JWK, for which Node 20 reads `d` alone (x must only
+ * be a string): twice as fast as libsodium here, and not generateKeyPairSync, with which a node in
+ * the fault suite stopped for good, its main thread blocked on a mutex in KeyGenJob::~KeyGenJob
+ * run by a garbage collection. Should Node start checking x, sealing fails loudly and the
+ * jose cross-checks in jose-primitives.spec.ts fail.
  */
-function wrapFor(cek: Buffer, recipientX: Uint8Array, na: Sodium): { epk: EphemeralKey; encryptedKey: string } {
-  const secret = randomBytes(32); // clamped by X25519 itself
-  try {
-    const epk: EphemeralKey = { x: b64u(na.crypto_scalarmult_base(secret)), crv: 'X25519', kty: 'OKP' };
-    const wrap = createCipheriv('id-aes256-wrap', keyWrappingKey(Buffer.from(na.crypto_scalarmult(secret, recipientX))), AES_KW_IV);
-    return { epk, encryptedKey: b64u(Buffer.concat([wrap.update(cek), wrap.final()])) };
-  } finally {
-    secret.fill(0);
-  }
+function wrapFor(cek: Buffer, recipient: KeyObject): { epk: EphemeralKey; encryptedKey: string } {
+  const privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: randomBytes(32).toString('base64url'), x: '' }, format: 'jwk' });
+  const epk: EphemeralKey = { x: createPublicKey(privateKey).export({ format: 'jwk' }).x as string, crv: 'X25519', kty: 'OKP' };
+  const wrap = createCipheriv('id-aes256-wrap', keyWrappingKey(diffieHellman({ privateKey, publicKey: recipient })), AES_KW_IV);
+  return { epk, encryptedKey: b64u(Buffer.concat([wrap.update(cek), wrap.final()])) };
 }
 
 /** An EdDSA compact JWS over `payload` with `header` (which must name alg EdDSA). */
@@ -66,8 +63,8 @@ export function verifyCompactJws(jws: string, key: KeyObject): boolean {
 
 export interface JweRecipientKey {
   kid: string;
-  /** The recipient's raw 32-byte X25519 public key. */
-  x: Uint8Array;
+  /** The recipient's X25519 public key. */
+  key: KeyObject;
 }
 
 export interface EphemeralKey {
@@ -89,10 +86,10 @@ export interface GeneralJwe {
  * ephemeral X25519 key. As jose does, a lone recipient's `epk` goes in the protected header and
  * several recipients' in their own headers; members are in jose's order.
  */
-export function encryptGeneralJwe(plaintext: Uint8Array, protectedHeader: Record<string, string>, recipients: JweRecipientKey[], na: Sodium): GeneralJwe {
+export function encryptGeneralJwe(plaintext: Uint8Array, protectedHeader: Record<string, string>, recipients: JweRecipientKey[]): GeneralJwe {
   const cek = randomBytes(CEK_BYTES);
   const iv = randomBytes(IV_BYTES);
-  const wrapped = recipients.map(({ kid, x }) => ({ kid, ...wrapFor(cek, x, na) }));
+  const wrapped = recipients.map(({ kid, key }) => ({ kid, ...wrapFor(cek, key) }));
   const lone = wrapped.length === 1;
   const prot = b64u(JSON.stringify(lone ? { ...protectedHeader, epk: wrapped[0].epk } : protectedHeader));
   const gcm = createCipheriv('aes-256-gcm', cek, iv, { authTagLength: TAG_BYTES });

@@ -1,10 +1,10 @@
 import { checkClaims, NoticeClaims, orderedClaims } from './claims';
 import { currentDirectory, Directory, DirectorySource, encryptionKeyFor, resolveDirectoryKey } from './directory';
-import { b64uDecode, CodedError, sha256Hex } from './encoding';
+import { CodedError, sha256Hex } from './encoding';
 import { encryptGeneralJwe, signCompactJws } from './jose-primitives';
 import { CONTENT_ENCRYPTION_ALG, SIGNING_ALG } from './jwk';
 import type { AgencyKeyring } from './keys';
-import { sodium } from './sodium';
+import { PublicKeyCache } from './key-cache';
 import { HEADER_DIGEST, HEADER_MESSAGE_ID, HEADER_RECIPIENT, HEADER_SENDER, INNER_TYP, OUTER_CTY } from './protocol';
 
 /** A sealed notice: the exact Kafka value plus what routing needs. */
@@ -36,6 +36,7 @@ export interface EnvelopeSealerOptions {
  * Stateless apart from imported keys, so any number of seals may run concurrently.
  */
 export class EnvelopeSealer {
+  readonly #keys = new PublicKeyCache();
   readonly #clock: () => Date;
 
   constructor(
@@ -60,9 +61,8 @@ export class EnvelopeSealer {
     }
     const recipientKeys = claims.aud.map((agency) => {
       const key = encryptionKeyFor(dir, agency, now);
-      const x = key && b64uDecode(key.jwk.x);
-      if (!key || x?.length !== 32) throw new SealError('no_encryption_key', `no valid encryption key for ${agency} in directory ${dir.serial}`);
-      return { kid: key.kid, x };
+      if (!key) throw new SealError('no_encryption_key', `no valid encryption key for ${agency} in directory ${dir.serial}`);
+      return { kid: key.kid, key: this.#keys.get(key) };
     });
 
     // Synchronous and short (tens of microseconds): see jose-primitives.ts for why not jose here.
@@ -72,7 +72,6 @@ export class EnvelopeSealer {
       Buffer.from(jws, 'ascii'),
       { enc: CONTENT_ENCRYPTION_ALG, cty: OUTER_CTY },
       recipientKeys,
-      await sodium(),
     );
     const value = Buffer.from(JSON.stringify(jwe), 'utf8');
     const digest = sha256Hex(value);

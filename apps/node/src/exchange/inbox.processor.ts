@@ -16,6 +16,8 @@ import { PendingWrites, UnitOfWork } from './unit-of-work';
 const RECEIPT = 'receipt';
 const ACKNOWLEDGEMENT = 'acknowledgement';
 const RESPONSE = 'response';
+/** Kinds whose arrival moves one of our outbound notices (the one named by `re`). */
+const MOVES_OUTBOUND = new Set([RECEIPT, ACKNOWLEDGEMENT, RESPONSE]);
 const AGENCY = /^[A-Z]{2,8}$/;
 
 export type Opened = { message: InboundMessage; result: OpenResult };
@@ -74,12 +76,18 @@ export class InboxProcessor {
       const receipts: EnvelopeDraft[] = [];
       // Inbound notice rows of the batch, inserted together after the loop (two statements).
       const inbound: InboundRows = { notices: [], recipients: [] };
-      const recordedAs = await this.recordReceivedAll(manager, firstOccurrences(opened));
+      const accepted = firstOccurrences(opened);
+      const recordedAs = await this.recordReceivedAll(manager, accepted);
+      // Receipts, acknowledgements and responses move our outbound rows: lock and read them at once.
+      const outbound = await OutboundRows.lock(
+        manager,
+        accepted.filter((a) => recordedAs.get(a.claims.jti) === 'new' && a.claims.re && MOVES_OUTBOUND.has(a.claims.kind)),
+      );
       for (const { message, result } of opened) {
         if (result.ok && !seenInBatch.has(result.claims.jti)) {
           seenInBatch.add(result.claims.jti);
           const recorded = recordedAs.get(result.claims.jti);
-          if (recorded === 'new') await this.apply(manager, pending, result.claims, result.digest, receipts, inbound);
+          if (recorded === 'new') this.apply(pending, outbound, result.claims, result.digest, receipts, inbound);
           else if (recorded === 'replay') await this.recordRejected(manager, pending, message, 'replay', 'message id already received from another offset', result.digest);
         } else if (result.ok) {
           await this.recordRejected(manager, pending, message, 'replay', 'message id repeated within one batch', result.digest);
@@ -94,6 +102,7 @@ export class InboxProcessor {
       }
       if (inbound.notices.length > 0) await manager.insert(NoticeRecord, inbound.notices);
       if (inbound.recipients.length > 0) await manager.insert(NoticeRecipientRecord, inbound.recipients);
+      await outbound.write(manager);
       if (receipts.length > 0) await this.dispatcher.dispatchMany(manager, pending, receipts.map((draft) => ({ draft, actor: null })));
     });
     for (const { result } of opened) {
@@ -133,7 +142,7 @@ export class InboxProcessor {
     return out;
   }
 
-  private async apply(manager: EntityManager, pending: PendingWrites, claims: NoticeClaims, digest: string, receipts: EnvelopeDraft[], inbound: InboundRows): Promise<void> {
+  private apply(pending: PendingWrites, outbound: OutboundRows, claims: NoticeClaims, digest: string, receipts: EnvelopeDraft[], inbound: InboundRows): void {
     const me = this.config.agency;
     pending.ledger.push({
       event: 'received',
@@ -147,18 +156,18 @@ export class InboxProcessor {
       reason: null,
     });
     if (claims.kind === RECEIPT) {
-      await this.advance(manager, pending, claims, 'deliver', 'delivered', null);
+      this.advance(pending, outbound, claims, 'deliver', 'delivered', null);
       return;
     }
     if (claims.kind === ACKNOWLEDGEMENT) {
       const by = (claims.body as { acknowledged_by: { ref: string } }).acknowledged_by.ref;
-      await this.advance(manager, pending, claims, 'acknowledge', 'acknowledged', `${claims.iss}:${by}`);
+      this.advance(pending, outbound, claims, 'acknowledge', 'acknowledged', `${claims.iss}:${by}`);
       return;
     }
     this.storeInbound(inbound, claims, digest);
     if (claims.kind === RESPONSE) {
       const declined = (claims.body as { outcome: string }).outcome === 'declined';
-      await this.advance(manager, pending, claims, declined ? 'decline' : 'answer', declined ? 'declined' : 'answered', null, claims.jti);
+      this.advance(pending, outbound, claims, declined ? 'decline' : 'answer', declined ? 'declined' : 'answered', null, claims.jti);
     }
     const now = this.clock.now();
     const original = { id: claims.jti, sender: claims.iss, expiresAt: new Date(claims.exp * 1000), priority: claims.priority };
@@ -188,22 +197,17 @@ export class InboxProcessor {
   }
 
   /** Moves our outbound notice `claims.re` for recipient `claims.iss`; a late or repeated step is a no-op. */
-  private async advance(
-    manager: EntityManager,
+  private advance(
     pending: PendingWrites,
+    outbound: OutboundRows,
     claims: NoticeClaims,
     event: NoticeEvent,
     ledgerEvent: 'delivered' | 'acknowledged' | 'answered' | 'declined',
     actor: string | null,
     responseId: string | null = null,
-  ): Promise<void> {
+  ): void {
     if (!claims.re) return;
-    const rows: { status: NoticeState; kind: string }[] = await manager.query(
-      `SELECT r.status, n.kind FROM notice_recipient r JOIN notice n ON n.id = r.notice_id
-       WHERE r.notice_id = $1 AND r.agency = $2 FOR UPDATE OF r`,
-      [claims.re, claims.iss],
-    );
-    const row = rows[0];
+    const row = outbound.get(claims.re, claims.iss);
     if (!row) return; // refers to nothing we sent to this agency: recorded as received, no effect
     const entry = (event: typeof ledgerEvent, entryActor: string | null) => ({
       event, messageId: claims.re as string, kind: row.kind, counterpart: claims.iss, channel: null, digest: null, re: claims.jti, actor: entryActor, reason: null,
@@ -220,12 +224,7 @@ export class InboxProcessor {
       return;
     }
     if (result.state === row.status) return;
-    await manager.update(NoticeRecipientRecord, { noticeId: claims.re, agency: claims.iss }, {
-      status: result.state,
-      updatedAt: this.clock.now(),
-      ...(actor ? { actedBy: actor } : {}),
-      ...(responseId ? { responseId } : {}),
-    });
+    outbound.move(row, result.state, this.clock.now(), actor, responseId);
     if (result.state !== 'DELIVERED' || ledgerEvent === 'delivered') pending.ledger.push(entry(ledgerEvent, actor));
   }
 
@@ -270,4 +269,72 @@ export class InboxProcessor {
 
 function jsonbSafe(text: string): string {
   return text.replace(/\u0000/g, '\ufffd');
+}
+
+interface OutboundRow {
+  noticeId: string;
+  agency: string;
+  status: NoticeState;
+  kind: string;
+  /** Set once the batch moved it: what to write back. */
+  change?: { updatedAt: Date; actedBy: string | null; responseId: string | null };
+}
+
+/**
+ * The rows of our outbound notices that one inbox batch refers to (by `re`, per sending agency):
+ * locked and read in one statement, moved in memory in the batch's order, written back in one,
+ * instead of a SELECT … FOR UPDATE and an UPDATE for every receipt.
+ */
+class OutboundRows {
+  private constructor(private readonly rows: Map<string, OutboundRow>) {}
+
+  private static key(noticeId: string, agency: string): string {
+    return `${noticeId} ${agency}`;
+  }
+
+  static async lock(manager: EntityManager, refs: Accepted[]): Promise<OutboundRows> {
+    const rows = new Map<string, OutboundRow>();
+    if (refs.length === 0) return new OutboundRows(rows);
+    // Locked in key order, so two consumers of the same agency cannot deadlock on them.
+    const found: OutboundRow[] = await manager.query(
+      `SELECT r.notice_id AS "noticeId", r.agency, r.status, n.kind
+         FROM notice_recipient r JOIN notice n ON n.id = r.notice_id
+        WHERE (r.notice_id, r.agency) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))
+        ORDER BY r.notice_id, r.agency FOR UPDATE OF r`,
+      [refs.map((r) => r.claims.re), refs.map((r) => r.claims.iss)],
+    );
+    for (const row of found) rows.set(OutboundRows.key(row.noticeId, row.agency), row);
+    return new OutboundRows(rows);
+  }
+
+  get(noticeId: string, agency: string): OutboundRow | undefined {
+    return this.rows.get(OutboundRows.key(noticeId, agency));
+  }
+
+  move(row: OutboundRow, status: NoticeState, at: Date, actor: string | null, responseId: string | null): void {
+    row.status = status;
+    row.change = { updatedAt: at, actedBy: actor ?? row.change?.actedBy ?? null, responseId: responseId ?? row.change?.responseId ?? null };
+  }
+
+  /** One UPDATE for every moved row; acted_by and response_id keep their value unless set. */
+  async write(manager: EntityManager): Promise<void> {
+    const moved = [...this.rows.values()].filter((r) => r.change);
+    if (moved.length === 0) return;
+    await manager.query(
+      `UPDATE notice_recipient r
+          SET status = u.status, updated_at = u.updated_at,
+              acted_by = COALESCE(u.acted_by, r.acted_by), response_id = COALESCE(u.response_id, r.response_id)
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::uuid[])
+              AS u(notice_id, agency, status, updated_at, acted_by, response_id)
+        WHERE r.notice_id = u.notice_id AND r.agency = u.agency`,
+      [
+        moved.map((r) => r.noticeId),
+        moved.map((r) => r.agency),
+        moved.map((r) => r.status),
+        moved.map((r) => r.change?.updatedAt),
+        moved.map((r) => r.change?.actedBy ?? null),
+        moved.map((r) => r.change?.responseId ?? null),
+      ],
+    );
+  }
 }
