@@ -72,6 +72,19 @@ describe('TokenVerifier', () => {
     expect(await strict.verify(await mint({ ttlSeconds: 3600 }, slightly))).toMatchObject({ reason: 'expired' });
   });
 
+  it('remembers a verified token only until it expires, and never a refused one', async () => {
+    let now = Date.now();
+    const cached = new TokenVerifier(config({ clockToleranceSeconds: 0, clock: () => new Date(now) }));
+    const token = await mint({ ttlSeconds: 45 }); // expires before the 60 s after which it would be checked again anyway
+    expect((await cached.verify(token)).ok).toBe(true);
+    now += 30_000;
+    expect((await cached.verify(token)).ok).toBe(true);
+    now += 16_000;
+    expect(await cached.verify(token)).toMatchObject({ ok: false, reason: 'expired' });
+    const [h, p] = (await mint()).split('.');
+    expect(await cached.verify(`${h}.${p}.${Buffer.alloc(64).toString('base64url')}`)).toMatchObject({ ok: false, reason: 'bad_signature' });
+  });
+
   it('refuses a token that is not valid yet', async () => {
     expect(await verifier.verify(await signClaims(claims({ nbf: nowSeconds() + 600 })))).toMatchObject({ ok: false, reason: 'expired', message: 'the token is not valid yet (nbf)' });
   });

@@ -11,6 +11,7 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
+import { createHash } from 'node:crypto';
 import { RemoteKeySet, type KeySetStatus, type RemoteKeySetOptions } from './remote-key-set';
 import { isRole, type Principal, type Role } from './roles';
 
@@ -43,6 +44,8 @@ export interface TokenVerifierConfig {
   agencyClaim?: string;
   /** Remote JWKS: timeouts, refresh and staleness limits (see RemoteKeySet). */
   jwksOptions?: RemoteKeySetOptions;
+  /** The current time; default the system clock. */
+  clock?: () => Date;
 }
 
 export const VERIFY_FAILURES = [
@@ -66,6 +69,17 @@ export type VerifyResult =
 const AGENCY_CODE = /^[A-Z]{2,8}$/;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** Verified tokens remembered (by SHA-256): how many, and for how long at most. */
+const VERIFIED_CACHE_SIZE = 10_000;
+const VERIFIED_CACHE_MS = 60_000;
+
+interface Verified {
+  principal: Principal;
+  /** The token's exp, in seconds. */
+  exp: number;
+  /** When (ms) the signature is checked again, so that a key withdrawn from the set stops counting. */
+  recheckAt: number;
+}
 
 function fail(reason: VerifyFailureReason, message: string): VerifyResult {
   return { ok: false, reason, message };
@@ -88,6 +102,13 @@ export class TokenVerifier {
   private readonly clockTolerance: number;
   private readonly rolesClaim: string;
   private readonly agencyClaim: string;
+  /**
+   * A client sends the same token with every request; checking its signature each time was a
+   * measurable share of the node's CPU. Only successes are kept, keyed by the token's digest, and
+   * each still expires at its exp (with the same tolerance as a full check).
+   */
+  private readonly verified = new Map<string, Verified>();
+  private readonly clock: () => Date;
 
   constructor(private readonly config: TokenVerifierConfig) {
     if (!config.issuer) throw new Error('TokenVerifier: issuer is required');
@@ -110,6 +131,7 @@ export class TokenVerifier {
     this.clockTolerance = tolerance;
     this.rolesClaim = config.rolesClaim ?? 'roles';
     this.agencyClaim = config.agencyClaim ?? 'agency';
+    this.clock = config.clock ?? (() => new Date());
     if (config.jwksUrl !== undefined) {
       const url = new URL(config.jwksUrl);
       if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
@@ -136,6 +158,13 @@ export class TokenVerifier {
     if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) {
       return fail('malformed', 'the token is not a compact JWT');
     }
+    const digest = createHash('sha256').update(token).digest('base64');
+    const now = this.clock();
+    const known = this.verified.get(digest);
+    if (known) {
+      if (now.getTime() < known.recheckAt && Math.floor(now.getTime() / 1000) - this.clockTolerance < known.exp) return { ok: true, principal: known.principal };
+      this.verified.delete(digest);
+    }
     let alg: unknown;
     try {
       alg = decodeProtectedHeader(token).alg;
@@ -153,6 +182,7 @@ export class TokenVerifier {
         audience: this.config.audience,
         algorithms: this.algorithms,
         clockTolerance: this.clockTolerance,
+        currentDate: now,
         requiredClaims: ['sub', 'exp', 'iat'],
       }));
     } catch (error) {
@@ -173,7 +203,10 @@ export class TokenVerifier {
     const list = typeof rawRoles === 'string' ? rawRoles.split(' ') : Array.isArray(rawRoles) ? rawRoles : [];
     const roles = [...new Set(list.filter(isRole))] as Role[];
     if (roles.length === 0) return fail('no_role', `the token grants none of the node's roles (claim "${this.rolesClaim}")`);
-    return { ok: true, principal: { subject: payload.sub, agency: this.config.agency, roles } };
+    const principal: Principal = { subject: payload.sub, agency: this.config.agency, roles };
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(digest, { principal, exp: payload.exp as number, recheckAt: now.getTime() + VERIFIED_CACHE_MS });
+    return { ok: true, principal };
   }
 
   private mapError(error: unknown): VerifyResult {
