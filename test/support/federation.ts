@@ -21,7 +21,13 @@ const AGENCY_NAMES: Record<string, [string, string]> = {
   PT: ['Polícia Judiciária', 'PT'],
 };
 
-let nextPort = 41000 + Math.floor(Math.random() * 2000);
+/**
+ * Test nodes listen below Linux's ephemeral range (32768–60999): a port taken from that range can
+ * be grabbed by any outgoing connection (the node's own, to PostgreSQL or Kafka) before the node
+ * listens on it. The broker's ports (19092–19095, 29092–29095) lie outside this window.
+ */
+const TEST_PORTS = { from: 21000, to: 28999 };
+let nextPort = TEST_PORTS.from + Math.floor(Math.random() * 4000);
 
 export interface HttpResult<T = any> {
   status: number;
@@ -90,9 +96,19 @@ export class TestFederation {
   }
 
   async start(agency: string, extra: Record<string, string> = {}): Promise<void> {
-    const env = this.env(agency, extra);
-    const node = await startNode(loadNodeConfig(env), { logLevels: ['error', 'warn'] });
-    this.nodes.set(agency, { node, port: this.port(agency), env });
+    for (let attempt = 1; ; attempt++) {
+      const env = this.env(agency, extra);
+      try {
+        const node = await startNode(loadNodeConfig(env), { logLevels: ['error', 'warn'] });
+        this.nodes.set(agency, { node, port: this.port(agency), env });
+        break;
+      } catch (error) {
+        // A port found free can be taken before the node listens (by an outgoing connection: the
+        // test ports lie in the ephemeral range); take another.
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt === 3) throw error;
+        this.ports.set(agency, await freePort());
+      }
+    }
     await this.waitFor(async () => (await this.get(agency, '/directory', 'operator')).body.serial !== null, `${agency} to load the directory`);
   }
 
@@ -330,17 +346,20 @@ export async function startReplica(fed: TestFederation, agency: string, name: st
   return { key, port };
 }
 
-/** A port the OS reports free right now (listen on 0, read it, close). */
+/** A random port of the test window that is free right now (listened on and closed again). */
 export async function freePort(): Promise<number> {
   const { createServer } = await import('net');
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+  const tryPort = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
-  });
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = TEST_PORTS.from + Math.floor(Math.random() * (TEST_PORTS.to - TEST_PORTS.from + 1));
+    if (await tryPort(port)) return port;
+  }
+  throw new Error(`no free port between ${TEST_PORTS.from} and ${TEST_PORTS.to}`);
 }
 
 /**

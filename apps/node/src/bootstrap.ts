@@ -54,7 +54,13 @@ async function startApi(runtime: NodeRuntime, options: NodeOptions): Promise<Run
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  await app.listen(config.httpPort, '127.0.0.1');
+  try {
+    await app.listen(config.httpPort, '127.0.0.1');
+  } catch (error) {
+    // The consumer, relay and timers already run (init); a port in use must not leave them behind.
+    await app.close();
+    throw error;
+  }
   new Logger('Node').log(`agency ${config.agency} listening on http://127.0.0.1:${config.httpPort}`);
   return {
     app,

@@ -10,6 +10,8 @@ import { EnvelopeDispatcher, EnvelopeDraft } from './dispatcher';
 import { noticeRecordOf, replyDraft } from './envelope-records';
 import { NoticeRecipientRecord, NoticeRecord, ReceivedMessageRecord, RejectedMessageRecord } from './exchange.entities';
 import { ExchangeMetrics } from './exchange.metrics';
+import { insertNoticeRecipients, insertNotices } from './exchange.persistence';
+import { insertRows } from '../persistence/insert-rows';
 import { PendingWrites, UnitOfWork } from './unit-of-work';
 
 /** Kinds that confirm or advance another envelope and are not themselves receipted. */
@@ -23,10 +25,7 @@ const AGENCY = /^[A-Z]{2,8}$/;
 export type Opened = { message: InboundMessage; result: OpenResult };
 
 type Accepted = { message: InboundMessage; claims: NoticeClaims; digest: string };
-type InboundRows = { notices: Partial<NoticeRecord>[]; recipients: Partial<NoticeRecipientRecord>[] };
-
-/** Rows per INSERT when recording a batch's message ids (7 parameters each). */
-const RECORD_CHUNK = 1000;
+type InboundRows = { notices: NoticeRecord[]; recipients: NoticeRecipientRecord[] };
 
 /** The accepted envelopes of a batch, each message id once (later copies are refused as replays). */
 function firstOccurrences(opened: Opened[]): Accepted[] {
@@ -100,8 +99,8 @@ export class InboxProcessor {
           await this.recordRejected(manager, pending, message, result.code, result.detail, result.digest);
         }
       }
-      if (inbound.notices.length > 0) await manager.insert(NoticeRecord, inbound.notices);
-      if (inbound.recipients.length > 0) await manager.insert(NoticeRecipientRecord, inbound.recipients);
+      if (inbound.notices.length > 0) await insertNotices(manager, inbound.notices);
+      if (inbound.recipients.length > 0) await insertNoticeRecipients(manager, inbound.recipients);
       await outbound.write(manager);
       if (receipts.length > 0) await this.dispatcher.dispatchMany(manager, pending, receipts.map((draft) => ({ draft, actor: null })));
     });
@@ -117,27 +116,22 @@ export class InboxProcessor {
    */
   private async recordReceivedAll(manager: EntityManager, items: Accepted[]): Promise<Map<string, 'new' | 'redelivered' | 'replay'>> {
     const out = new Map<string, 'new' | 'redelivered' | 'replay'>();
+    if (items.length === 0) return out;
     const now = this.clock.now();
-    for (let start = 0; start < items.length; start += RECORD_CHUNK) {
-      const chunk = items.slice(start, start + RECORD_CHUNK);
-      const params: unknown[] = [];
-      const rows = chunk.map(({ message, claims, digest }, i) => {
-        params.push(claims.jti, claims.iss, claims.kind, message.partition, message.offset, digest, now);
-        return `(${Array.from({ length: 7 }, (_, k) => `$${i * 7 + k + 1}`).join(', ')})`;
-      });
-      const inserted: { message_id: string }[] = await manager.query(
-        `INSERT INTO received_message (message_id, sender, kind, partition, "offset", digest, received_at)
-         VALUES ${rows.join(', ')} ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
-        params,
-      );
-      const fresh = new Set(inserted.map((r) => r.message_id));
-      const known = chunk.filter((c) => !fresh.has(c.claims.jti)).map((c) => c.claims.jti);
-      const previous = known.length ? await manager.find(ReceivedMessageRecord, { where: { messageId: In(known) } }) : [];
-      const byId = new Map(previous.map((p) => [p.messageId, p]));
-      for (const { message, claims } of chunk) {
-        const p = byId.get(claims.jti);
-        out.set(claims.jti, fresh.has(claims.jti) ? 'new' : p && p.partition === message.partition && p.offset === message.offset ? 'redelivered' : 'replay');
-      }
+    const inserted = await insertRows<{ message_id: string }>(
+      manager,
+      'received_message',
+      ['message_id', 'sender', 'kind', 'partition', '"offset"', 'digest', 'received_at'],
+      items.map(({ message, claims, digest }) => [claims.jti, claims.iss, claims.kind, message.partition, message.offset, digest, now]),
+      'ON CONFLICT (message_id) DO NOTHING RETURNING message_id',
+    );
+    const fresh = new Set(inserted.map((r) => r.message_id));
+    const known = items.filter((c) => !fresh.has(c.claims.jti)).map((c) => c.claims.jti);
+    const previous = known.length ? await manager.find(ReceivedMessageRecord, { where: { messageId: In(known) } }) : [];
+    const byId = new Map(previous.map((p) => [p.messageId, p]));
+    for (const { message, claims } of items) {
+      const p = byId.get(claims.jti);
+      out.set(claims.jti, fresh.has(claims.jti) ? 'new' : p && p.partition === message.partition && p.offset === message.offset ? 'redelivered' : 'replay');
     }
     return out;
   }

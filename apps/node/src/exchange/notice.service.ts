@@ -23,6 +23,7 @@ import { Clock, NODE_CONFIG } from '../tokens';
 import { ContentCipher } from './content-cipher';
 import { EnvelopeDispatcher, EnvelopeDraft } from './dispatcher';
 import { NoticeRecipientRecord, NoticeRecord } from './exchange.entities';
+import { insertNoticeRecipients, insertNotices } from './exchange.persistence';
 import { refuse } from './refusals';
 import { PendingWrites, UnitOfWork } from './unit-of-work';
 import { noticeRecordOf, replyDraft } from './envelope-records';
@@ -121,23 +122,7 @@ export class NoticeService {
 
   private storeOutboundGroup(group: QueuedSend[]): Promise<void> {
     return this.unit.run(async (manager, pending) => {
-      const dispatched = await this.dispatcher.dispatchMany(manager, pending, group.map(({ draft, actor }) => ({ draft, actor })));
-      const now = this.clock.now();
-      await manager.insert(NoticeRecord, group.map(({ draft, actor, deadline }, i) => noticeRecordOf(draft, 'outbound', {
-        digest: dispatched[i].sealed.digest,
-        deadline,
-        content: this.cipher.seal(draft.jti, draft.body),
-        createdBy: actor,
-      })));
-      await manager.insert(NoticeRecipientRecord, group.flatMap(({ draft }, i) => draft.aud.map((agency) => ({
-        noticeId: draft.jti,
-        agency,
-        status: 'SENT' as const,
-        channelSeq: String(dispatched[i].chseq[agency]),
-        updatedAt: now,
-        actedBy: null,
-        responseId: null,
-      }))));
+      await this.storeOutbound(manager, pending, group);
     });
   }
 
@@ -191,7 +176,7 @@ export class NoticeService {
     const now = this.clock.now();
     const id = uuidv7(() => now.getTime());
     await this.unit.run(async (manager, pending) => {
-      await this.storeOutbound(manager, pending, {
+      await this.storeOutbound(manager, pending, [{ draft: {
         iss: this.config.agency,
         aud: recipients as string[],
         jti: id,
@@ -203,7 +188,7 @@ export class NoticeService {
         priority: original.notice.priority,
         re: original.notice.id,
         body: this.cipher.open(original.notice.id, original.notice.content),
-      }, principal.subject, replyDeadline(original.notice.priority, now, this.config.deadlines));
+      }, actor: principal.subject, deadline: replyDeadline(original.notice.priority, now, this.config.deadlines) }]);
     });
     return { id };
   }
@@ -214,7 +199,7 @@ export class NoticeService {
       const next = this.move(state.status as NoticeState, event);
       const answerHandling = 'outcome' in request ? request.handling : undefined;
       const draft = this.replyDraft(notice, 'response', toResponseBody(request), answerHandling);
-      const { sealed } = await this.storeOutbound(manager, pending, draft, principal.subject, null);
+      const [{ sealed }] = await this.storeOutbound(manager, pending, [{ draft, actor: principal.subject, deadline: null }]);
       await manager.update(NoticeRecipientRecord, { noticeId, agency: this.config.agency }, {
         status: next,
         updatedAt: this.clock.now(),
@@ -226,25 +211,25 @@ export class NoticeService {
     });
   }
 
-  /** Stores an outbound notice (or response) with one SENT row per recipient, and dispatches it. */
-  private async storeOutbound(manager: EntityManager, pending: PendingWrites, draft: EnvelopeDraft, actor: string, deadline: Date | null) {
-    const dispatched = await this.dispatcher.dispatch(manager, pending, draft, actor);
+  /** Stores outbound notices (or responses) with one SENT row per recipient, and dispatches them. */
+  private async storeOutbound(manager: EntityManager, pending: PendingWrites, items: { draft: EnvelopeDraft; actor: string; deadline: Date | null }[]) {
+    const dispatched = await this.dispatcher.dispatchMany(manager, pending, items.map(({ draft, actor }) => ({ draft, actor })));
     const now = this.clock.now();
-    await manager.insert(NoticeRecord, noticeRecordOf(draft, 'outbound', {
-      digest: dispatched.sealed.digest,
+    await insertNotices(manager, items.map(({ draft, actor, deadline }, i) => noticeRecordOf(draft, 'outbound', {
+      digest: dispatched[i].sealed.digest,
       deadline,
       content: this.cipher.seal(draft.jti, draft.body),
       createdBy: actor,
-    }));
-    await manager.insert(NoticeRecipientRecord, draft.aud.map((agency) => ({
+    })));
+    await insertNoticeRecipients(manager, items.flatMap(({ draft }, i) => draft.aud.map((agency) => ({
       noticeId: draft.jti,
       agency,
       status: 'SENT',
-      channelSeq: String(dispatched.chseq[agency]),
+      channelSeq: String(dispatched[i].chseq[agency]),
       updatedAt: now,
       actedBy: null,
       responseId: null,
-    })));
+    }))));
     return dispatched;
   }
 

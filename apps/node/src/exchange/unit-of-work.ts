@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { LedgerEventInput, LedgerWriter } from '../ledger/ledger.port';
 import { OutboxRecord } from './exchange.entities';
+import { insertOutbox } from './exchange.persistence';
 import { OutboxSignal } from './outbox-signal';
 
 /** What one transaction will add to the ledger and the outbox, written together at its end. */
@@ -30,7 +31,7 @@ export class UnitOfWork {
       const pending = new PendingWrites();
       const value = await work(manager, pending);
       if (pending.outbox.length > 0) {
-        await manager.insert(OutboxRecord, pending.outbox);
+        await insertOutbox(manager, pending.outbox);
         wroteOutbox = true;
       }
       if (pending.ledger.length > 0) await this.ledger.append(manager, pending.ledger);
