@@ -3,14 +3,12 @@ import { createPrivateKey, createPublicKey } from 'crypto';
 import { join } from 'path';
 import {
   addAgency,
-  AGENCY_CODE_PATTERN,
   checkDirectory,
   checkPublicJwk,
   Directory,
   DirectoryKey,
   emptyDirectory,
   generateRootKey,
-  isAgencyCode,
   KEY_FILE_FORMAT,
   PrivateOkpJwk,
   PublicOkpJwk,
@@ -21,6 +19,7 @@ import {
   verifyDirectory,
 } from '@liaison/envelope';
 import { ConfigError, EnvReader } from '@liaison/config';
+import { AGENCY_CODE } from '@liaison/notices';
 import { federationTopics, kafkaSettingsFromEnv, KafkaPublisher } from '@liaison/transport';
 import { option, parseArgs, ParsedArgs, UsageError } from '../args';
 import { commandKafka, latestVerifiedOnTopic } from './directory-topic';
@@ -91,7 +90,8 @@ function requireDirOption(parsed: ParsedArgs): string {
 
 function agencyCode(parsed: ParsedArgs): string {
   const code = option(parsed, 'code');
-  if (!isAgencyCode(code)) throw new UsageError(`--code "${String(code).slice(0, 70)}" does not match ${AGENCY_CODE_PATTERN.source}`);
+  // The envelope format allows more (e.g. EE-PPA), but a node runs only with such a code (LIAISON_AGENCY).
+  if (typeof code !== 'string' || !AGENCY_CODE.test(code)) throw new UsageError(`--code "${String(code).slice(0, 70)}" does not match ${AGENCY_CODE.source} (the codes Liaison nodes run with)`);
   return code;
 }
 

@@ -1,8 +1,6 @@
 import { existsSync } from 'fs';
 import {
-  AGENCY_CODE_PATTERN,
   generateAgencyKeys,
-  isAgencyCode,
   KeyFileError,
   KeySecret,
   openPrivateKeys,
@@ -10,6 +8,7 @@ import {
   sealPrivateKeys,
   SealKeyOptions,
 } from '@liaison/envelope';
+import { AGENCY_CODE } from '@liaison/notices';
 import { option, parseArgs, ParsedArgs, UsageError } from '../args';
 import { CliIo, onlyOptions, optionalValue, positionals, printJson, processIo, readTextFile, writeFileAtomic } from './cli-io';
 
@@ -64,7 +63,7 @@ export function secretFromEnv(parsed: ParsedArgs, io: CliIo, purpose: 'seal' | '
 async function generate(parsed: ParsedArgs, io: CliIo): Promise<number> {
   onlyOptions(parsed, ['out', 'passphrase-env', 'kek-env', 'argon2']);
   const [agency] = positionals(parsed, ['AGENCY']);
-  if (!isAgencyCode(agency)) throw new UsageError(`agency code "${String(agency).slice(0, 70)}" does not match ${AGENCY_CODE_PATTERN.source}`);
+  if (typeof agency !== 'string' || !AGENCY_CODE.test(agency)) throw new UsageError(`agency code "${String(agency).slice(0, 70)}" does not match ${AGENCY_CODE.source} (the codes Liaison nodes run with)`);
   const out = option(parsed, 'out');
   const secret = secretFromEnv(parsed, io, 'seal');
   const profileName = optionalValue(parsed, 'argon2');

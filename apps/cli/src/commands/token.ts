@@ -1,5 +1,6 @@
 import { join } from 'path';
 import { DevTokenIssuer, isRole } from '@liaison/auth';
+import { AGENCY_CODE } from '@liaison/notices';
 import { option, parseArgs, UsageError } from '../args';
 import { LOCAL_IDP_FILE, localFederationSpec, localStateDir } from '../local-state';
 
@@ -8,7 +9,7 @@ export async function run(args: string[]): Promise<number> {
   const parsed = parseArgs(args);
   const agency = option(parsed, 'agency');
   const role = option(parsed, 'role');
-  if (!/^[A-Z]{2,8}$/.test(agency)) throw new UsageError('--agency must be an agency code such as NL');
+  if (!AGENCY_CODE.test(agency)) throw new UsageError('--agency must be an agency code such as NL');
   if (!isRole(role)) throw new UsageError('--role must be operator, liaison_officer, auditor or admin');
   const ttl = Number(option(parsed, 'ttl', '43200'));
   const spec = localFederationSpec();

@@ -1,8 +1,7 @@
 import { ConfigError, Env, EnvReader } from '@liaison/config';
 import { kafkaSettingsFromEnv, KafkaSettings } from '@liaison/transport';
+import { AGENCY_CODE } from '@liaison/notices';
 import { withDatabase } from '../persistence/database';
-
-export const AGENCY_CODE = /^[A-Z]{2,8}$/;
 
 /** Everything a node needs, validated once at start (see README "Configuration"). */
 export interface NodeConfig {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { EnvelopeOpener, NoticeClaims, OpenResult, HEADER_MESSAGE_ID, HEADER_SENDER, sha256Hex } from '@liaison/envelope';
-import { NoticeEvent, NoticeState, isUuidV7, replyDeadline, transition } from '@liaison/notices';
+import { AGENCY_CODE, NoticeEvent, NoticeState, isUuidV7, replyDeadline, transition } from '@liaison/notices';
 import { FederationTopics, InboundMessage } from '@liaison/transport';
 import { NodeConfig } from '../config/node-config';
 import { Clock, NODE_CONFIG } from '../tokens';
@@ -20,7 +20,6 @@ const ACKNOWLEDGEMENT = 'acknowledgement';
 const RESPONSE = 'response';
 /** Kinds whose arrival moves one of our outbound notices (the one named by `re`). */
 const MOVES_OUTBOUND = new Set([RECEIPT, ACKNOWLEDGEMENT, RESPONSE]);
-const AGENCY = /^[A-Z]{2,8}$/;
 
 export type Opened = { message: InboundMessage; result: OpenResult };
 
@@ -226,7 +225,7 @@ export class InboxProcessor {
     const headerId = message.headers[HEADER_MESSAGE_ID];
     const headerSender = message.headers[HEADER_SENDER];
     const messageId = headerId && isUuidV7(headerId) ? headerId : null;
-    const claimedSender = headerSender && AGENCY.test(headerSender) ? headerSender : null;
+    const claimedSender = headerSender && AGENCY_CODE.test(headerSender) ? headerSender : null;
     const value = message.value ?? Buffer.alloc(0);
     const inserted: unknown[] = await manager.query(
       `INSERT INTO rejected_message (message_id, claimed_sender, code, detail, digest, partition, "offset", rejected_at)

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { NOTICE_STATES, isOverdue, FieldError } from '@liaison/notices';
+import { AGENCY_CODE, NOTICE_STATES, isOverdue, FieldError } from '@liaison/notices';
 import { NodeConfig } from '../config/node-config';
 import { Clock, NODE_CONFIG } from '../tokens';
 import { ContentCipher } from './content-cipher';
@@ -34,7 +34,7 @@ export function parseInboxFilter(query: Record<string, unknown>): InboxFilter {
     status: text('status', new RegExp(`^(${NOTICE_STATES.join('|')})$`), `one of ${NOTICE_STATES.join(', ')}`),
     kind: text('kind', /^[a-z][a-z0-9-]{0,63}$/, 'a notice kind'),
     priority: text('priority', /^(urgent|normal)$/, 'urgent or normal'),
-    sender: text('sender', /^[A-Z]{2,8}$/, 'an agency code'),
+    sender: text('sender', AGENCY_CODE, 'an agency code'),
     overdue: text('overdue', /^(true|false)$/, 'true or false') === 'true' ? true : undefined,
     limit: Number(text('limit', /^\d{1,3}$/, `a number from 1 to ${MAX_PAGE}`) ?? 50),
   };

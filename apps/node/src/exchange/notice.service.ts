@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { TrustStore, encryptionKeyFor } from '@liaison/envelope';
 import {
+  AGENCY_CODE,
   AnswerRequest,
   DeclineRequest,
   Handling,
@@ -162,7 +163,7 @@ export class NoticeService {
    */
   async passOn(principal: Principal, noticeId: string, input: unknown): Promise<{ id: string }> {
     const recipients = (input as { recipients?: unknown } | null)?.recipients;
-    if (!Array.isArray(recipients) || recipients.length === 0 || !recipients.every((r) => typeof r === 'string' && /^[A-Z]{2,8}$/.test(r))) {
+    if (!Array.isArray(recipients) || recipients.length === 0 || !recipients.every((r) => typeof r === 'string' && AGENCY_CODE.test(r))) {
       throw refuse.invalid([{ field: '/recipients', message: 'must be a non-empty list of agency codes' }]);
     }
     const original = await this.unit.run((manager) => this.inboundForUpdate(manager, noticeId));
