@@ -8,9 +8,9 @@ import { expectLedgersVerifyAndReconcile, expectNlToEsExactlyOnce, ProcessNode, 
  * on both sides, every one DELIVERED at NL (all receipts), both ledgers verify offline, and
  * reconciliation of the two bundles reports no gap — without any manual repair.
  *
- * Not covered here: stopping the shared Kafka broker and PostgreSQL. Other test files run against
- * the same broker and server in parallel (jest --maxWorkers=2), so doing it here would break them;
- * see the report of this suite for what remains to be done in a file that runs alone.
+ * Stopping the shared Kafka broker and PostgreSQL is part two, fault-infra.spec.ts: other test
+ * files use the same broker and server in parallel (jest --maxWorkers=2), so test/run.sh runs it
+ * alone after the main run.
  */
 describe('fault suite: SIGKILL of the receiving and the sending node', () => {
   let pair: ProcessPair;
