@@ -80,6 +80,8 @@ interface Outer {
   iv: string;
   ciphertext: string;
   tag: string;
+  /** The protected header's epk (a lone recipient's), decoded once here; else each recipient has its own. */
+  sharedEpk?: { x: string };
 }
 
 function decodeJsonPart(part: unknown): Record<string, unknown> | null {
@@ -151,7 +153,7 @@ function parseOuter(text: string): Outer | Refusal {
     }
     if (b64uDecode(r.encrypted_key)?.length !== 40) return refuse('malformed', 'encrypted_key is not an A256KW-wrapped 256-bit key');
   }
-  return outer as unknown as Outer;
+  return { ...(outer as unknown as Outer), sharedEpk: prot.epk as { x: string } | undefined };
 }
 
 interface Inner {
@@ -250,7 +252,7 @@ export class EnvelopeOpener {
     let plaintext: Uint8Array;
     try {
       // parseOuter has put epk in exactly one place and checked every algorithm and length.
-      const epk = (ours.header.epk ?? decodeJsonPart(outer.protected)?.epk) as { x: string };
+      const epk = (ours.header.epk ?? outer.sharedEpk) as { x: string };
       plaintext = decryptJweFor(outer, { epk, encryptedKey: ours.encrypted_key }, key);
     } catch {
       return refuse('decryption_failed', `JWE does not decrypt with key ${ours.header.kid as string}`);

@@ -28,6 +28,7 @@ const NOTICE_COLUMNS = [
 ] as const;
 const RECIPIENT_COLUMNS = ['notice_id', 'agency', 'status', 'channel_seq', 'updated_at', 'acted_by', 'response_id'] as const;
 const OUTBOX_COLUMNS = ['topic', 'message_key', 'value', 'headers', 'created_at'] as const;
+const RECEIVED_COLUMNS = ['message_id', 'sender', 'kind', 'partition', '"offset"', 'digest', 'received_at'] as const;
 
 /** The hot tables' rows, written with one multi-row statement each (see insertRows). */
 export function insertNotices(q: Queryable, rows: NoticeRecord[]): Promise<unknown[]> {
@@ -43,4 +44,15 @@ export function insertNoticeRecipients(q: Queryable, rows: NoticeRecipientRecord
 
 export function insertOutbox(q: Queryable, rows: Omit<OutboxRecord, 'id'>[]): Promise<unknown[]> {
   return insertRows(q, 'outbox', OUTBOX_COLUMNS, rows.map((o) => [o.topic, o.key, o.value, JSON.stringify(o.headers), o.createdAt]));
+}
+
+/** Records accepted message ids; answers the ids that were new (a known id is left as it was). */
+export function insertReceivedMessages(q: Queryable, rows: ReceivedMessageRecord[]): Promise<{ message_id: string }[]> {
+  return insertRows<{ message_id: string }>(
+    q,
+    'received_message',
+    RECEIVED_COLUMNS,
+    rows.map((r) => [r.messageId, r.sender, r.kind, r.partition, r.offset, r.digest, r.receivedAt]),
+    'ON CONFLICT (message_id) DO NOTHING RETURNING message_id',
+  );
 }

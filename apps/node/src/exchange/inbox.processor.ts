@@ -10,8 +10,7 @@ import { EnvelopeDispatcher, EnvelopeDraft } from './dispatcher';
 import { noticeRecordOf, replyDraft } from './envelope-records';
 import { NoticeRecipientRecord, NoticeRecord, ReceivedMessageRecord, RejectedMessageRecord } from './exchange.entities';
 import { ExchangeMetrics } from './exchange.metrics';
-import { insertNoticeRecipients, insertNotices } from './exchange.persistence';
-import { insertRows } from '../persistence/insert-rows';
+import { insertNoticeRecipients, insertNotices, insertReceivedMessages } from './exchange.persistence';
 import { PendingWrites, UnitOfWork } from './unit-of-work';
 
 /** Kinds that confirm or advance another envelope and are not themselves receipted. */
@@ -117,13 +116,9 @@ export class InboxProcessor {
     const out = new Map<string, 'new' | 'redelivered' | 'replay'>();
     if (items.length === 0) return out;
     const now = this.clock.now();
-    const inserted = await insertRows<{ message_id: string }>(
-      manager,
-      'received_message',
-      ['message_id', 'sender', 'kind', 'partition', '"offset"', 'digest', 'received_at'],
-      items.map(({ message, claims, digest }) => [claims.jti, claims.iss, claims.kind, message.partition, message.offset, digest, now]),
-      'ON CONFLICT (message_id) DO NOTHING RETURNING message_id',
-    );
+    const inserted = await insertReceivedMessages(manager, items.map(({ message, claims, digest }) => ({
+      messageId: claims.jti, sender: claims.iss, kind: claims.kind, partition: message.partition, offset: message.offset, digest, receivedAt: now,
+    })));
     const fresh = new Set(inserted.map((r) => r.message_id));
     const known = items.filter((c) => !fresh.has(c.claims.jti)).map((c) => c.claims.jti);
     const previous = known.length ? await manager.find(ReceivedMessageRecord, { where: { messageId: In(known) } }) : [];
