@@ -14,7 +14,7 @@ import { Agent, request } from 'http';
 import { cpus, totalmem } from 'os';
 import { join } from 'path';
 import { AgencyKeyring, EnvelopeSealer, openPrivateKeys } from '@liaison/envelope';
-import { uuidv7 } from '@liaison/notices';
+import { uuidv7 } from '@liaison/ids';
 import { createKafka } from '@liaison/transport';
 import { adminSettings, BenchFederation, localSecrets, ROOT } from './support/federation';
 import { ProcessSampler, Progress, memory, round } from './support/measure';

@@ -1,7 +1,7 @@
 import { createHmac, generateKeyPairSync, randomBytes } from 'crypto';
 import { generateKeyPair as joseKeyPair, exportJWK } from 'jose';
 import { HEADER_DIGEST, HEADER_MESSAGE_ID, HEADER_RECIPIENT, HEADER_SENDER, NoticeClaims, RefusalCode } from '@liaison/envelope';
-import { uuidv7 } from '@liaison/notices';
+import { uuidv7 } from '@liaison/ids';
 import { decryptInner, editJwe, encryptTo, flipB64, signAs } from '../../libs/envelope/src/testing/forge';
 import { TestFederation } from '../support/federation';
 import { HostileKit, RawMessage, readTopic, sha256 } from '../support/hostile-kafka';

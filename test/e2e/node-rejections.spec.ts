@@ -1,6 +1,6 @@
 import { generateAgencyKeys, encryptionKeyFor, NoticeClaims, resolveDirectoryKey } from '@liaison/envelope';
 import { editJwe, encryptTo, flipB64, headersOf, signAs } from '../../libs/envelope/src/testing/forge';
-import { uuidv7 } from '@liaison/notices';
+import { uuidv7 } from '@liaison/ids';
 import { EnvelopeSealer } from '@liaison/envelope';
 import { countRows, noticeRequest, readTopic, ReadMessage, sealerFor, TestFederation, useFreePorts } from '../support/federation';
 

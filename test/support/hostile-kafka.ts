@@ -19,7 +19,7 @@ import {
   SealedEnvelope,
   signDirectory,
 } from '@liaison/envelope';
-import { uuidv7 } from '@liaison/notices';
+import { uuidv7 } from '@liaison/ids';
 import { createKafka } from '@liaison/transport';
 import { encryptTo, signAs } from '../../libs/envelope/src/testing/forge';
 import { noticeRequest, TestFederation } from './federation';

@@ -3,6 +3,7 @@
  * JWKS URL (a real OIDC provider) or a pinned key set. Asymmetric algorithms only.
  * Nothing here logs; messages never contain the token or its claims' values beyond names.
  */
+import { AGENCY_CODE } from '@liaison/ids';
 import {
   createLocalJWKSet,
   decodeProtectedHeader,
@@ -66,7 +67,6 @@ export type VerifyResult =
   | { ok: true; principal: Principal }
   | { ok: false; reason: VerifyFailureReason; message: string };
 
-const AGENCY_CODE = /^[A-Z]{2,8}$/;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 /** Verified tokens remembered (by SHA-256): how many, and for how long at most. */
@@ -113,7 +113,7 @@ export class TokenVerifier {
   constructor(private readonly config: TokenVerifierConfig) {
     if (!config.issuer) throw new Error('TokenVerifier: issuer is required');
     if (!config.audience) throw new Error('TokenVerifier: audience is required');
-    if (!AGENCY_CODE.test(config.agency ?? '')) throw new Error('TokenVerifier: agency must be 2 to 8 capital letters');
+    if (!AGENCY_CODE.test(config.agency ?? '')) throw new Error(`TokenVerifier: agency must match ${AGENCY_CODE.source}`);
     if ((config.jwksUrl === undefined) === (config.jwks === undefined)) {
       throw new Error('TokenVerifier: give exactly one of jwksUrl and jwks');
     }

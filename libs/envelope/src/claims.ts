@@ -1,5 +1,5 @@
 import { isPlainObject } from './encoding';
-import { isAgencyCode } from './keys';
+import { isAgencyCode, isEpochSeconds, isUuid, isUuidV7 } from '@liaison/ids';
 
 export type HandlingCode = 'H0' | 'H1' | 'H2' | 'H3';
 export type SourceGrade = 'A' | 'B' | 'C' | 'X';
@@ -30,19 +30,9 @@ export interface NoticeClaims {
 /** Claim names in the order they are serialised. */
 export const CLAIM_ORDER = ['iss', 'aud', 'jti', 'iat', 'exp', 'kind', 'handling', 'grades', 'priority', 're', 'chseq', 'body'] as const;
 
-export const UUID_V7_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const KIND_PATTERN = /^[a-z][a-z0-9-]{0,63}$/;
 export const MAX_RECIPIENTS = 64;
 const MAX_RESTRICTION = 1024;
-
-export function isUuidV7(value: unknown): value is string {
-  return typeof value === 'string' && UUID_V7_PATTERN.test(value);
-}
-
-function isNumericDate(value: unknown): value is number {
-  return Number.isSafeInteger(value) && (value as number) > 0;
-}
 
 /**
  * Checks the claims' shape (not their meaning as of now: expiry and skew are checked by the
@@ -57,7 +47,7 @@ export function checkClaims(value: unknown): string | null {
   if (!Array.isArray(c.aud) || c.aud.length === 0 || c.aud.length > MAX_RECIPIENTS) return `aud is not a list of 1..${MAX_RECIPIENTS} agencies`;
   if (!c.aud.every(isAgencyCode) || new Set(c.aud).size !== c.aud.length) return 'aud has an invalid or repeated agency code';
   if (!isUuidV7(c.jti)) return 'jti is not a lowercase UUIDv7';
-  if (!isNumericDate(c.iat) || !isNumericDate(c.exp)) return 'iat/exp are not NumericDate integers';
+  if (!isEpochSeconds(c.iat) || !isEpochSeconds(c.exp)) return 'iat/exp are not NumericDate integers';
   if (c.exp <= c.iat) return 'exp is not after iat';
   if (typeof c.kind !== 'string' || !KIND_PATTERN.test(c.kind)) return 'kind is not a lowercase kind name';
   const h = c.handling;
@@ -72,7 +62,7 @@ export function checkClaims(value: unknown): string | null {
     }
   }
   if (c.priority !== 'urgent' && c.priority !== 'normal') return 'priority is not urgent or normal';
-  if (c.re !== undefined && (typeof c.re !== 'string' || !UUID_PATTERN.test(c.re))) return 're is not a lowercase UUID';
+  if (c.re !== undefined && (typeof c.re !== 'string' || !isUuid(c.re))) return 're is not a lowercase UUID';
   const seq = c.chseq;
   if (!isPlainObject(seq)) return 'chseq is not an object';
   const seqKeys = Object.keys(seq);

@@ -21,11 +21,11 @@ const at = (days: number) => new Date(T0.getTime() + days * 86_400_000);
 
 async function setup() {
   const root = await generateRootKey();
-  const ee = await generateAgencyKeys('EE-PPA');
-  const fi = await generateAgencyKeys('FI-KRP');
+  const ee = await generateAgencyKeys('EEPPA');
+  const fi = await generateAgencyKeys('FIKRP');
   let dir = emptyDirectory('baltic-nordic', T0);
-  dir = addAgency(dir, { code: 'EE-PPA', name: 'Police and Border Guard Board', country: 'EE', keys: publicJwks(ee) }, { at: T0 });
-  dir = addAgency(dir, { code: 'FI-KRP', name: 'National Bureau of Investigation', country: 'FI', keys: publicJwks(fi) }, { at: T0, validityDays: 365 });
+  dir = addAgency(dir, { code: 'EEPPA', name: 'Police and Border Guard Board', country: 'EE', keys: publicJwks(ee) }, { at: T0 });
+  dir = addAgency(dir, { code: 'FIKRP', name: 'National Bureau of Investigation', country: 'FI', keys: publicJwks(fi) }, { at: T0, validityDays: 365 });
   return { root, ee, fi, dir };
 }
 
@@ -113,32 +113,32 @@ describe('key resolution and rotation rules', () => {
   it('applies validity bounds, retirement and revocation as of the issued-at time', async () => {
     const { ee, fi, dir } = await setup();
     const kid = ee.signing.kid;
-    expect(resolveDirectoryKey(dir, kid, 'sig', at(1))).toMatchObject({ status: 'valid', agency: 'EE-PPA' });
+    expect(resolveDirectoryKey(dir, kid, 'sig', at(1))).toMatchObject({ status: 'valid', agency: 'EEPPA' });
     expect(resolveDirectoryKey(dir, kid, 'enc', at(1))).toEqual({ status: 'unknown' });
     expect(resolveDirectoryKey(dir, 'nope', 'sig', at(1))).toEqual({ status: 'unknown' });
     expect(resolveDirectoryKey(dir, kid, 'sig', at(-1))).toMatchObject({ status: 'not_valid', reason: 'not_yet_valid' });
     expect(resolveDirectoryKey(dir, fi.signing.kid, 'sig', at(365))).toMatchObject({ status: 'not_valid', reason: 'expired' });
 
-    const next = await generateAgencyKeys('EE-PPA');
-    const rotated = rotateKeys(dir, 'EE-PPA', publicJwks(next), { at: at(30) });
+    const next = await generateAgencyKeys('EEPPA');
+    const rotated = rotateKeys(dir, 'EEPPA', publicJwks(next), { at: at(30) });
     expect(rotated.serial).toBe(dir.serial + 1);
     expect(dir.agencies[0].keys[0].status).toBe('active'); // pure
     expect(resolveDirectoryKey(rotated, kid, 'sig', at(29))).toMatchObject({ status: 'valid' });
     expect(resolveDirectoryKey(rotated, kid, 'sig', at(30))).toMatchObject({ status: 'not_valid', reason: 'retired' });
     expect(resolveDirectoryKey(rotated, next.signing.kid, 'sig', at(30))).toMatchObject({ status: 'valid' });
-    expect(encryptionKeyFor(rotated, 'EE-PPA', at(31))?.kid).toBe(next.encryption.kid);
+    expect(encryptionKeyFor(rotated, 'EEPPA', at(31))?.kid).toBe(next.encryption.kid);
 
     const revoked = revokeKey(rotated, kid, { at: at(20) });
     expect(resolveDirectoryKey(revoked, kid, 'sig', at(19))).toMatchObject({ status: 'valid' });
     expect(resolveDirectoryKey(revoked, kid, 'sig', at(20))).toMatchObject({ status: 'not_valid', reason: 'revoked' });
     const revokedEnc = revokeKey(dir, fi.encryption.kid, { at: at(5) });
-    expect(encryptionKeyFor(revokedEnc, 'FI-KRP', at(6))).toBeNull();
+    expect(encryptionKeyFor(revokedEnc, 'FIKRP', at(6))).toBeNull();
   });
 
   it('dates new keys from the whole second, so an envelope dated (iat) in the second a key was added verifies', async () => {
-    const keys = await generateAgencyKeys('LV-VP');
+    const keys = await generateAgencyKeys('LVVP');
     const added = new Date('2026-01-01T10:00:05.300Z');
-    const dir = addAgency(emptyDirectory('baltic-nordic', T0), { code: 'LV-VP', name: 'State Police', country: 'LV', keys: publicJwks(keys) }, { at: added });
+    const dir = addAgency(emptyDirectory('baltic-nordic', T0), { code: 'LVVP', name: 'State Police', country: 'LV', keys: publicJwks(keys) }, { at: added });
     expect(dir.agencies[0].keys[0].not_before).toBe('2026-01-01T10:00:05.000Z');
     const iat = new Date(Math.floor(added.getTime() / 1000) * 1000);
     expect(resolveDirectoryKey(dir, keys.signing.kid, 'sig', iat)).toMatchObject({ status: 'valid' });
@@ -147,7 +147,7 @@ describe('key resolution and rotation rules', () => {
 
   it('editing helpers refuse unknown agencies, keys and duplicates', async () => {
     const { ee, dir } = await setup();
-    expect(() => addAgency(dir, { code: 'EE-PPA', name: 'x', country: 'EE', keys: publicJwks(ee) })).toThrow('already listed');
+    expect(() => addAgency(dir, { code: 'EEPPA', name: 'x', country: 'EE', keys: publicJwks(ee) })).toThrow('already listed');
     expect(() => rotateKeys(dir, 'XX', publicJwks(ee))).toThrow('not listed');
     expect(() => revokeKey(dir, 'nope')).toThrow('not listed');
   });

@@ -1,6 +1,7 @@
 import { CompactSign, compactVerify, importJWK } from 'jose';
 import { b64u, b64uDecode, isPlainObject, parseJson, utf8Decode } from './encoding';
-import { AGENCY_CODE_PATTERN, isAgencyCode, PublicJwks } from './keys';
+import { AGENCY_CODE, isAgencyCode } from '@liaison/ids';
+import { PublicJwks } from './keys';
 import { buildOkpJwk, checkPublicJwk, KeyUse, PrivateOkpJwk, PublicOkpJwk, SIGNING_ALG, toPublicJwk } from './jwk';
 import { sodium } from './sodium';
 
@@ -59,7 +60,7 @@ export async function checkDirectory(value: unknown): Promise<string | null> {
   const kids = new Set<string>();
   for (const agency of dir.agencies as unknown[]) {
     if (!isPlainObject(agency)) return 'agency is not an object';
-    if (!isAgencyCode(agency.code)) return `agency code does not match ${AGENCY_CODE_PATTERN.source}`;
+    if (!isAgencyCode(agency.code)) return `agency code does not match ${AGENCY_CODE.source}`;
     if (codes.has(agency.code)) return `agency ${agency.code} listed twice`;
     codes.add(agency.code);
     if (typeof agency.name !== 'string' || typeof agency.country !== 'string' || !/^[A-Z]{2}$/.test(agency.country)) {

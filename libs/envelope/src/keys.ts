@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, KeyObject, sign as nodeSign } from 'node:crypto';
 import { inspect } from 'node:util';
+import { AGENCY_CODE, isAgencyCode } from '@liaison/ids';
 import { b64u, b64uDecode, CodedError, isPlainObject, parseJson, utf8Decode } from './encoding';
 import { sodium } from './sodium';
 import {
@@ -11,12 +12,6 @@ import {
   toPublicJwk,
 } from './jwk';
 
-/** Agency codes: topic-safe, 1–63 characters. */
-export const AGENCY_CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-
-export function isAgencyCode(value: unknown): value is string {
-  return typeof value === 'string' && AGENCY_CODE_PATTERN.test(value);
-}
 
 /** An agency's private keys. Only ever held in memory or sealed in a key file. */
 export interface AgencyPrivateKeys {
@@ -33,7 +28,7 @@ export interface PublicJwks {
 
 /** Generates an agency's Ed25519 signing key and X25519 encryption key with libsodium. */
 export async function generateAgencyKeys(agency: string): Promise<AgencyPrivateKeys> {
-  if (!isAgencyCode(agency)) throw new TypeError('agency code must match ' + AGENCY_CODE_PATTERN.source);
+  if (!isAgencyCode(agency)) throw new TypeError('agency code must match ' + AGENCY_CODE.source);
   const na = await sodium();
   const sig = na.crypto_sign_keypair();
   const box = na.crypto_box_keypair(); // X25519 (Curve25519) key pair
@@ -280,7 +275,7 @@ export class AgencyKeyring implements RecipientKeyring {
    * for decryption while envelopes sealed to them may still arrive.
    */
   static async import(keys: AgencyPrivateKeys, options: { previousEncryptionKeys?: PrivateOkpJwk[] } = {}): Promise<AgencyKeyring> {
-    if (!isAgencyCode(keys.agency)) throw new TypeError('agency code must match ' + AGENCY_CODE_PATTERN.source);
+    if (!isAgencyCode(keys.agency)) throw new TypeError('agency code must match ' + AGENCY_CODE.source);
     const signing = await importPrivate(keys.signing, 'sig');
     const decryption = new Map<string, KeyObject>();
     for (const jwk of [keys.encryption, ...(options.previousEncryptionKeys ?? [])]) {

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'crypto';
-import { checkClaims, NoticeClaims, UUID_PATTERN } from './claims';
+import { isUuid } from '@liaison/ids';
+import { checkClaims, NoticeClaims } from './claims';
 import { DirectorySource, KeyResolver, resolverFor } from './directory';
 import { b64uDecode, isPlainObject, onlyKeys, parseJson, sha256Hex, utf8Decode } from './encoding';
 import { decryptJweFor, verifyCompactJws } from './jose-primitives';
@@ -217,7 +218,7 @@ export class EnvelopeOpener {
     try {
       const h = isPlainObject(headers) ? headers : {};
       const idHeader = h[HEADER_MESSAGE_ID];
-      messageId = typeof idHeader === 'string' && UUID_PATTERN.test(idHeader) ? idHeader : null;
+      messageId = typeof idHeader === 'string' && isUuid(idHeader) ? idHeader : null;
       if (!(value instanceof Uint8Array)) return { ok: false, code: 'malformed', detail: 'value is not bytes', digest, messageId };
       digest = sha256Hex(value);
       const result = await this.#open(value, digest, h);

@@ -8,7 +8,6 @@ export * from './metadata';
 export * from './deadlines';
 export * from './workflow';
 export * from './handling';
-export * from './uuidv7';
 export { COUNTRY_CODES, isCountryCode } from './schemas/countries';
 export {
   identityQuerySchema,

@@ -1,3 +1,4 @@
+import { AGENCY_CODE } from '@liaison/ids';
 /**
  * Notice metadata (handling code, grades, priority, recipients, expiry) and validation of the
  * operator's and liaison officer's API requests. Every validator returns field errors
@@ -44,8 +45,6 @@ export const INFORMATION_GRADE_EXPLANATIONS: Readonly<Record<InformationGrade, s
 export const PRIORITIES = ['urgent', 'normal'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
-/** Agency codes as used in topic names and tokens: 2 to 8 capital letters. */
-export const AGENCY_CODE = /^[A-Z]{2,8}$/;
 export const MAX_RECIPIENTS = 20;
 /** Expiry at most this far ahead unless the caller says otherwise. */
 export const DEFAULT_MAX_EXPIRY_DAYS = 366;

@@ -1,6 +1,6 @@
 // Generates the envelope interoperability vectors (one JSON file per case) from the real library.
 //
-//   npx tsc -p test/vectors/envelope/tsconfig.json && node dist/vectors/test/vectors/envelope/generate.js
+//   npx tsc -p test/vectors/envelope/tsconfig.json && TS_NODE_BASEURL=dist/vectors node -r tsconfig-paths/register dist/vectors/test/vectors/envelope/generate.js
 //
 // Every run makes new keys and ephemeral keys, so the files change completely; commit them together.
 // The private keys written here are test-only keys: they exist nowhere but under test/vectors/.
@@ -44,12 +44,12 @@ export interface EnvelopeVector {
 
 const ISSUED = new Date('2026-03-02T09:30:00Z');
 const NOW = new Date('2026-03-02T09:30:05Z');
-const CODES = ['EE-PPA', 'FI-KRP', 'LV-VP', 'LT-PD', 'SE-NOA', 'DE-BKA', 'PL-KGP'];
+const CODES = ['EEPPA', 'FIKRP', 'LVVP', 'LTPD', 'SENOA', 'DEBKA', 'PLKGP'];
 
 function claimsOf(aud: string[], body: unknown, extra: Partial<NoticeClaims> = {}): NoticeClaims {
   const iat = Math.floor(ISSUED.getTime() / 1000);
   return {
-    iss: 'EE-PPA',
+    iss: 'EEPPA',
     aud,
     jti: uuidv7(ISSUED.getTime()),
     iat,
@@ -70,10 +70,10 @@ export async function generateEnvelopeVectors(): Promise<Record<string, Envelope
   for (const code of CODES) {
     directory = addAgency(directory, { code, name: code, country: code.slice(0, 2), keys: publicJwks(keys[code]) }, { at: new Date('2026-01-01T00:00:00Z') });
   }
-  const sender = keys['EE-PPA'];
+  const sender = keys['EEPPA'];
   const sealer = new EnvelopeSealer(await AgencyKeyring.import(sender), () => directory, { clock: () => ISSUED });
   const base = (recipient: string) => ({
-    sender: 'EE-PPA',
+    sender: 'EEPPA',
     sender_signing_jwk: toPublicJwk(sender.signing),
     recipient,
     recipient_encryption_jwk: keys[recipient].encryption,
@@ -85,9 +85,9 @@ export async function generateEnvelopeVectors(): Promise<Record<string, Envelope
     reason: 'Identify the holder of this passport, checked at the Vaalimaa border crossing.',
   };
 
-  const one = claimsOf(['FI-KRP'], body);
+  const one = claimsOf(['FIKRP'], body);
   const oneSealed = await sealer.seal(one);
-  const five = claimsOf(['FI-KRP', 'LV-VP', 'LT-PD', 'SE-NOA', 'DE-BKA'], body, { kind: 'location-query', priority: 'normal', handling: { code: 'H3', restriction: 'Not to be shared with customs.' } });
+  const five = claimsOf(['FIKRP', 'LVVP', 'LTPD', 'SENOA', 'DEBKA'], body, { kind: 'location-query', priority: 'normal', handling: { code: 'H3', restriction: 'Not to be shared with customs.' } });
   const fiveSealed = await sealer.seal(five);
 
   const vectors: Record<string, EnvelopeVector> = {};
@@ -95,17 +95,17 @@ export async function generateEnvelopeVectors(): Promise<Record<string, Envelope
   const str = (b: Buffer) => b.toString('utf8');
 
   add('valid-1-recipient', {
-    description: 'EE-PPA sends an identity query to FI-KRP alone; epk is in the protected header (jose does so for a single recipient).',
-    ...base('FI-KRP'),
-    headers: oneSealed.headersFor('FI-KRP'),
+    description: 'EEPPA sends an identity query to FIKRP alone; epk is in the protected header (jose does so for a single recipient).',
+    ...base('FIKRP'),
+    headers: oneSealed.headersFor('FIKRP'),
     envelope: str(oneSealed.value),
     claims: one,
     valid: true,
   });
   add('valid-5-recipients', {
-    description: 'EE-PPA sends one location query to five agencies; LT-PD opens the third recipient entry, chosen by kid.',
-    ...base('LT-PD'),
-    headers: fiveSealed.headersFor('LT-PD'),
+    description: 'EEPPA sends one location query to five agencies; LTPD opens the third recipient entry, chosen by kid.',
+    ...base('LTPD'),
+    headers: fiveSealed.headersFor('LTPD'),
     envelope: str(fiveSealed.value),
     claims: five,
     valid: true,
@@ -114,8 +114,8 @@ export async function generateEnvelopeVectors(): Promise<Record<string, Envelope
   const flipped = editJwe(oneSealed.value, (j) => (j.ciphertext = flipB64(j.ciphertext, 100)));
   add('invalid-tampered-ciphertext', {
     description: 'One bit of the ciphertext flipped in transit, headers as sent (digest recomputed): the AES-GCM tag fails.',
-    ...base('FI-KRP'),
-    headers: headersOf(flipped, one, 'FI-KRP'),
+    ...base('FIKRP'),
+    headers: headersOf(flipped, one, 'FIKRP'),
     envelope: str(flipped),
     claims: null,
     valid: false,
@@ -123,34 +123,34 @@ export async function generateEnvelopeVectors(): Promise<Record<string, Envelope
   });
   add('invalid-tampered-digest', {
     description: 'The envelope as sealed, but the liaison-digest header is not its SHA-256 (the value was swapped or the header edited).',
-    ...base('FI-KRP'),
-    headers: { ...oneSealed.headersFor('FI-KRP'), 'liaison-digest': headersOf(flipped, one, 'FI-KRP')['liaison-digest'] },
+    ...base('FIKRP'),
+    headers: { ...oneSealed.headersFor('FIKRP'), 'liaison-digest': headersOf(flipped, one, 'FIKRP')['liaison-digest'] },
     envelope: str(oneSealed.value),
     claims: null,
     valid: false,
     error: 'header_mismatch',
   });
 
-  const fiKeyring = await AgencyKeyring.import(keys['FI-KRP']);
+  const fiKeyring = await AgencyKeyring.import(keys['FIKRP']);
   const inner = await decryptInner(oneSealed.value, fiKeyring.decryptionKey(fiKeyring.encryptionKid)!);
-  const forwarded = await encryptTo(inner, [toPublicJwk(keys['PL-KGP'].encryption)]);
+  const forwarded = await encryptTo(inner, [toPublicJwk(keys['PLKGP'].encryption)]);
   add('invalid-forwarded', {
-    description: "FI-KRP decrypted EE-PPA's notice and re-encrypted the unchanged signed JWS to PL-KGP: valid signature, but PL-KGP is not in aud.",
-    ...base('PL-KGP'),
-    headers: headersOf(forwarded, one, 'PL-KGP'),
+    description: "FIKRP decrypted EEPPA's notice and re-encrypted the unchanged signed JWS to PLKGP: valid signature, but PLKGP is not in aud.",
+    ...base('PLKGP'),
+    headers: headersOf(forwarded, one, 'PLKGP'),
     envelope: str(forwarded),
     claims: null,
     valid: false,
     error: 'not_a_recipient',
   });
 
-  const rogue = await generateAgencyKeys('EE-PPA');
-  const forgedClaims = claimsOf(['FI-KRP'], { ...body, reason: 'Forged.' });
-  const forged = await encryptTo(await signAs(forgedClaims, rogue.signing, sender.signing.kid), [toPublicJwk(keys['FI-KRP'].encryption)]);
+  const rogue = await generateAgencyKeys('EEPPA');
+  const forgedClaims = claimsOf(['FIKRP'], { ...body, reason: 'Forged.' });
+  const forged = await encryptTo(await signAs(forgedClaims, rogue.signing, sender.signing.kid), [toPublicJwk(keys['FIKRP'].encryption)]);
   add('invalid-wrong-signer', {
-    description: "Signed with another Ed25519 key under EE-PPA's kid: the signature does not verify under EE-PPA's key.",
-    ...base('FI-KRP'),
-    headers: headersOf(forged, forgedClaims, 'FI-KRP'),
+    description: "Signed with another Ed25519 key under EEPPA's kid: the signature does not verify under EEPPA's key.",
+    ...base('FIKRP'),
+    headers: headersOf(forged, forgedClaims, 'FIKRP'),
     envelope: str(forged),
     claims: null,
     valid: false,
@@ -159,8 +159,8 @@ export async function generateEnvelopeVectors(): Promise<Record<string, Envelope
 
   add('invalid-sender-header', {
     description: 'The envelope as sealed, with the liaison-sender header changed to another agency.',
-    ...base('FI-KRP'),
-    headers: { ...oneSealed.headersFor('FI-KRP'), [HEADER_SENDER]: 'LV-VP' },
+    ...base('FIKRP'),
+    headers: { ...oneSealed.headersFor('FIKRP'), [HEADER_SENDER]: 'LVVP' },
     envelope: str(oneSealed.value),
     claims: null,
     valid: false,
@@ -168,11 +168,11 @@ export async function generateEnvelopeVectors(): Promise<Record<string, Envelope
   });
 
   const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(one)).toString('base64url')}.`;
-  const unsigned = await encryptTo(none, [toPublicJwk(keys['FI-KRP'].encryption)]);
+  const unsigned = await encryptTo(none, [toPublicJwk(keys['FIKRP'].encryption)]);
   add('invalid-alg-none', {
     description: 'A well-encrypted envelope whose inner JWS is unsigned (alg none).',
-    ...base('FI-KRP'),
-    headers: headersOf(unsigned, one, 'FI-KRP'),
+    ...base('FIKRP'),
+    headers: headersOf(unsigned, one, 'FIKRP'),
     envelope: str(unsigned),
     claims: null,
     valid: false,
@@ -181,9 +181,9 @@ export async function generateEnvelopeVectors(): Promise<Record<string, Envelope
 
   add('invalid-expired', {
     description: 'The single-recipient envelope opened eight days after it was issued (exp is seven days).',
-    ...base('FI-KRP'),
+    ...base('FIKRP'),
     now: new Date(ISSUED.getTime() + 8 * 86_400_000).toISOString(),
-    headers: oneSealed.headersFor('FI-KRP'),
+    headers: oneSealed.headersFor('FIKRP'),
     envelope: str(oneSealed.value),
     claims: null,
     valid: false,

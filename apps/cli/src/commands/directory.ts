@@ -19,7 +19,7 @@ import {
   verifyDirectory,
 } from '@liaison/envelope';
 import { ConfigError, EnvReader } from '@liaison/config';
-import { AGENCY_CODE } from '@liaison/notices';
+import { AGENCY_CODE } from '@liaison/ids';
 import { federationTopics, kafkaSettingsFromEnv, KafkaPublisher } from '@liaison/transport';
 import { option, parseArgs, ParsedArgs, UsageError } from '../args';
 import { commandKafka, latestVerifiedOnTopic } from './directory-topic';

@@ -8,7 +8,7 @@ import {
   sealPrivateKeys,
   SealKeyOptions,
 } from '@liaison/envelope';
-import { AGENCY_CODE } from '@liaison/notices';
+import { AGENCY_CODE } from '@liaison/ids';
 import { option, parseArgs, ParsedArgs, UsageError } from '../args';
 import { CliIo, onlyOptions, optionalValue, positionals, printJson, processIo, readTextFile, writeFileAtomic } from './cli-io';
 

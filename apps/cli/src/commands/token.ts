@@ -1,6 +1,6 @@
 import { join } from 'path';
 import { DevTokenIssuer, isRole } from '@liaison/auth';
-import { AGENCY_CODE } from '@liaison/notices';
+import { AGENCY_CODE } from '@liaison/ids';
 import { option, parseArgs, UsageError } from '../args';
 import { LOCAL_IDP_FILE, localFederationSpec, localStateDir } from '../local-state';
 

@@ -1,6 +1,6 @@
 import { ConfigError, Env, EnvReader } from '@liaison/config';
 import { kafkaSettingsFromEnv, KafkaSettings } from '@liaison/transport';
-import { AGENCY_CODE } from '@liaison/notices';
+import { AGENCY_CODE } from '@liaison/ids';
 import { withDatabase } from '../persistence/database';
 
 /** Everything a node needs, validated once at start (see README "Configuration"). */
@@ -69,7 +69,7 @@ function oidcConfig(reader: EnvReader): NodeConfig['oidc'] {
 
 export function loadNodeConfig(env: Env = process.env): NodeConfig {
   const reader = new EnvReader(env);
-  const agency = reader.matching('LIAISON_AGENCY', AGENCY_CODE, 'an agency code of 2-8 capital letters');
+  const agency = reader.matching('LIAISON_AGENCY', AGENCY_CODE, `an agency code (${AGENCY_CODE.source})`);
   const databaseUrl = reader.string('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/');
   const kek = hexKey(reader, 'LIAISON_KEY_ENCRYPTION_KEY');
   const passphrase = reader.optional('LIAISON_KEY_PASSPHRASE');

@@ -1,4 +1,5 @@
-import { Handling, uuidv7 } from '@liaison/notices';
+import { Handling } from '@liaison/notices';
+import { uuidv7 } from '@liaison/ids';
 import { EnvelopeDraft } from './dispatcher';
 import { NoticeRecord } from './exchange.entities';
 

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { EnvelopeOpener, NoticeClaims, OpenResult, HEADER_MESSAGE_ID, HEADER_SENDER, sha256Hex } from '@liaison/envelope';
-import { AGENCY_CODE, NoticeEvent, NoticeState, isUuidV7, replyDeadline, transition } from '@liaison/notices';
+import { NoticeEvent, NoticeState, replyDeadline, transition } from '@liaison/notices';
+import { AGENCY_CODE, isUuidV7 } from '@liaison/ids';
 import { FederationTopics, InboundMessage } from '@liaison/transport';
 import { NodeConfig } from '../config/node-config';
 import { Clock, NODE_CONFIG } from '../tokens';

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AGENCY_CODE, NOTICE_STATES, isOverdue, FieldError } from '@liaison/notices';
+import { NOTICE_STATES, isOverdue, FieldError } from '@liaison/notices';
+import { AGENCY_CODE } from '@liaison/ids';
 import { NodeConfig } from '../config/node-config';
 import { Clock, NODE_CONFIG } from '../tokens';
 import { ContentCipher } from './content-cipher';

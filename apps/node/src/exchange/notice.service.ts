@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { TrustStore, encryptionKeyFor } from '@liaison/envelope';
 import {
-  AGENCY_CODE,
   AnswerRequest,
   DeclineRequest,
   Handling,
@@ -12,12 +11,12 @@ import {
   replyDeadline,
   toResponseBody,
   transition,
-  uuidv7,
   validateAnswerRequest,
   validateComposeRequest,
   validateDeclineRequest,
   FieldError,
 } from '@liaison/notices';
+import { AGENCY_CODE, uuidv7 } from '@liaison/ids';
 import type { Principal } from '@liaison/auth';
 import { NodeConfig } from '../config/node-config';
 import { Clock, NODE_CONFIG } from '../tokens';

@@ -1,7 +1,7 @@
 // Validation of the auditor API's query parameters: every parameter is checked, unknown ones are
 // refused, and a refusal names the field (400). Pure functions, tested without a server.
 import { LEDGER_EVENTS, LedgerEvent } from '@liaison/ledger';
-import { AGENCY_CODE_PATTERN } from '@liaison/envelope';
+import { AGENCY_CODE } from '@liaison/ids';
 
 export class QueryError extends Error {
   constructor(
@@ -82,7 +82,7 @@ export function parseEntryFilter(query: Query): EntryFilter {
   const filter: EntryFilter = {
     from: instant(query, 'from'),
     to: instant(query, 'to'),
-    counterpart: matching(query, 'counterpart', AGENCY_CODE_PATTERN, 'an agency code'),
+    counterpart: matching(query, 'counterpart', AGENCY_CODE, 'an agency code'),
     kind: matching(query, 'kind', KIND, 'a notice kind such as identity-query'),
     messageId: matching(query, 'messageId', MESSAGE_ID, 'a message id'),
     after: integer(query, 'after'),

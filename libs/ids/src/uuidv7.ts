@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 
 const MAX_TIMESTAMP = 2 ** 48 - 1;
-const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+/** A UUIDv7 in canonical lowercase form, as `uuidv7()` writes it. */
+export const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 export function uuidv7(now: () => number = Date.now, random: (n: number) => Uint8Array = randomBytes): string {
   const ms = now();

@@ -1,0 +1,43 @@
+/**
+ * The one rule for each identifier the federation exchanges: agency codes, UUIDs and the
+ * seconds-since-the-epoch of JOSE NumericDates. Every lib and app imports these; none writes
+ * its own pattern.
+ */
+
+/**
+ * Agency codes as used in topic names, Kafka principals, tokens and the directory: 2 to 8 capital
+ * letters or digits, starting with a letter (`NL`, `ES`, `AG0`).
+ */
+export const AGENCY_CODE = /^[A-Z][A-Z0-9]{1,7}$/;
+
+export function isAgencyCode(value: unknown): value is string {
+  return typeof value === 'string' && AGENCY_CODE.test(value);
+}
+
+/** A UUID of any version in canonical lowercase form (RFC 9562 §4). */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}
+
+/**
+ * The last second a NumericDate may name: 9999-12-31T23:59:59Z. A larger value is not a date
+ * any agency means, and past 8.64e12 s JavaScript's Date becomes Invalid Date.
+ */
+export const MAX_EPOCH_SECONDS = 253_402_300_799;
+
+/** Whole seconds since the epoch (JOSE NumericDate, RFC 7519 §2), rounded down. */
+export function epochSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
+}
+
+/** A NumericDate this federation accepts: a positive integer no later than {@link MAX_EPOCH_SECONDS}. */
+export function isEpochSeconds(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) > 0 && (value as number) <= MAX_EPOCH_SECONDS;
+}
+
+export function fromEpochSeconds(seconds: number): Date {
+  if (!isEpochSeconds(seconds)) throw new RangeError(`not a NumericDate in (0, ${MAX_EPOCH_SECONDS}]`);
+  return new Date(seconds * 1000);
+}
