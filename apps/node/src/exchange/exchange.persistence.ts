@@ -8,7 +8,7 @@ import {
   RejectedMessageRecord,
 } from './exchange.entities';
 import { Exchange1764000200000 } from './migrations/1764000200000-Exchange';
-import type { Queryable } from '../ledger/ledger.service';
+import type { Queryable } from '../persistence/queryable';
 import { insertRows } from '../persistence/insert-rows';
 
 export const EXCHANGE_ENTITIES = [

@@ -17,7 +17,8 @@ import { AgencyKeyring, TrustStore } from '@liaison/envelope';
 import { Clock } from '../tokens';
 import { CheckpointService, CheckpointStatus, LedgerConfig } from './checkpoint.service';
 import { originOf, signingKeysOf } from './checkpoint.protocol';
-import { LedgerService, Queryable } from './ledger.service';
+import { Queryable } from '../persistence/queryable';
+import { LedgerService } from './ledger.service';
 
 export class BundleRangeError extends Error {
   constructor(

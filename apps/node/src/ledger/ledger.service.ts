@@ -12,14 +12,11 @@ import {
   merkleRoot,
   validateEntry,
 } from '@liaison/ledger';
+import { Queryable } from '../persistence/queryable';
 import { Clock } from '../tokens';
 import { LedgerEventInput, LedgerWriter } from './ledger.port';
 import { appendLeaves, foldSubtree, frontierRoot, planSubtree } from './tree';
 
-/** Anything that runs SQL: an EntityManager (inside a transaction) or the DataSource. */
-export interface Queryable {
-  query(sql: string, parameters?: unknown[]): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
 
 export interface LedgerHead {
   size: bigint;

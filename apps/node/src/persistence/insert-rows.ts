@@ -1,4 +1,4 @@
-import type { Queryable } from '../ledger/ledger.service';
+import type { Queryable } from './queryable';
 
 /** PostgreSQL accepts at most 65,535 parameters in one statement. */
 const MAX_PARAMETERS = 65_535;
