@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { KafkaInboxTransport } from './exchange/inbox.transport';
 import { NodeConfig } from './config/node-config';
 import { JsonLogger } from './json-logger';
 import { NodeRuntime, openRuntime } from './runtime';
@@ -54,10 +55,24 @@ async function startApi(runtime: NodeRuntime, options: NodeOptions): Promise<Run
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  // The inbox runs as a NestJS microservice on the project's own Kafka batch consumer.
+  app.connectMicroservice({
+    strategy: new KafkaInboxTransport(runtime.consumers, {
+      groupId: runtime.topics.inboxGroup(config.agency),
+      topic: runtime.topics.inbox(config.agency),
+      fromBeginning: true,
+      // Each partition's batch is its own transaction and receipts are idempotent by id, so the
+      // partitions are handled concurrently, as replicas of a node would handle them.
+      partitionsConcurrently: config.inboxPartitions,
+    }),
+  });
   try {
+    // Modules first (the ledger's self-check runs at init), then the inbox, then HTTP.
+    await app.init();
+    await app.startAllMicroservices();
     await app.listen(config.httpPort, '127.0.0.1');
   } catch (error) {
-    // The consumer, relay and timers already run (init); a port in use must not leave them behind.
+    // The consumer, relay and timers already run; a port in use must not leave them behind.
     await app.close();
     throw error;
   }

@@ -2,9 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AgencyKeyring, EnvelopeOpener, EnvelopeSealer, TrustStore } from '@liaison/envelope';
 import { FederationTopics } from '@liaison/transport';
-import { ContentCipher } from './exchange/content-cipher';
-import { ExchangeMetrics } from './exchange/exchange.metrics';
-import { DatabaseReplayGuard } from './exchange/replay-guard';
+import { Transactions } from './persistence/transactions';
 import { createOpener, createSealer, NodeRuntime } from './runtime';
 import { BROKER_PROBE, Clock, ConsumerFactory, NODE_CONFIG, PUBLISHER, SystemClock } from './tokens';
 
@@ -24,9 +22,8 @@ export class CoreModule {
       { provide: AgencyKeyring, useValue: runtime.keyring },
       { provide: TrustStore, useValue: runtime.trust },
       { provide: EnvelopeSealer, useValue: createSealer(runtime) },
-      { provide: EnvelopeOpener, useValue: createOpener(runtime, new DatabaseReplayGuard(runtime.dataSource)) },
-      { provide: ContentCipher, useValue: new ContentCipher(runtime.config.contentSecret) },
-      ExchangeMetrics,
+      { provide: EnvelopeOpener, useValue: createOpener(runtime) },
+      Transactions,
     ];
     return { module: CoreModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };
   }

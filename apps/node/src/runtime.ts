@@ -1,9 +1,9 @@
 import { readFile } from 'fs/promises';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AgencyKeyring, EnvelopeOpener, EnvelopeSealer, ReplayGuard, TrustStore, openPrivateKeys } from '@liaison/envelope';
+import { AgencyKeyring, EnvelopeOpener, EnvelopeSealer, TrustStore, openPrivateKeys } from '@liaison/envelope';
 import { validateBodyForEnvelope } from '@liaison/notices';
-import { BrokerProbe, createKafka, federationTopics, FederationTopics, KafkaBatchConsumer, KafkaBrokerProbe, KafkaPublisher } from '@liaison/transport';
+import { BrokerProbe, ConsumerOptions, createKafka, federationTopics, FederationTopics, KafkaBatchConsumer, KafkaBrokerProbe, KafkaPublisher } from '@liaison/transport';
 import { NodeConfig } from './config/node-config';
 import { DatabaseDirectoryCache } from './directory/directory.service';
 import { createDataSource, migrate } from './persistence/data-source';
@@ -27,7 +27,7 @@ export class KafkaConsumerFactory extends ConsumerFactory {
     super();
   }
 
-  create(options: { groupId: string; topic: string; fromBeginning?: boolean }) {
+  create(options: ConsumerOptions) {
     return new KafkaBatchConsumer(this.kafka, options);
   }
 }
@@ -80,12 +80,11 @@ export function createSealer(runtime: NodeRuntime): EnvelopeSealer {
   return new EnvelopeSealer(runtime.keyring, runtime.trust);
 }
 
-export function createOpener(runtime: NodeRuntime, replay: ReplayGuard): EnvelopeOpener {
+export function createOpener(runtime: NodeRuntime): EnvelopeOpener {
   return new EnvelopeOpener({
     agency: runtime.config.agency,
     keyring: runtime.keyring,
     trust: runtime.trust,
-    replay,
     validateBody: validateBodyForEnvelope,
     maxBytes: runtime.config.maxEnvelopeBytes,
     clockSkewSeconds: runtime.config.clockSkewSeconds,

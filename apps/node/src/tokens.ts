@@ -1,4 +1,4 @@
-import type { MessageConsumer, MessagePublisher } from '@liaison/transport';
+import type { ConsumerOptions, MessageConsumer, MessagePublisher } from '@liaison/transport';
 
 /**
  * The node's side effects sit behind these small seams, injected where they are used, so the
@@ -20,7 +20,7 @@ export type Publisher = MessagePublisher;
 
 /** Creates consumers for this agency's groups (inbox, witness, directory). */
 export abstract class ConsumerFactory {
-  abstract create(options: { groupId: string; topic: string; fromBeginning?: boolean }): MessageConsumer;
+  abstract create(options: ConsumerOptions): MessageConsumer;
 }
 
 export const NODE_CONFIG = Symbol('NodeConfig');

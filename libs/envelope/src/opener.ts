@@ -31,7 +31,7 @@ export interface EnvelopeOpenerOptions {
   keyring: RecipientKeyring;
   /** The trust store (or any directory source / key resolver) used to find signing keys. */
   trust: KeyResolver | DirectorySource;
-  replay: ReplayGuard;
+  replay?: ReplayGuard;
   /** Validates a body against its kind's schema: null when valid, else an error text without content. */
   validateBody: (kind: string, body: unknown) => string | null;
   clock?: () => Date;
@@ -190,7 +190,7 @@ function parseInner(plaintext: Uint8Array): Inner | Refusal {
  * with a typed result. Never throws, never returns a partially checked notice.
  */
 export class EnvelopeOpener {
-  readonly #o: Required<Omit<EnvelopeOpenerOptions, 'trust'>>;
+  readonly #o: Required<Omit<EnvelopeOpenerOptions, 'trust' | 'replay'>> & Pick<EnvelopeOpenerOptions, 'replay'>;
   readonly #trust: KeyResolver;
   readonly #keys = new PublicKeyCache();
 
@@ -291,7 +291,7 @@ export class EnvelopeOpener {
     if (now >= claims.exp) return refuse('expired', `exp ${claims.exp} is not after now ${now}`);
     if (claims.iat > now + o.clockSkewSeconds) return refuse('clock_skew', `iat ${claims.iat} is more than ${o.clockSkewSeconds}s after now ${now}`);
     // 15. replay
-    if (await o.replay.seen(claims.jti)) return refuse('replay', `message ${claims.jti} was already accepted`);
+    if (o.replay && (await o.replay.seen(claims.jti))) return refuse('replay', `message ${claims.jti} was already accepted`);
     // 16. body schema
     const bodyError = o.validateBody(claims.kind, claims.body);
     if (bodyError !== null) return refuse('schema_violation', `${claims.kind}: ${String(bodyError).slice(0, 300)}`);

@@ -13,6 +13,8 @@ export const LEDGER_EVENTS = [
   'declined',
   'expired',
   'rejected',
+  /** The same envelope (sender, id, digest) published again by its sender: recorded, no effect. */
+  'redelivered',
   'directory-updated',
   'key-changed',
 ] as const;

@@ -16,3 +16,4 @@ export {
   receiptSchema,
   acknowledgementSchema,
 } from './schemas/kinds';
+export * from './summary';

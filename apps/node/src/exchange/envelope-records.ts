@@ -1,16 +1,14 @@
-import { Handling } from '@liaison/notices';
-import { uuidv7 } from '@liaison/ids';
-import { EnvelopeDraft } from './dispatcher';
-import { NoticeRecord } from './exchange.entities';
+import { epochSeconds, uuidv7 } from '@liaison/ids';
+import type { Handling } from '@liaison/notices';
+import type { EnvelopeDraft } from './dispatcher';
+import type { NoticeRow } from './exchange.repository';
 
-const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
-
-/** The notice row for an envelope we sent (outbound) or accepted (inbound). */
+/** The notice row (without its encrypted content) for an envelope we sent (outbound) or accepted (inbound). */
 export function noticeRecordOf(
   claims: EnvelopeDraft,
-  direction: NoticeRecord['direction'],
-  record: { digest: string; deadline: Date | null; content: Buffer; createdBy: string | null },
-): NoticeRecord {
+  direction: NoticeRow['direction'],
+  record: { digest: string; deadline: Date | null; createdBy: string | null },
+): Omit<NoticeRow, 'content'> {
   return {
     id: claims.jti,
     direction,
@@ -44,8 +42,8 @@ export function replyDraft(
     iss: from,
     aud: [original.sender],
     jti: uuidv7(() => now.getTime()),
-    iat: seconds(now),
-    exp: Math.max(seconds(original.expiresAt), seconds(now) + 24 * 3600),
+    iat: epochSeconds(now),
+    exp: Math.max(epochSeconds(original.expiresAt), epochSeconds(now) + 24 * 3600),
     kind,
     handling,
     priority: original.priority,

@@ -55,35 +55,35 @@ export class InboxController {
 
   @Get(':id')
   @Roles('liaison_officer')
-  detail(@Param('id') id: string) {
-    return this.queries.detail(id, 'inbound');
+  detail(@Param('id') id: string, @Query('sender') sender?: string) {
+    return this.queries.detail(id, 'inbound', sender);
   }
 
   @Post(':id/acknowledge')
   @HttpCode(200)
   @Roles('liaison_officer')
-  async acknowledge(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
-    return { id, status: await this.notices.acknowledge(principal, id) };
+  async acknowledge(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query('sender') sender?: string) {
+    return { id, status: await this.notices.acknowledge(principal, id, sender) };
   }
 
   @Post(':id/answer')
   @HttpCode(200)
   @Roles('liaison_officer')
-  async answer(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
-    return { id, status: 'ANSWERED', ...(await this.notices.answer(principal, id, body)) };
+  async answer(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown, @Query('sender') sender?: string) {
+    return { id, status: 'ANSWERED', ...(await this.notices.answer(principal, id, body, sender)) };
   }
 
   @Post(':id/decline')
   @HttpCode(200)
   @Roles('liaison_officer')
-  async decline(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
-    return { id, status: 'DECLINED', ...(await this.notices.decline(principal, id, body)) };
+  async decline(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown, @Query('sender') sender?: string) {
+    return { id, status: 'DECLINED', ...(await this.notices.decline(principal, id, body, sender)) };
   }
 
   @Post(':id/pass-on')
   @Roles('liaison_officer')
-  passOn(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
-    return this.notices.passOn(principal, id, body);
+  passOn(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown, @Query('sender') sender?: string) {
+    return this.notices.passOn(principal, id, body, sender);
   }
 }
 

@@ -7,6 +7,7 @@ export class ExchangeMetrics {
   readonly registry = new Registry();
   readonly sent = new Counter({ name: 'liaison_notices_sent_total', help: 'Envelopes published', labelNames: ['topic_kind'], registers: [this.registry] });
   readonly received = new Counter({ name: 'liaison_notices_received_total', help: 'Envelopes accepted from the inbox', labelNames: ['kind'], registers: [this.registry] });
+  readonly redelivered = new Counter({ name: 'liaison_notices_redelivered_total', help: 'Envelopes published again by their sender (same id and digest): recorded, no effect', registers: [this.registry] });
   readonly rejected = new Counter({ name: 'liaison_notices_rejected_total', help: 'Inbox messages refused', labelNames: ['code'], registers: [this.registry] });
   readonly outboxBacklog = new Gauge({ name: 'liaison_outbox_backlog', help: 'Messages waiting in the outbox', registers: [this.registry] });
   readonly consumerLag = new Gauge({ name: 'liaison_inbox_consumer_lag', help: 'Messages behind the inbox high watermark', labelNames: ['partition'], registers: [this.registry] });

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { NodeConfig } from '../config/node-config';
 import { Clock, NODE_CONFIG } from '../tokens';
+import { ExchangeRepository } from './exchange.repository';
 import { UnitOfWork } from './unit-of-work';
 
 const SWEEP_MS = 30_000;
@@ -16,6 +17,7 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     private readonly unit: UnitOfWork,
+    private readonly repository: ExchangeRepository,
     private readonly clock: Clock,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
   ) {}
@@ -29,22 +31,14 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async sweep(): Promise<number> {
-    return this.unit.run(async (manager, pending) => {
-      const expired: { notice_id: string; agency: string; kind: string; sender: string; direction: string }[] = await manager.query(
-        `UPDATE notice_recipient r SET status = 'EXPIRED', updated_at = $1
-         FROM notice n
-         WHERE n.id = r.notice_id AND n.kind <> 'response'
-           AND r.status IN ('SENT', 'DELIVERED', 'ACKNOWLEDGED')
-           AND (n.expires_at <= $1 OR n.deadline <= $1)
-         RETURNING r.notice_id, r.agency, n.kind, n.sender, n.direction`,
-        [this.clock.now()],
-      ).then((result: [typeof expired, number] | typeof expired) => (Array.isArray(result[0]) ? (result[0] as typeof expired) : (result as typeof expired)));
+    return this.unit.run(async (tx, pending) => {
+      const expired = await this.repository.expireOpen(tx, this.clock.now());
       for (const row of expired) {
         pending.ledger.push({
           event: 'expired',
-          messageId: row.notice_id,
+          messageId: row.noticeId,
           kind: row.kind,
-          counterpart: row.direction === 'outbound' ? row.agency : row.sender,
+          counterpart: row.direction === 'outbound' ? row.agency : row.noticeSender,
           channel: null,
           digest: null,
           re: null,

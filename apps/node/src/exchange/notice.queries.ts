@@ -1,21 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { NOTICE_STATES, isOverdue, FieldError } from '@liaison/notices';
-import { AGENCY_CODE } from '@liaison/ids';
+import { AGENCY_CODE, isAgencyCode, isUuid } from '@liaison/ids';
+import { FieldError, NOTICE_STATES, isOverdue, summarizeNotice } from '@liaison/notices';
 import { NodeConfig } from '../config/node-config';
 import { Clock, NODE_CONFIG } from '../tokens';
 import { ContentCipher } from './content-cipher';
-import { NoticeRecipientRecord, NoticeRecord } from './exchange.entities';
+import { ExchangeRepository, InboxFilter, NoticeRow, OPEN_STATES, RecipientRow, senderKey } from './exchange.repository';
 import { refuse } from './refusals';
 
-export interface InboxFilter {
-  status?: string;
-  kind?: string;
-  priority?: string;
-  sender?: string;
-  overdue?: boolean;
-  limit: number;
-}
+export type { InboxFilter } from './exchange.repository';
 
 const MAX_PAGE = 200;
 
@@ -52,68 +44,61 @@ export interface RecipientView {
   responseId: string | null;
 }
 
-/** Read side of notices for the API: lists without content, detail with decrypted content. */
+/** Read side of notices for the API: lists with a short summary, detail with decrypted content. */
 @Injectable()
 export class NoticeQueries {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly repository: ExchangeRepository,
     private readonly cipher: ContentCipher,
     private readonly clock: Clock,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
   ) {}
 
-  /** The liaison officer's inbox: received queries, most urgent and soonest due first. */
+  /** The liaison officer's inbox: open work first, then urgent first and soonest due; each row with its case reference and subject. */
   async inbox(filter: InboxFilter) {
-    const qb = this.dataSource
-      .getRepository(NoticeRecord)
-      .createQueryBuilder('n')
-      .innerJoin(NoticeRecipientRecord, 'r', 'r.notice_id = n.id AND r.agency = :me', { me: this.config.agency })
-      .select(['n.id AS id', 'n.sender AS sender', 'n.kind AS kind', 'n.priority AS priority', 'n.handling_code AS handling',
-        'n.issued_at AS "issuedAt"', 'n.deadline AS deadline', 'n.expires_at AS "expiresAt"', 'r.status AS status', 'r.updated_at AS "updatedAt"'])
-      .where("n.direction = 'inbound' AND n.kind <> 'response'");
-    if (filter.status) qb.andWhere('r.status = :status', { status: filter.status });
-    if (filter.kind) qb.andWhere('n.kind = :kind', { kind: filter.kind });
-    if (filter.priority) qb.andWhere('n.priority = :priority', { priority: filter.priority });
-    if (filter.sender) qb.andWhere('n.sender = :sender', { sender: filter.sender });
-    if (filter.overdue) qb.andWhere("n.deadline < :now AND r.status IN ('DELIVERED', 'ACKNOWLEDGED')", { now: this.clock.now() });
-    const rows: { deadline: Date; status: string }[] = await qb
-      .orderBy("CASE n.priority WHEN 'urgent' THEN 0 ELSE 1 END")
-      .addOrderBy('n.deadline', 'ASC')
-      .limit(filter.limit)
-      .getRawMany();
     const now = this.clock.now();
-    return rows.map((r) => ({ ...r, overdue: ['DELIVERED', 'ACKNOWLEDGED'].includes(r.status) && isOverdue(r.deadline, now) }));
+    const rows = await this.repository.inbox(this.config.agency, filter, now);
+    return rows.map(({ content, handlingRestriction, grades, re, recipients, digest, ...r }) => {
+      const summary = summarizeNotice(this.cipher.open({ ...r, direction: 'inbound', handlingCode: r.handling, handlingRestriction, grades, re, recipients, priority: r.priority as NoticeRow['priority'] }, content));
+      return { ...r, ...summary, overdue: OPEN_STATES.includes(r.status) && isOverdue(r.deadline, now) };
+    });
   }
 
   /** The operator's sent notices with each recipient's status. */
   async sent(limit: number) {
-    const notices = await this.dataSource.getRepository(NoticeRecord).find({
-      where: { direction: 'outbound' },
-      order: { issuedAt: 'DESC' },
-      take: limit,
-    });
-    const states = await this.recipients(notices.map((n) => n.id));
-    return notices
-      .filter((n) => n.kind !== 'response')
-      .map((n) => ({ ...this.metadata(n), recipients: states.get(n.id) ?? [] }));
+    const notices = await this.repository.sent(this.config.agency, limit);
+    const states = await this.recipients(notices);
+    return notices.map((n) => ({ ...this.metadata(n), recipients: states.get(senderKey(n.sender, n.id)) ?? [] }));
   }
 
-  /** One notice with its content, recipients' progress and the responses to it. */
-  async detail(id: string, direction: 'outbound' | 'inbound') {
-    if (!/^[0-9a-f-]{36}$/.test(id)) throw refuse.notFound('notice');
-    const notice = await this.dataSource.getRepository(NoticeRecord).findOne({ where: { id, direction } });
-    if (!notice || notice.kind === 'response') throw refuse.notFound('notice');
-    const responses = await this.dataSource.getRepository(NoticeRecord).find({ where: { re: id, kind: 'response' }, order: { issuedAt: 'ASC' } });
-    const states = await this.recipients([id]);
+  /**
+   * One notice with its content, recipients' progress and the responses to it. Inbound ids are
+   * chosen by their senders: when two agencies used the same id, `sender` says which is meant.
+   */
+  async detail(id: string, direction: 'outbound' | 'inbound', sender?: string) {
+    if (!isUuid(id)) throw refuse.notFound('notice');
+    if (sender !== undefined && !isAgencyCode(sender)) throw refuse.invalid([{ field: 'sender', message: 'must be an agency code' }]);
+    const found = (await this.repository.notices(id, direction)).filter((n) => sender === undefined || n.sender === sender);
+    if (found.length === 0) throw refuse.notFound('notice');
+    if (found.length > 1) throw refuse.ambiguous(id, found.map((n) => n.sender));
+    const notice = found[0];
+    const me = this.config.agency;
+    // Responses to our query come from its recipients; to a received query, from us to its sender.
+    const responses = direction === 'outbound' ? await this.repository.responses(id, notice.recipients, null) : await this.repository.responses(id, [me], notice.sender);
+    const states = (await this.recipients([notice])).get(senderKey(notice.sender, notice.id)) ?? [];
     return {
       ...this.metadata(notice),
-      body: this.cipher.open(notice.id, notice.content),
-      recipients: direction === 'outbound' ? states.get(id) ?? [] : (states.get(id) ?? []).filter((s) => s.agency === this.config.agency),
-      responses: responses.map((r) => ({ ...this.metadata(r), body: this.cipher.open(r.id, r.content) })),
+      body: this.cipher.open(notice, notice.content),
+      recipients: direction === 'outbound' ? states : states.filter((s) => s.agency === me),
+      responses: responses.map((r) => ({ ...this.metadata(r), body: this.cipher.open(r, r.content) })),
     };
   }
 
-  private metadata(n: NoticeRecord) {
+  rejected(limit: number) {
+    return this.repository.rejected(limit);
+  }
+
+  private metadata(n: NoticeRow) {
     return {
       id: n.id,
       direction: n.direction,
@@ -131,22 +116,13 @@ export class NoticeQueries {
     };
   }
 
-  private async recipients(ids: string[]): Promise<Map<string, RecipientView[]>> {
+  private async recipients(notices: NoticeRow[]): Promise<Map<string, RecipientView[]>> {
+    const rows: RecipientRow[] = await this.repository.recipients(notices.map((n) => ({ sender: n.sender, id: n.id })));
     const map = new Map<string, RecipientView[]>();
-    if (ids.length === 0) return map;
-    const rows = await this.dataSource.getRepository(NoticeRecipientRecord).createQueryBuilder('r').where('r.notice_id IN (:...ids)', { ids }).orderBy('r.agency').getMany();
     for (const r of rows) {
-      map.set(r.noticeId, [...(map.get(r.noticeId) ?? []), {
-        agency: r.agency, status: r.status, updatedAt: r.updatedAt.toISOString(), actedBy: r.actedBy, responseId: r.responseId,
-      }]);
+      const key = senderKey(r.noticeSender, r.noticeId);
+      map.set(key, [...(map.get(key) ?? []), { agency: r.agency, status: r.status, updatedAt: r.updatedAt.toISOString(), actedBy: r.actedBy, responseId: r.responseId }]);
     }
     return map;
-  }
-
-  async rejected(limit: number) {
-    return this.dataSource.query(
-      'SELECT id, message_id AS "messageId", claimed_sender AS "claimedSender", code, detail, digest, partition, "offset", rejected_at AS "rejectedAt" FROM rejected_message ORDER BY id DESC LIMIT $1',
-      [limit],
-    );
   }
 }

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { OutboundMessage } from '@liaison/transport';
+import { Transactions } from '../persistence/transactions';
 import { PUBLISHER, Publisher } from '../tokens';
 import { ExchangeMetrics } from './exchange.metrics';
+import { ExchangeRepository } from './exchange.repository';
 import { OutboxSignal } from './outbox-signal';
 
 const BATCH = 500;
@@ -22,7 +23,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private loop: Promise<void> | null = null;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly repository: ExchangeRepository,
     @Inject(PUBLISHER) private readonly publisher: Publisher,
     private readonly signal: OutboxSignal,
     private readonly metrics: ExchangeMetrics,
@@ -56,18 +58,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** Publishes one batch; returns how many rows it sent. */
   async relayOnce(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const rows: { id: string; topic: string; message_key: string; value: Buffer; headers: Record<string, string> }[] = await manager.query(
-        'SELECT id, topic, message_key, value, headers FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
-        [BATCH],
-      );
+    return this.transactions.run(async (tx) => {
+      const rows = await this.repository.claimOutbox(tx, BATCH);
       if (rows.length === 0) {
         this.metrics.outboxBacklog.set(0);
         return 0;
       }
-      const messages: OutboundMessage[] = rows.map((r) => ({ topic: r.topic, key: r.message_key, value: r.value, headers: r.headers }));
+      const messages: OutboundMessage[] = rows.map((r) => ({ topic: r.topic, key: r.key, value: r.value, headers: r.headers }));
       await this.publisher.publish(messages);
-      await manager.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+      await this.repository.deleteOutbox(tx, rows.map((r) => r.id));
       for (const m of messages) this.metrics.sent.inc({ topic_kind: m.topic.includes('.dead-letter.') ? 'dead-letter' : 'inbox' });
       return rows.length;
     });

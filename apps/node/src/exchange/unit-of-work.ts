@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
 import { LedgerEventInput, LedgerWriter } from '../ledger/ledger.port';
-import { OutboxRecord } from './exchange.entities';
-import { insertOutbox } from './exchange.persistence';
+import { Transaction, Transactions } from '../persistence/transactions';
+import { ExchangeRepository, OutboxRow } from './exchange.repository';
 import { OutboxSignal } from './outbox-signal';
 
 /** What one transaction will add to the ledger and the outbox, written together at its end. */
 export class PendingWrites {
   readonly ledger: LedgerEventInput[] = [];
-  readonly outbox: Omit<OutboxRecord, 'id'>[] = [];
+  readonly outbox: OutboxRow[] = [];
 }
 
 /**
@@ -20,21 +19,22 @@ export class PendingWrites {
 @Injectable()
 export class UnitOfWork {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly repository: ExchangeRepository,
     private readonly ledger: LedgerWriter,
     private readonly outboxSignal: OutboxSignal,
   ) {}
 
-  async run<T>(work: (manager: EntityManager, pending: PendingWrites) => Promise<T>): Promise<T> {
+  async run<T>(work: (tx: Transaction, pending: PendingWrites) => Promise<T>): Promise<T> {
     let wroteOutbox = false;
-    const result = await this.dataSource.transaction(async (manager) => {
+    const result = await this.transactions.run(async (tx) => {
       const pending = new PendingWrites();
-      const value = await work(manager, pending);
+      const value = await work(tx, pending);
       if (pending.outbox.length > 0) {
-        await insertOutbox(manager, pending.outbox);
+        await this.repository.insertOutbox(tx, pending.outbox);
         wroteOutbox = true;
       }
-      if (pending.ledger.length > 0) await this.ledger.append(manager, pending.ledger);
+      if (pending.ledger.length > 0) await this.ledger.append(tx, pending.ledger);
       return value;
     });
     if (wroteOutbox) this.outboxSignal.notify();

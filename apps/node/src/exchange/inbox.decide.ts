@@ -1,0 +1,258 @@
+// What a batch of the inbox does, decided by plain functions: no broker, no database, no clock.
+// The handler reads the rows a batch refers to, calls decideBatch, writes what it returns.
+import { HEADER_MESSAGE_ID, HEADER_SENDER, NoticeClaims, OpenResult, sha256Hex } from '@liaison/envelope';
+import { isAgencyCode, isUuidV7 } from '@liaison/ids';
+import { FederationDeadlines, NoticeEvent, NoticeState, replyDeadline, transition } from '@liaison/notices';
+import type { InboundMessage } from '@liaison/transport';
+import type { LedgerEventInput } from '../ledger/ledger.port';
+import type { EnvelopeDraft } from './dispatcher';
+import { noticeRecordOf, replyDraft } from './envelope-records';
+import {
+  InboxPosition,
+  NoticeRow,
+  OutboundMove,
+  OutboundState,
+  OutboxRow,
+  ReceivedRow,
+  RecipientRow,
+  RedeliveredRow,
+  RejectedRow,
+  senderKey,
+} from './exchange.repository';
+
+export const RECEIPT = 'receipt';
+export const ACKNOWLEDGEMENT = 'acknowledgement';
+export const RESPONSE = 'response';
+/** Kinds whose arrival moves one of our outbound notices (the one named by `re`). */
+export const MOVES_OUTBOUND: ReadonlySet<string> = new Set([RECEIPT, ACKNOWLEDGEMENT, RESPONSE]);
+
+/** Longest refusal detail kept in rows, ledger reasons and dead-letter headers. */
+const MAX_DETAIL = 500;
+
+export type Opened = { message: InboundMessage; result: OpenResult };
+
+/** What one message is, decided exactly once. */
+export type Classification =
+  /** This offset was already refused or recorded as a redelivery (our own consumer, after a crash). */
+  | { as: 'seen' }
+  /** Accepted before from this very offset: our consumer read it again before committing. */
+  | { as: 'recorded' }
+  /** The same envelope (sender, id and digest) again at another offset: a sender's outbox re-published it. */
+  | { as: 'redelivered'; claims: NoticeClaims; digest: string }
+  | { as: 'refused'; code: string; detail: string; digest: string }
+  | { as: 'new'; claims: NoticeClaims; digest: string };
+
+export interface BatchContext {
+  /** This agency. */
+  me: string;
+  now: Date;
+  deadlines: FederationDeadlines;
+  deadLetterTopic: string;
+  /** Received records of the batch's (sender, id) pairs, as stored before this batch. */
+  received: ReceivedRow[];
+  /** Positions of the batch already refused or recorded as redelivered. */
+  recorded: InboxPosition[];
+  /** Our outbound workflow rows the batch's receipts, acknowledgements and responses refer to, locked. */
+  outbound: OutboundState[];
+}
+
+/** The effects of a batch; rows tied to a refusal or redelivery carry its position (written once per position). */
+export interface BatchEffects {
+  received: ReceivedRow[];
+  notices: { row: Omit<NoticeRow, 'content'>; body: unknown }[];
+  recipients: RecipientRow[];
+  outboundMoves: OutboundMove[];
+  redelivered: RedeliveredRow[];
+  rejected: RejectedRow[];
+  /** Ledger entries in the batch's order; a refusal's or redelivery's entry only if its row is new. */
+  ledger: { event: LedgerEventInput; position?: InboxPosition }[];
+  /** Dead-letter copies of refused messages. */
+  deadLetters: { row: OutboxRow; position: InboxPosition }[];
+  /** Receipts to seal and send, one per accepted notice. */
+  receipts: EnvelopeDraft[];
+  /** Steps that changed nothing (late or repeated), for the log: ids and states only. */
+  ignored: string[];
+  /** How each message of the batch was classified, in order. */
+  classified: Classification[];
+}
+
+export const positionKey = (p: InboxPosition): string => `${p.partition}@${p.offset}`;
+
+/**
+ * Classifies every message of one partition's batch, in order. A (sender, message id) accepted
+ * before, or earlier in the batch, is a redelivery when its digest is the same and a replay
+ * when it differs; replay keys are per sender, so no agency can pre-empt another's ids.
+ */
+export function classifyBatch(opened: Opened[], received: ReceivedRow[], recorded: InboxPosition[]): Classification[] {
+  const seenPositions = new Set(recorded.map(positionKey));
+  const known = new Map(received.map((r) => [senderKey(r.sender, r.messageId), r]));
+  const inBatch = new Map<string, string>(); // (sender, id) → digest accepted earlier in this batch
+  return opened.map(({ message, result }): Classification => {
+    if (seenPositions.has(positionKey(message))) return { as: 'seen' };
+    if (!result.ok) return { as: 'refused', code: result.code, detail: result.detail, digest: result.digest ?? sha256Hex(message.value ?? Buffer.alloc(0)) };
+    const key = senderKey(result.claims.iss, result.claims.jti);
+    const before = known.get(key);
+    const earlier = before?.digest ?? inBatch.get(key);
+    if (before && before.partition === message.partition && before.offset === message.offset) return { as: 'recorded' };
+    if (earlier === undefined) {
+      inBatch.set(key, result.digest);
+      return { as: 'new', claims: result.claims, digest: result.digest };
+    }
+    if (earlier === result.digest) return { as: 'redelivered', claims: result.claims, digest: result.digest };
+    return { as: 'refused', code: 'replay', detail: `message id ${result.claims.jti} from ${result.claims.iss} was already received with another digest`, digest: result.digest };
+  });
+}
+
+/** Decides everything one batch does. Pure: the same inputs give the same effects. */
+export function decideBatch(opened: Opened[], ctx: BatchContext): BatchEffects {
+  const effects: BatchEffects = {
+    received: [], notices: [], recipients: [], outboundMoves: [], redelivered: [], rejected: [],
+    ledger: [], deadLetters: [], receipts: [], ignored: [], classified: classifyBatch(opened, ctx.received, ctx.recorded),
+  };
+  const outbound = new Map(ctx.outbound.map((r) => [senderKey(r.agency, r.noticeId), { ...r }]));
+  const moves = new Map<string, OutboundMove>();
+  effects.classified.forEach((c, i) => {
+    const { message } = opened[i];
+    if (c.as === 'new') accept(effects, outbound, moves, message, c.claims, c.digest, ctx);
+    else if (c.as === 'redelivered') redeliver(effects, message, c.claims, c.digest, ctx);
+    else if (c.as === 'refused') refuse(effects, message, c.code, c.detail, c.digest, ctx);
+  });
+  effects.outboundMoves = [...moves.values()];
+  return effects;
+}
+
+/** A refusal of a message whose recording failed for a reason of its own (the message, not the infrastructure). */
+export function decideRecordingFailure(message: InboundMessage, reason: string, ctx: Pick<BatchContext, 'now' | 'deadLetterTopic'>): BatchEffects {
+  const effects: BatchEffects = {
+    received: [], notices: [], recipients: [], outboundMoves: [], redelivered: [], rejected: [],
+    ledger: [], deadLetters: [], receipts: [], ignored: [], classified: [],
+  };
+  const digest = sha256Hex(message.value ?? Buffer.alloc(0));
+  effects.classified.push({ as: 'refused', code: 'recording_failed', detail: reason, digest });
+  refuse(effects, message, 'recording_failed', reason, digest, ctx);
+  return effects;
+}
+
+function position(message: InboundMessage): InboxPosition {
+  return { partition: message.partition, offset: message.offset };
+}
+
+function accept(
+  effects: BatchEffects,
+  outbound: Map<string, OutboundState>,
+  moves: Map<string, OutboundMove>,
+  message: InboundMessage,
+  claims: NoticeClaims,
+  digest: string,
+  ctx: BatchContext,
+): void {
+  const { me, now } = ctx;
+  effects.received.push({ sender: claims.iss, messageId: claims.jti, kind: claims.kind, ...position(message), digest, receivedAt: now });
+  effects.ledger.push({
+    event: {
+      event: 'received', messageId: claims.jti, kind: claims.kind, counterpart: claims.iss,
+      channel: { sender: claims.iss, recipient: me, seq: claims.chseq[me] }, digest, re: claims.re ?? null, actor: null, reason: null,
+    },
+  });
+  const step = outboundStep(claims);
+  if (step) advance(effects, outbound, moves, claims, step, now);
+  if (claims.kind === RECEIPT || claims.kind === ACKNOWLEDGEMENT) return;
+  // Queries and responses are stored (content encrypted at rest) and receipted.
+  const isQuery = claims.kind !== RESPONSE;
+  const issuedAt = new Date(claims.iat * 1000);
+  effects.notices.push({
+    row: noticeRecordOf(claims, 'inbound', { digest, deadline: isQuery ? replyDeadline(claims.priority, issuedAt, ctx.deadlines) : null, createdBy: null }),
+    body: claims.body,
+  });
+  if (isQuery) {
+    effects.recipients.push({
+      noticeSender: claims.iss, noticeId: claims.jti, agency: me, status: 'DELIVERED', channelSeq: claims.chseq[me], updatedAt: now, actedBy: null, responseId: null,
+    });
+  }
+  const original = { id: claims.jti, sender: claims.iss, expiresAt: new Date(claims.exp * 1000), priority: claims.priority };
+  effects.receipts.push(replyDraft(me, original, RECEIPT, { received_at: now.toISOString() }, { code: 'H0' }, now));
+}
+
+type OutboundStep = { event: NoticeEvent; ledgerEvent: 'delivered' | 'acknowledged' | 'answered' | 'declined'; actor: string | null; responseId: string | null };
+
+/** How an accepted receipt, acknowledgement or response moves the outbound notice it names. */
+function outboundStep(claims: NoticeClaims): OutboundStep | null {
+  if (!claims.re || !MOVES_OUTBOUND.has(claims.kind)) return null;
+  if (claims.kind === RECEIPT) return { event: 'deliver', ledgerEvent: 'delivered', actor: null, responseId: null };
+  if (claims.kind === ACKNOWLEDGEMENT) {
+    const by = (claims.body as { acknowledged_by: { ref: string } }).acknowledged_by.ref;
+    return { event: 'acknowledge', ledgerEvent: 'acknowledged', actor: `${claims.iss}:${by}`, responseId: null };
+  }
+  const declined = (claims.body as { outcome: string }).outcome === 'declined';
+  return { event: declined ? 'decline' : 'answer', ledgerEvent: declined ? 'declined' : 'answered', actor: null, responseId: claims.jti };
+}
+
+/** Moves our outbound notice `claims.re` for recipient `claims.iss`; a late or repeated step is a no-op. */
+function advance(effects: BatchEffects, outbound: Map<string, OutboundState>, moves: Map<string, OutboundMove>, claims: NoticeClaims, step: OutboundStep, now: Date): void {
+  const key = senderKey(claims.iss, claims.re as string);
+  const row = outbound.get(key);
+  if (!row) return; // refers to nothing we sent to this agency: recorded as received, no effect
+  const entry = (event: OutboundStep['ledgerEvent'], actor: string | null): LedgerEventInput => ({
+    event, messageId: row.noticeId, kind: row.kind, counterpart: claims.iss, channel: null, digest: null, re: claims.jti, actor, reason: null,
+  });
+  // A response or acknowledgement implies delivery, even if its receipt is still on its way.
+  let state: NoticeState = row.status;
+  if (state === 'SENT' && step.event !== 'deliver') {
+    state = 'DELIVERED';
+    effects.ledger.push({ event: entry('delivered', null) });
+  }
+  const result = transition(state, step.event);
+  if (!result.ok) {
+    effects.ignored.push(`${step.event} of ${row.noticeId} from ${claims.iss}: ${result.message}`);
+    return;
+  }
+  if (result.state === row.status) return;
+  row.status = result.state;
+  const previous = moves.get(key);
+  moves.set(key, {
+    noticeId: row.noticeId, agency: row.agency, status: result.state, updatedAt: now,
+    actedBy: step.actor ?? previous?.actedBy ?? null, responseId: step.responseId ?? previous?.responseId ?? null,
+  });
+  if (result.state !== 'DELIVERED' || step.ledgerEvent === 'delivered') effects.ledger.push({ event: entry(step.ledgerEvent, step.actor) });
+}
+
+function redeliver(effects: BatchEffects, message: InboundMessage, claims: NoticeClaims, digest: string, ctx: BatchContext): void {
+  const at = position(message);
+  effects.redelivered.push({ sender: claims.iss, messageId: claims.jti, digest, ...at, redeliveredAt: ctx.now });
+  effects.ledger.push({
+    position: at,
+    event: { event: 'redelivered', messageId: claims.jti, kind: claims.kind, counterpart: claims.iss, channel: null, digest, re: null, actor: null, reason: null },
+  });
+}
+
+function refuse(effects: BatchEffects, message: InboundMessage, code: string, detail: string, digest: string, ctx: Pick<BatchContext, 'now' | 'deadLetterTopic'>): void {
+  const at = position(message);
+  const headerId = message.headers[HEADER_MESSAGE_ID];
+  const headerSender = message.headers[HEADER_SENDER];
+  const messageId = isUuidV7(headerId) ? headerId : null;
+  const claimedSender = isAgencyCode(headerSender) ? headerSender : null;
+  const shortDetail = detail.slice(0, MAX_DETAIL);
+  effects.rejected.push({ messageId, claimedSender, code, detail: shortDetail, digest, ...at, rejectedAt: ctx.now });
+  effects.ledger.push({
+    position: at,
+    event: { event: 'rejected', messageId, kind: null, counterpart: claimedSender, channel: null, digest, re: null, actor: null, reason: `${code}: ${detail}`.slice(0, MAX_DETAIL) },
+  });
+  // Headers are stored as jsonb until relayed: PostgreSQL refuses NUL there, and a refused row
+  // would roll back the batch. Binary headers were already decoded lossily as UTF-8; NUL becomes U+FFFD.
+  const headers: Record<string, string> = {};
+  for (const [name, v] of Object.entries(message.headers)) if (v !== undefined) headers[jsonbSafe(name)] = jsonbSafe(v);
+  effects.deadLetters.push({
+    position: at,
+    row: {
+      topic: ctx.deadLetterTopic,
+      key: `${message.partition}-${message.offset}`,
+      value: message.value ?? Buffer.alloc(0),
+      headers: { ...headers, 'liaison-refusal': code, 'liaison-refusal-detail': jsonbSafe(shortDetail), 'liaison-source': `${message.topic}/${message.partition}/${message.offset}` },
+      createdAt: ctx.now,
+    },
+  });
+}
+
+function jsonbSafe(text: string): string {
+  return text.replace(/\u0000/g, '\ufffd');
+}

@@ -1,0 +1,103 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EnvelopeOpener } from '@liaison/envelope';
+import { FederationTopics, InboundMessage } from '@liaison/transport';
+import { NodeConfig } from '../config/node-config';
+import { describeFailure, isInfrastructureError } from '../persistence/errors';
+import type { Queryable } from '../persistence/queryable';
+import { Clock, NODE_CONFIG } from '../tokens';
+import { ContentCipher } from './content-cipher';
+import { EnvelopeDispatcher } from './dispatcher';
+import { ExchangeMetrics } from './exchange.metrics';
+import { ExchangeRepository } from './exchange.repository';
+import { writeTogetherOrAlone } from './group-commit';
+import { BatchEffects, MOVES_OUTBOUND, Opened, decideBatch, decideRecordingFailure, positionKey } from './inbox.decide';
+import { PendingWrites, UnitOfWork } from './unit-of-work';
+
+/** A batch's effects and the refusal/redelivery positions it recorded for the first time. */
+type Written = { effects: BatchEffects; fresh: Set<string> };
+
+/**
+ * Records one partition's batch of the agency's inbox: opens every envelope, reads the rows the
+ * batch refers to, decides (inbox.decide) and writes the effects in one transaction. If that
+ * transaction fails, each message is recorded alone; a message whose own recording fails for a
+ * reason of its own becomes a recorded refusal (`recording_failed`), so no message can stall the
+ * partition. Only an infrastructure failure (database unreachable) fails the batch, which the
+ * consumer then retries.
+ */
+@Injectable()
+export class InboxHandler {
+  private readonly log = new Logger('Inbox');
+
+  constructor(
+    private readonly unit: UnitOfWork,
+    private readonly repository: ExchangeRepository,
+    private readonly opener: EnvelopeOpener,
+    private readonly dispatcher: EnvelopeDispatcher,
+    private readonly cipher: ContentCipher,
+    private readonly topics: FederationTopics,
+    private readonly clock: Clock,
+    private readonly metrics: ExchangeMetrics,
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+  ) {}
+
+  async handleBatch(messages: InboundMessage[]): Promise<void> {
+    const opened: Opened[] = await Promise.all(
+      messages.map(async (message) => ({ message, result: await this.opener.open(message.value ?? Buffer.alloc(0), message.headers) })),
+    );
+    const committed: Written[] = [];
+    const outcomes = await writeTogetherOrAlone(opened, (group) => this.record(group).then((w) => void committed.push(w)));
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome.status === 'fulfilled') continue;
+      if (isInfrastructureError(outcome.reason)) throw outcome.reason;
+      const { message } = opened[i];
+      const reason = `recording the message failed (${describeFailure(outcome.reason)})`;
+      this.log.error(`${message.topic}/${message.partition}@${message.offset}: ${reason}; refused so the partition moves on`);
+      const effects = decideRecordingFailure(message, reason, this.context());
+      committed.push(await this.unit.run((tx, pending) => this.write(tx, pending, effects)));
+    }
+    for (const written of committed) this.report(written);
+  }
+
+  /** Counts and logs what a committed transaction recorded (ids, codes and counts only). */
+  private report({ effects, fresh }: Written): void {
+    for (const r of effects.rejected) if (fresh.has(positionKey(r))) this.log.warn(`refused message at ${r.partition}@${r.offset}: ${r.code}`);
+    for (const note of effects.ignored) this.log.warn(`ignored ${note}`);
+    for (const c of effects.classified) {
+      if (c.as === 'new') this.metrics.received.inc({ kind: c.claims.kind });
+      else if (c.as === 'refused') this.metrics.rejected.inc({ code: c.code });
+      else if (c.as === 'redelivered') this.metrics.redelivered.inc();
+    }
+  }
+
+  private context() {
+    return { me: this.config.agency, now: this.clock.now(), deadlines: this.config.deadlines, deadLetterTopic: this.topics.deadLetter(this.config.agency) };
+  }
+
+  private record(opened: Opened[]): Promise<Written> {
+    return this.unit.run(async (tx, pending) => {
+      const accepted = opened.flatMap(({ result }) => (result.ok ? [result.claims] : []));
+      const refs = accepted.filter((c) => c.re && MOVES_OUTBOUND.has(c.kind)).map((c) => ({ noticeId: c.re as string, agency: c.iss }));
+      const effects = decideBatch(opened, {
+        ...this.context(),
+        received: await this.repository.findReceived(tx, accepted.map((c) => ({ sender: c.iss, messageId: c.jti }))),
+        recorded: await this.repository.recordedPositions(tx, opened.map(({ message }) => message)),
+        // Receipts, acknowledgements and responses move our outbound rows: locked and read at once.
+        outbound: await this.repository.lockOutbound(tx, this.config.agency, refs),
+      });
+      return this.write(tx, pending, effects);
+    });
+  }
+
+  /** Writes a batch's effects; a refusal or redelivery (and its ledger entry and dead-letter copy) once per offset. */
+  private async write(tx: Queryable, pending: PendingWrites, effects: BatchEffects): Promise<Written> {
+    const fresh = new Set([...(await this.repository.insertRejected(tx, effects.rejected)), ...(await this.repository.insertRedelivered(tx, effects.redelivered))].map(positionKey));
+    pending.ledger.push(...effects.ledger.filter((l) => !l.position || fresh.has(positionKey(l.position))).map((l) => l.event));
+    pending.outbox.push(...effects.deadLetters.filter((d) => fresh.has(positionKey(d.position))).map((d) => d.row));
+    await this.repository.insertReceived(tx, effects.received);
+    await this.repository.insertNotices(tx, effects.notices.map(({ row, body }) => ({ ...row, content: this.cipher.seal(row, body) })));
+    await this.repository.insertRecipients(tx, effects.recipients);
+    await this.repository.moveOutbound(tx, this.config.agency, effects.outboundMoves);
+    await this.dispatcher.dispatch(tx, pending, effects.receipts.map((draft) => ({ draft, actor: null })));
+    return { effects, fresh };
+  }
+}
