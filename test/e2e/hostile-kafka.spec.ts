@@ -33,8 +33,9 @@ describe('hostile input on the inbox topic', () => {
   let fed: TestFederation;
   let kit: HostileKit;
   let inbox: string;
-  /** Genuine notices NL accepted; replays reuse their bytes. */
+  /** Genuine notices NL accepted, and their claims: replays seal the same claims again. */
   const accepted: RawMessage[] = [];
+  const acceptedClaims: NoticeClaims[] = [];
   /** What each entry expects on the dead-letter topic: digest → refusal codes. */
   const deadLetters: { name: string; digest: string; code: RefusalCode }[] = [];
 
@@ -48,6 +49,7 @@ describe('hostile input on the inbox topic', () => {
     await kit.write('ES', inbox, [first.message]);
     await waitReceived(first.claims.jti);
     accepted.push(first.message);
+    acceptedClaims.push(first.claims);
   });
   afterAll(async () => {
     await kit?.close();
@@ -458,13 +460,19 @@ describe('hostile input on the inbox topic', () => {
       },
     },
     // --- replays ---
-    { name: 'replay of an accepted notice (same bytes, new offset)', code: 'replay', build: async () => accepted[0] },
+    // A replay is the same (sender, message id) with another digest: the same signed claims sealed
+    // again. The same bytes again are a redelivery (test/e2e/node-delivery.spec.ts), not a refusal.
     {
-      name: 'the same genuine notice twice in one write',
+      name: 'replay of an accepted notice (same claims sealed again: another digest, new offset)',
+      code: 'replay',
+      build: async () => msg((await kit.seal(acceptedClaims[0])).value, acceptedClaims[0]),
+    },
+    {
+      name: 'the same genuine claims sealed twice in one write',
       code: 'replay',
       build: async () => {
         const { claims, message } = await kit.valid('ES', TARGET);
-        return [message, { ...message, key: claims.jti }];
+        return [message, { ...msg((await kit.seal(claims)).value, claims), key: claims.jti }];
       },
     },
     {
@@ -474,7 +482,10 @@ describe('hostile input on the inbox topic', () => {
         await fed.stop(TARGET);
         await fed.start(TARGET, { LIAISON_MAX_ENVELOPE_BYTES: String(MAX) });
       },
-      build: async () => accepted[accepted.length - 1],
+      build: async () => {
+        const claims = acceptedClaims[acceptedClaims.length - 1];
+        return msg((await kit.seal(claims)).value, claims);
+      },
     },
     // --- body ---
     {
@@ -558,6 +569,7 @@ describe('hostile input on the inbox topic', () => {
     // The genuine notice behind it is recorded: the hostile one did not stop the inbox.
     await waitReceived(next.claims.jti);
     accepted.push(next.message);
+    acceptedClaims.push(next.claims);
     await fed.waitFor(async () => (await rejectedCount(digest)) > before, `the refusal of "${entry.name}"`);
 
     const rows = await fed.sql<{ code: string; detail: string }>(TARGET, 'SELECT code, detail FROM rejected_message WHERE digest = $1 ORDER BY id DESC LIMIT 1', [digest]);

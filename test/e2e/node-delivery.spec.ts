@@ -38,15 +38,14 @@ describe('node delivery', () => {
     } finally {
       await publisher.close();
     }
-    // Processed (refused as replays of an id already received from another offset), nothing recorded twice.
-    await fed.waitFor(async () => (await countRows(fed, 'ES', 'rejected_message', `message_id = $1`, [id])) === 2, 'ES handles both copies');
+    // Processed as redeliveries (same sender, id and digest at new offsets): recorded as such, not refused, nothing recorded twice.
+    await fed.waitFor(async () => (await countRows(fed, 'ES', 'redelivered_message', `message_id = $1`, [id])) === 2, 'ES handles both copies');
     expect(await countRows(fed, 'ES', 'notice', 'id = $1', [id])).toBe(1);
     expect(await countRows(fed, 'ES', 'received_message', 'message_id = $1', [id])).toBe(1);
     expect(await countRows(fed, 'ES', 'ledger_entry', `event = 'received' AND message_id = $1`, [id])).toBe(1);
     expect(await countRows(fed, 'ES', 'ledger_entry', `event = 'sent' AND kind = 'receipt' AND re = $1`, [id])).toBe(1);
-    const codes = await fed.sql<{ code: string }>('ES', 'SELECT code FROM rejected_message WHERE message_id = $1', [id]);
-    expect(codes.map((c) => c.code)).toEqual(['replay', 'replay']);
-    expect(await countRows(fed, 'ES', 'rejected_message')).toBe(rejectedBefore + 2);
+    expect(await countRows(fed, 'ES', 'ledger_entry', `event = 'redelivered' AND message_id = $1 AND counterpart = 'NL'`, [id])).toBe(2);
+    expect(await countRows(fed, 'ES', 'rejected_message')).toBe(rejectedBefore);
     // NL got exactly one receipt for it.
     expect(await countRows(fed, 'NL', 'ledger_entry', `event = 'delivered' AND message_id = $1 AND counterpart = 'ES'`, [id])).toBe(1);
 
@@ -56,6 +55,7 @@ describe('node delivery', () => {
       notices: await countRows(fed, 'ES', 'notice'),
       received: await countRows(fed, 'ES', 'received_message'),
       rejected: await countRows(fed, 'ES', 'rejected_message'),
+      redelivered: await countRows(fed, 'ES', 'redelivered_message'),
       ledger: await countRows(fed, 'ES', 'ledger_entry'),
     };
     await fed.stop('ES');
@@ -85,6 +85,7 @@ describe('node delivery', () => {
     expect(await countRows(fed, 'ES', 'notice')).toBe(before.notices);
     expect(await countRows(fed, 'ES', 'received_message')).toBe(before.received);
     expect(await countRows(fed, 'ES', 'rejected_message')).toBe(before.rejected);
+    expect(await countRows(fed, 'ES', 'redelivered_message')).toBe(before.redelivered);
     // The ledger may only have grown by checkpoints' bookkeeping, never by exchange events.
     expect(await countRows(fed, 'ES', 'ledger_entry')).toBe(before.ledger);
   });

@@ -125,11 +125,16 @@ describe('node rejections', () => {
     await expectRefusedThenValid({ value, headers: headersOf(value, c, 'ES'), id: c.jti }, 'decryption_failed');
   });
 
-  it('refuses a replay (the same message id again, from another offset)', async () => {
-    const original = await validNotice();
-    const first = await writeWithValidBehind(original);
-    await fed.waitFor(async () => (await countRows(fed, 'ES', 'notice', 'id = ANY($1::uuid[])', [[original.id, first.id]])) === 2, 'the original to be recorded');
-    await expectRefusedThenValid(original, 'replay');
+  it('refuses a replay (the same sender and message id with another digest, from another offset)', async () => {
+    const c = claims();
+    const first = await nlSealer.seal(c);
+    const original = { value: first.value, headers: first.headersFor('ES'), id: c.jti };
+    const behind = await writeWithValidBehind(original);
+    await fed.waitFor(async () => (await countRows(fed, 'ES', 'notice', 'id = ANY($1::uuid[])', [[original.id, behind.id]])) === 2, 'the original to be recorded');
+    // Sealed again: the same signed claims under a new ephemeral key, so another digest.
+    const again = await nlSealer.seal(c);
+    expect(again.digest).not.toBe(first.digest);
+    await expectRefusedThenValid({ value: again.value, headers: again.headersFor('ES'), id: c.jti }, 'replay');
     expect(await countRows(fed, 'ES', 'notice', 'id = $1', [original.id])).toBe(1);
     expect(await countRows(fed, 'ES', 'ledger_entry', `event = 'received' AND message_id = $1`, [original.id])).toBe(1);
   });

@@ -22,6 +22,14 @@ function associatedData(n: ContentBinding): Buffer {
   ]));
 }
 
+/** The stored body does not open under its row's metadata: the row or the body was changed outside the node. */
+export class ContentAlteredError extends Error {
+  constructor(readonly noticeId: string) {
+    super(`the stored content of notice ${noticeId} does not match its metadata`);
+    this.name = 'ContentAlteredError';
+  }
+}
+
 /**
  * Notice bodies are encrypted at rest with AES-256-GCM (16-byte tags, enforced when opening).
  * Keys are derived from the configured secret with HKDF-SHA256 under a label per purpose and
@@ -48,13 +56,19 @@ export class ContentCipher {
     return Buffer.concat([Buffer.from([V2]), nonce, cipher.getAuthTag(), ciphertext]);
   }
 
+  /** Opens a stored body; throws ContentAlteredError when it or its row's metadata was changed. */
   open(notice: ContentBinding, sealed: Buffer): unknown {
     const version = sealed[0];
-    if (version !== V1 && version !== V2) throw new Error('unknown content encryption version');
-    if (sealed.length < 1 + NONCE_BYTES + TAG_BYTES) throw new Error('sealed content is truncated');
+    if ((version !== V1 && version !== V2) || sealed.length < 1 + NONCE_BYTES + TAG_BYTES) throw new ContentAlteredError(notice.id);
     const decipher = createDecipheriv('aes-256-gcm', this.keys[version], sealed.subarray(1, 1 + NONCE_BYTES), { authTagLength: TAG_BYTES });
     decipher.setAAD(version === V1 ? Buffer.from(notice.id) : associatedData(notice));
     decipher.setAuthTag(sealed.subarray(1 + NONCE_BYTES, 1 + NONCE_BYTES + TAG_BYTES));
-    return JSON.parse(Buffer.concat([decipher.update(sealed.subarray(1 + NONCE_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8'));
+    let plaintext: Buffer;
+    try {
+      plaintext = Buffer.concat([decipher.update(sealed.subarray(1 + NONCE_BYTES + TAG_BYTES)), decipher.final()]);
+    } catch {
+      throw new ContentAlteredError(notice.id);
+    }
+    return JSON.parse(plaintext.toString('utf8'));
   }
 }

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AGENCY_CODE, isAgencyCode, isUuid } from '@liaison/ids';
-import { FieldError, NOTICE_STATES, isOverdue, summarizeNotice } from '@liaison/notices';
+import { FieldError, NOTICE_STATES, NoticeSummary, isOverdue, summarizeNotice } from '@liaison/notices';
 import { NodeConfig } from '../config/node-config';
 import { Clock, NODE_CONFIG } from '../tokens';
-import { ContentCipher } from './content-cipher';
+import { ContentAlteredError, ContentBinding, ContentCipher } from './content-cipher';
 import { ExchangeRepository, InboxFilter, NoticeRow, OPEN_STATES, RecipientRow, senderKey } from './exchange.repository';
-import { refuse } from './refusals';
+import { openStoredBody, refuse } from './refusals';
 
 export type { InboxFilter } from './exchange.repository';
 
@@ -59,7 +59,9 @@ export class NoticeQueries {
     const now = this.clock.now();
     const rows = await this.repository.inbox(this.config.agency, filter, now);
     return rows.map(({ content, handlingRestriction, grades, re, recipients, digest, ...r }) => {
-      const summary = summarizeNotice(this.cipher.open({ ...r, direction: 'inbound', handlingCode: r.handling, handlingRestriction, grades, re, recipients, priority: r.priority as NoticeRow['priority'] }, content));
+      const binding = { ...r, direction: 'inbound' as const, handlingCode: r.handling, handlingRestriction, grades, re, recipients, priority: r.priority as NoticeRow['priority'] };
+      // One altered row must not hide the rest of the inbox: it lists without a summary, and its detail answers 500.
+      const summary = this.summary(binding, content);
       return { ...r, ...summary, overdue: OPEN_STATES.includes(r.status) && isOverdue(r.deadline, now) };
     });
   }
@@ -88,10 +90,19 @@ export class NoticeQueries {
     const states = (await this.recipients([notice])).get(senderKey(notice.sender, notice.id)) ?? [];
     return {
       ...this.metadata(notice),
-      body: this.cipher.open(notice, notice.content),
+      body: openStoredBody(this.cipher, notice),
       recipients: direction === 'outbound' ? states : states.filter((s) => s.agency === me),
-      responses: responses.map((r) => ({ ...this.metadata(r), body: this.cipher.open(r, r.content) })),
+      responses: responses.map((r) => ({ ...this.metadata(r), body: openStoredBody(this.cipher, r) })),
     };
+  }
+
+  private summary(binding: ContentBinding, content: Buffer): NoticeSummary & { contentAltered?: true } {
+    try {
+      return summarizeNotice(this.cipher.open(binding, content));
+    } catch (error) {
+      if (!(error instanceof ContentAlteredError)) throw error;
+      return { caseReference: null, subject: null, contentAltered: true };
+    }
   }
 
   rejected(limit: number) {

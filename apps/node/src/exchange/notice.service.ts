@@ -11,7 +11,7 @@ import { EnvelopeDispatcher } from './dispatcher';
 import { ExchangeRepository, NoticeRow, RecipientRow } from './exchange.repository';
 import { GroupCommit } from './group-commit';
 import { OfficerAction, OutboundItem, composeItem, decideOfficerAction, handlingOf, outboundRows, passOnItem, passOnRecipientsError } from './notice.decide';
-import { refuse } from './refusals';
+import { openStoredBody, refuse } from './refusals';
 import { PendingWrites, UnitOfWork } from './unit-of-work';
 
 /** Largest group of API sends written in one transaction. */
@@ -85,7 +85,7 @@ export class NoticeService {
     if (wrong) throw refuse.invalid([{ field: '/recipients', message: wrong }]);
     this.requireReachable(recipients, '/recipients');
     const now = this.clock.now();
-    const item = passOnItem(notice, this.cipher.open(notice, notice.content), recipients, this.config.agency, uuidv7(() => now.getTime()), principal.subject, now, this.config.deadlines);
+    const item = passOnItem(notice, openStoredBody(this.cipher, notice), recipients, this.config.agency, uuidv7(() => now.getTime()), principal.subject, now, this.config.deadlines);
     await this.unit.run((tx, pending) => this.storeOutbound(tx, pending, [item]));
     return { id: item.draft.jti };
   }
