@@ -8,6 +8,7 @@ import { NodeConfig } from './config/node-config';
 import { DatabaseDirectoryCache } from './directory/directory.service';
 import { createDataSource, migrate } from './persistence/data-source';
 import { ensureDatabase } from './persistence/database';
+import { NODE_SCHEMA } from './schema';
 import { ConsumerFactory } from './tokens';
 
 /** Everything with a connection or a key, opened once before the Nest container starts. */
@@ -40,9 +41,9 @@ export class KafkaConsumerFactory extends ConsumerFactory {
 export async function openRuntime(config: NodeConfig): Promise<NodeRuntime> {
   const log = new Logger('Runtime');
   await ensureDatabase(config.databaseUrl, config.databaseName);
-  const applied = await migrate(config.databaseUrl);
+  const applied = await migrate(config.databaseUrl, NODE_SCHEMA);
   if (applied.length) log.log(`applied migrations: ${applied.join(', ')}`);
-  const dataSource = createDataSource(config.appDatabaseUrl, { applicationName: `liaison-node-${config.agency}` });
+  const dataSource = createDataSource(config.appDatabaseUrl, NODE_SCHEMA, { applicationName: `liaison-node-${config.agency}` });
   await dataSource.initialize();
   let keyring: AgencyKeyring;
   let trust: TrustStore;

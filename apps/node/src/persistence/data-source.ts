@@ -1,19 +1,21 @@
-import { DataSource } from 'typeorm';
-import { AppRole1764000000000 } from './migrations/1764000000000-AppRole';
-import { LEDGER_ENTITIES, LEDGER_MIGRATIONS } from '../ledger/ledger.persistence';
-import { EXCHANGE_MIGRATIONS } from '../exchange/migrations';
+import { DataSource, DataSourceOptions } from 'typeorm';
 
-// Listed explicitly, never globbed: the compiled tree and Jest see the same classes, and a
-// migration that is not listed here does not run (docs/decisions/0002-explicit-typeorm-lists.md).
-export const ENTITIES = [...LEDGER_ENTITIES];
-export const MIGRATIONS = [AppRole1764000000000, ...LEDGER_MIGRATIONS, ...EXCHANGE_MIGRATIONS];
+/**
+ * Entities and migrations, listed explicitly, never globbed: the compiled tree and Jest see the
+ * same classes, and a migration that is not listed does not run
+ * (docs/decisions/0002-explicit-typeorm-lists.md). The node's list is `NODE_SCHEMA` (schema.ts).
+ */
+export interface DatabaseSchema {
+  entities: NonNullable<DataSourceOptions['entities']>;
+  migrations: NonNullable<DataSourceOptions['migrations']>;
+}
 
-export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}): DataSource {
+export function createDataSource(url: string, schema: DatabaseSchema, options: { poolSize?: number; applicationName?: string } = {}): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
-    entities: ENTITIES,
-    migrations: MIGRATIONS,
+    entities: schema.entities,
+    migrations: schema.migrations,
     migrationsTransactionMode: 'each',
     synchronize: false,
     // TypeORM's query logging prints parameters, which may be notice metadata: never log queries.
@@ -23,8 +25,8 @@ export function createDataSource(url: string, options: { poolSize?: number; appl
 }
 
 /** Runs pending migrations as the owner; a second run finds nothing to do. */
-export async function migrate(ownerUrl: string): Promise<string[]> {
-  const source = createDataSource(ownerUrl, { poolSize: 1, applicationName: 'liaison-migrate' });
+export async function migrate(ownerUrl: string, schema: DatabaseSchema): Promise<string[]> {
+  const source = createDataSource(ownerUrl, schema, { poolSize: 1, applicationName: 'liaison-migrate' });
   await source.initialize();
   try {
     const applied = await source.runMigrations({ transaction: 'each' });
