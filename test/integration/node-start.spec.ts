@@ -1,6 +1,7 @@
 import { startNode } from '../../apps/node/src/bootstrap';
 import { loadNodeConfig } from '../../apps/node/src/config/node-config';
 import { TestFederation } from '../support/federation';
+import { NODE_SCHEMA } from '../../apps/node/src/schema';
 
 describe('node start', () => {
   let fed: TestFederation;
@@ -28,7 +29,7 @@ describe('node start', () => {
     expect(ready.status).toBe(200);
     expect(ready.body.checks).toEqual({ database: 'up', broker: 'up' });
     const migrations = await fed.sql('NL', 'SELECT name FROM migrations ORDER BY id');
-    expect(migrations.map((m: { name: string }) => m.name)).toEqual(['AppRole1764000000000', 'LedgerTables1764000100000', 'Exchange1764000200000']);
+    expect(migrations.map((m: { name: string }) => m.name)).toEqual(NODE_SCHEMA.migrations.map((m) => (m as { name: string }).name));
     // A restart finds nothing to migrate and serves again.
     await fed.stop('NL');
     await fed.start('NL');

@@ -57,9 +57,10 @@ describe('JCS (RFC 8785)', () => {
 });
 
 describe('ledger entries', () => {
-  it('lists the ten events', () => {
-    expect(LEDGER_EVENTS).toHaveLength(10);
+  it('lists the eleven events, redeliveries included', () => {
+    expect(LEDGER_EVENTS).toHaveLength(11);
     expect(LEDGER_EVENTS).toContain('directory-updated');
+    expect(LEDGER_EVENTS).toContain('redelivered');
   });
   it('encodes an entry byte for byte', () => {
     const text = Buffer.from(encodeEntry(sample)).toString('utf8');
