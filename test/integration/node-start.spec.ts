@@ -33,7 +33,7 @@ describe('node start', () => {
     // A restart finds nothing to migrate and serves again.
     await fed.stop('NL');
     await fed.start('NL');
-    expect((await fed.sql('NL', 'SELECT count(*)::int AS n FROM migrations'))[0].n).toBe(3);
+    expect((await fed.sql('NL', 'SELECT count(*)::int AS n FROM migrations'))[0].n).toBe(NODE_SCHEMA.migrations.length);
     expect((await fed.get('NL', '/health/live', null)).body).toEqual({ status: 'live' });
     const metrics = await fed.get('NL', '/metrics', null);
     expect(metrics.body).toContain('liaison_outbox_backlog 0');
