@@ -4,7 +4,6 @@ import { AgencyKeyring, EnvelopeOpener, EnvelopeSealer, TrustStore } from '@liai
 import { FederationTopics } from '@liaison/transport';
 import { ContentCipher } from './exchange/content-cipher';
 import { ExchangeMetrics } from './exchange/exchange.metrics';
-import { DatabaseReplayGuard } from './exchange/replay-guard';
 import { createOpener, createSealer, NodeRuntime } from './runtime';
 import { BROKER_PROBE, Clock, ConsumerFactory, NODE_CONFIG, PUBLISHER, SystemClock } from './tokens';
 
@@ -24,7 +23,7 @@ export class CoreModule {
       { provide: AgencyKeyring, useValue: runtime.keyring },
       { provide: TrustStore, useValue: runtime.trust },
       { provide: EnvelopeSealer, useValue: createSealer(runtime) },
-      { provide: EnvelopeOpener, useValue: createOpener(runtime, new DatabaseReplayGuard(runtime.dataSource)) },
+      { provide: EnvelopeOpener, useValue: createOpener(runtime) },
       { provide: ContentCipher, useValue: new ContentCipher(runtime.config.contentSecret) },
       ExchangeMetrics,
     ];

@@ -43,7 +43,6 @@ describe('envelope vectors', () => {
       agency: v.recipient,
       keyring: await importRecipientKey(v.recipient, v.recipient_encryption_jwk),
       trust: () => directoryOf(v.sender, v.sender_signing_jwk),
-      replay: { seen: async () => false },
       validateBody: () => null,
       clock: () => new Date(v.now),
     });
