@@ -28,14 +28,15 @@ describe('node start', () => {
     expect(ready.status).toBe(200);
     expect(ready.body.checks).toEqual({ database: 'up', broker: 'up' });
     const migrations = await fed.sql('NL', 'SELECT name FROM migrations ORDER BY id');
-    expect(migrations.map((m: { name: string }) => m.name)).toEqual(['AppRole1764000000000', 'LedgerTables1764000100000', 'Exchange1764000200000']);
+    expect(migrations.map((m: { name: string }) => m.name)).toEqual(['AppRole1764000000000', 'LedgerTables1764000100000', 'Exchange1764000200000', 'DirectoryTrustState1764000900000']);
     // A restart finds nothing to migrate and serves again.
     await fed.stop('NL');
     await fed.start('NL');
-    expect((await fed.sql('NL', 'SELECT count(*)::int AS n FROM migrations'))[0].n).toBe(3);
+    expect((await fed.sql('NL', 'SELECT count(*)::int AS n FROM migrations'))[0].n).toBe(4);
     expect((await fed.get('NL', '/health/live', null)).body).toEqual({ status: 'live' });
     const metrics = await fed.get('NL', '/metrics', null);
     expect(metrics.body).toContain('liaison_outbox_backlog 0');
     expect(metrics.body).toMatch(/liaison_inbox_consumer_lag\{partition="0"\} \d+/);
+    expect(metrics.body).toMatch(/liaison_directory_expires_in_seconds -?\d+/);
   });
 });
