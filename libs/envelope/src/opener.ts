@@ -288,6 +288,10 @@ export class EnvelopeOpener {
       // a key that cannot be imported or is not Ed25519 verifies nothing
     }
     if (!verified) return refuse('bad_signature', `signature does not verify under ${inner.kid}`);
+    // 9a. Older than any message may wait in transit: refused before the key's validity is asked,
+    // so a key's past validity (expired, retired) serves a thief for no longer than this window.
+    const now = Math.floor(nowDate.getTime() / 1000);
+    if (claims.iat < now - o.transitWindowSeconds) return refuse('too_old', `iat ${claims.iat} is more than ${o.transitWindowSeconds}s before now ${now}`);
     if (resolution.status === 'not_valid') {
       return refuse('signing_key_not_valid', `signing key ${inner.kid} is ${resolution.reason} as of iat ${claims.iat}`);
     }
@@ -302,12 +306,10 @@ export class EnvelopeOpener {
     if (headers[HEADER_DIGEST] !== digest) return refuse('header_mismatch', `${HEADER_DIGEST} is not the SHA-256 of the value`);
     // 12. we are addressed
     if (!claims.aud.includes(o.agency)) return refuse('not_a_recipient', `${o.agency} is not in aud (forwarded)`);
-    // 13-17. time: not expired, not from the future, a bounded lifetime, still in transit, jti dated as iat
-    const now = Math.floor(nowDate.getTime() / 1000);
+    // 13-16. time: not expired, not from the future, a bounded lifetime, jti dated as iat
     if (now >= claims.exp) return refuse('expired', `exp ${claims.exp} is not after now ${now}`);
     if (claims.iat > now + o.clockSkewSeconds) return refuse('clock_skew', `iat ${claims.iat} is more than ${o.clockSkewSeconds}s after now ${now}`);
     if (claims.exp - claims.iat > o.maxLifetimeSeconds) return refuse('lifetime_too_long', `exp - iat is more than ${o.maxLifetimeSeconds}s`);
-    if (claims.iat < now - o.transitWindowSeconds) return refuse('too_old', `iat ${claims.iat} is more than ${o.transitWindowSeconds}s before now ${now}`);
     const jtiSeconds = Math.floor(uuidv7Timestamp(claims.jti) / 1000);
     if (Math.abs(jtiSeconds - claims.iat) > o.clockSkewSeconds) return refuse('jti_time_mismatch', `the UUIDv7 time of jti is more than ${o.clockSkewSeconds}s from iat`);
     // 18. body schema
