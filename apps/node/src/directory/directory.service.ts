@@ -49,7 +49,6 @@ export class DirectoryService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.checkExpiry();
     this.alarm = setInterval(() => this.checkExpiry(), ALARM_INTERVAL_MS);
     this.alarm.unref();
     if (this.config.directoryUrl) await this.fetchOverHttp(this.config.directoryUrl);
@@ -76,7 +75,8 @@ export class DirectoryService implements OnApplicationBootstrap, OnApplicationSh
       return false;
     }
     if (result.changed) {
-      this.log.log(`directory serial ${result.directory.serial} accepted from ${source}`);
+      this.log.log(`directory serial ${result.directory.serial} accepted from ${source}, expires ${result.directory.expires_at}`);
+      this.checkExpiry();
       await this.dataSource.transaction((manager) =>
         this.ledger.append(manager, [{
           event: 'directory-updated', messageId: null, kind: null, counterpart: null, channel: null,
@@ -90,7 +90,8 @@ export class DirectoryService implements OnApplicationBootstrap, OnApplicationSh
   /** The alert: a warning through the warning period, an error once the node fails closed. */
   private checkExpiry(): void {
     const s = this.status();
-    if (s.expired) this.log.error(`directory ${s.serial ?? '(none)'} expired at ${s.expiresAt ?? '-'}: this node refuses to open and to seal envelopes until a newer signed directory arrives`);
+    if (s.serial === null) this.log.warn('no verified federation directory yet: this node opens and seals nothing until one arrives');
+    else if (s.expired) this.log.error(`directory serial ${s.serial} expired at ${s.expiresAt}: this node refuses to open and to seal envelopes until a newer signed directory arrives`);
     else if (s.stale) this.log.warn(`directory serial ${s.serial} expires at ${s.expiresAt} (in ${Math.floor((s.expiresInSeconds ?? 0) / 3600)} h): the federation must publish a newer one`);
   }
 
