@@ -74,7 +74,8 @@ describe('hole 1: a revoked or expired signing key cannot forge', () => {
   });
 
   it('the attack of the review: revoked a year ago, iat just before the revocation, exp ten years out, is refused', async () => {
-    const local = await makeFederation(3);
+    // Keys valid from 700 days before T, so the backdated iat lies inside the key's validity.
+    const local = await makeFederation(3, new Date(T.getTime() - 700 * DAY * 1000));
     const revokedAt = new Date(T.getTime() - 365 * DAY * 1000);
     const store = new TrustStore(local.root.publicJwk, new MemoryDirectoryCache());
     await store.accept(await signDirectory(revokeKey(local.directory, local.agencies[0].keyring.signingKid, { at: revokedAt }), local.root.privateJwk));

@@ -229,7 +229,7 @@ export async function generateEnvelopeVectors(): Promise<Record<string, Envelope
 async function main(): Promise<void> {
   const dir = process.argv[2] ?? join(__dirname, '..', '..', '..', '..', '..', 'test', 'vectors', 'envelope');
   mkdirSync(dir, { recursive: true });
-  for (const f of readdirSync(dir)) if (f.endsWith('.json')) unlinkSync(join(dir, f));
+  for (const f of readdirSync(dir)) if (/^(valid|invalid)-.*\.json$/.test(f)) unlinkSync(join(dir, f));
   const vectors = await generateEnvelopeVectors();
   for (const [name, v] of Object.entries(vectors)) writeFileSync(join(dir, `${name}.json`), JSON.stringify(v, null, 2) + '\n');
   process.stdout.write(`wrote ${Object.keys(vectors).length} vectors to ${dir}\n`);
