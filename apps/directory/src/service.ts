@@ -30,7 +30,7 @@ export interface RunningDirectoryService {
  */
 export async function startDirectoryService(config: DirectoryServiceConfig, options: DirectoryServiceOptions = {}): Promise<RunningDirectoryService> {
   const logger = new ConsoleLogger('liaison-directory', { json: true, logLevels: options.logLevels ?? ['log', 'warn', 'error', 'fatal'] });
-  const trust = new TrustStore(config.rootJwk, new FileDirectoryCache(config.cacheFile));
+  const trust = new TrustStore(config.rootJwks, new FileDirectoryCache(config.cacheFile));
   const loaded = await trust.init();
   // The service only serves what the root signed (clients verify it again), so an unreadable cache
   // is a warning here, not a refusal to start: the topic refills it.
@@ -51,7 +51,7 @@ export async function startDirectoryService(config: DirectoryServiceConfig, opti
   const address = app.getHttpServer().address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  logger.log(`serving the directory of root ${config.rootJwk.kid} on ${url} (topic ${config.topic} as ${config.kafka.username})`, 'DirectoryService');
+  logger.log(`serving the directory of root ${config.rootJwks.map((k) => k.kid).join(', ')} on ${url} (topic ${config.topic} as ${config.kafka.username})`, 'DirectoryService');
   feed.start();
   return {
     app,
