@@ -115,10 +115,12 @@ describe('trust rules on a real node (issue 11)', () => {
     // The runtime role cannot lower the recorded serial, nor can anyone without dropping the trigger.
     await expect(fed.sql(TARGET, 'UPDATE directory_trust_state SET highest_serial = 0')).rejects.toThrow(/only rises/);
 
-    // The operator bootstraps. An older directory on the topic is still refused; the next one is taken.
+    // The operator bootstraps: NL reads the directory topic again and takes the latest (the highest
+    // recorded serial itself); an older directory published later is still refused, a newer one taken.
+    await fed.start(TARGET, { LIAISON_DIRECTORY_BOOTSTRAP: '1' });
+    expect(await serialOf()).toBe(base.serial);
     await publish({ ...base, serial: base.serial - 1 });
     await publish({ ...base, serial: base.serial + 1 });
-    await fed.start(TARGET, { LIAISON_DIRECTORY_BOOTSTRAP: '1' });
     await fed.waitFor(async () => (await serialOf()) === base.serial + 1, 'NL to adopt the next directory');
     expect(Number((await fed.sql(TARGET, 'SELECT highest_serial FROM directory_trust_state'))[0].highest_serial)).toBe(base.serial + 1);
     const next = await kit.valid('ES', TARGET);

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { randomUUID } from 'crypto';
 import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { TrustStore, TrustStatus, sha256Hex } from '@liaison/envelope';
@@ -53,7 +54,9 @@ export class DirectoryService implements OnApplicationBootstrap, OnApplicationSh
     this.alarm.unref();
     if (this.config.directoryUrl) await this.fetchOverHttp(this.config.directoryUrl);
     this.consumer = this.consumers.create({
-      groupId: `${this.topics.groupPrefix(this.config.agency)}directory`,
+      // Bootstrapped, the node holds no directory while the shared group's offset lies past the
+      // latest one: a group of its own reads the compacted topic again from its start.
+      groupId: `${this.topics.groupPrefix(this.config.agency)}directory${this.config.directoryBootstrap ? `-bootstrap-${randomUUID()}` : ''}`,
       topic: this.topics.directory,
       fromBeginning: true,
     });
