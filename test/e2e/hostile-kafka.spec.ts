@@ -532,6 +532,53 @@ describe('hostile input on the inbox topic', () => {
         return msg(await signedBy('ES', claims), claims);
       },
     },
+    // --- trust holes of issue 11 (more in trust-envelope.spec.ts) ---
+    {
+      name: 'claims naming a member twice, signed by the sender',
+      code: 'duplicate_member',
+      build: async () => {
+        const claims = kit.claims('ES', [TARGET]);
+        const text = JSON.stringify(claims).replace('"kind":', '"kind":"location-query","kind":');
+        return msg(await kit.encryptPlaintext(await kit.signText(text, 'ES'), [TARGET]), claims);
+      },
+    },
+    {
+      name: 'epk with bit 255 set (same key to X25519, another digest)',
+      code: 'non_canonical_key',
+      build: () =>
+        edited((jwe) => {
+          const prot = JSON.parse(Buffer.from(jwe.protected, 'base64url').toString());
+          const x = Buffer.from(prot.epk.x, 'base64url');
+          x[31] |= 0x80;
+          prot.epk.x = x.toString('base64url');
+          jwe.protected = b64u(prot);
+        }),
+    },
+    {
+      name: 'exp ten years after iat',
+      code: 'lifetime_too_long',
+      build: async () => {
+        const claims = kit.claims('ES', [TARGET], { exp: now() + 3650 * 86_400 });
+        return msg(await signedBy('ES', claims), claims);
+      },
+    },
+    {
+      name: 'iat older than the transit window (backdated)',
+      code: 'too_old',
+      build: async () => {
+        const iat = now() - 15 * 86_400;
+        const claims = kit.claims('ES', [TARGET], { iat, jti: uuidv7(() => iat * 1000) });
+        return msg(await signedBy('ES', claims), claims);
+      },
+    },
+    {
+      name: 'jti dated an hour before iat',
+      code: 'jti_time_mismatch',
+      build: async () => {
+        const claims = kit.claims('ES', [TARGET], { jti: uuidv7(() => (now() - 3600) * 1000) });
+        return msg(await signedBy('ES', claims), claims);
+      },
+    },
     // --- directory: revoked key (last, DE stays revoked) ---
     {
       name: 'signed with a key the directory has since revoked',

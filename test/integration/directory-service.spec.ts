@@ -157,5 +157,9 @@ describe('directory service: serves the last verified directory from the topic (
     await expect(loadDirectoryConfig(serviceEnv({ DIRECTORY_CACHE_FILE: join(work, 'nowhere', 'c.jws') }))).rejects.toThrow(/DIRECTORY_CACHE_FILE .* folder does not exist/);
     await expect(loadDirectoryConfig(serviceEnv({ PORT: 'eighty' }))).rejects.toThrow(/PORT must be a whole number/);
     await expect(loadDirectoryConfig(serviceEnv({ KAFKA_USERNAME: '' }))).rejects.toBeInstanceOf(ConfigError);
+    // A root set (rotation): every member must be a public Ed25519 root JWK.
+    const successor = (await generateRootKey()).publicJwk;
+    expect((await loadDirectoryConfig(serviceEnv({ LIAISON_DIRECTORY_ROOT_JWK: JSON.stringify({ keys: [root, successor] }) }))).rootJwks).toEqual([root, successor]);
+    await expect(loadDirectoryConfig(serviceEnv({ LIAISON_DIRECTORY_ROOT_JWK: JSON.stringify({ keys: [] }) }))).rejects.toThrow(/LIAISON_DIRECTORY_ROOT_JWK is an empty JWK set/);
   });
 });

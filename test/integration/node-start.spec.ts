@@ -29,7 +29,7 @@ describe('node start', () => {
     expect(ready.status).toBe(200);
     expect(ready.body.checks).toEqual({ database: 'up', broker: 'up' });
     const migrations = await fed.sql('NL', 'SELECT name FROM migrations ORDER BY id');
-    expect(migrations.map((m: { name: string }) => m.name)).toEqual(NODE_SCHEMA.migrations.map((m) => (m as { name: string }).name));
+    expect(migrations.map((m: { name: string }) => m.name)).toEqual(NODE_SCHEMA.migrations.map((m) => m.name));
     // A restart finds nothing to migrate and serves again.
     await fed.stop('NL');
     await fed.start('NL');
@@ -38,5 +38,6 @@ describe('node start', () => {
     const metrics = await fed.get('NL', '/metrics', null);
     expect(metrics.body).toContain('liaison_outbox_backlog 0');
     expect(metrics.body).toMatch(/liaison_inbox_consumer_lag\{partition="0"\} \d+/);
+    expect(metrics.body).toMatch(/liaison_directory_expires_in_seconds -?\d+/);
   });
 });

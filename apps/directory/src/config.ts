@@ -6,8 +6,8 @@ import { federationTopics, kafkaSettingsFromEnv, KafkaSettings } from '@liaison/
 
 /** What the directory service needs, validated once at start (see docs/decisions/0004-directory-service.md). */
 export interface DirectoryServiceConfig {
-  /** The pinned federation root public key: only directories it signed are served. */
-  rootJwk: PublicOkpJwk;
+  /** The pinned federation root public keys (one, or several while rotating): only directories they signed are served. */
+  rootJwks: PublicOkpJwk[];
   /** Where the last verified directory (its JWS) survives restarts and broker outages. */
   cacheFile: string;
   httpHost: string;
@@ -22,7 +22,7 @@ export interface DirectoryServiceConfig {
 }
 
 /**
- * LIAISON_DIRECTORY_ROOT_JWK (the root public JWK as JSON, required), DIRECTORY_CACHE_FILE (required;
+ * LIAISON_DIRECTORY_ROOT_JWK (the root public JWK as JSON, or a JWK set of them; required), DIRECTORY_CACHE_FILE (required;
  * its folder must exist), HOST (127.0.0.1), PORT (3900), and the KAFKA_* variables of
  * kafkaSettingsFromEnv (KAFKA_USERNAME and KAFKA_PASSWORD required; KAFKA_TOPIC_PREFIX liaison).
  */
@@ -30,11 +30,14 @@ export async function loadDirectoryConfig(env: Env = process.env): Promise<Direc
   const reader = new EnvReader(env);
   const root = reader.json<unknown>('LIAISON_DIRECTORY_ROOT_JWK');
   if (root === undefined) throw new ConfigError('LIAISON_DIRECTORY_ROOT_JWK', 'is required but not set (the federation root public JWK, as JSON)');
-  if (typeof root === 'object' && root !== null && 'd' in root) {
-    throw new ConfigError('LIAISON_DIRECTORY_ROOT_JWK', 'holds a private key; pin the root public JWK only');
+  const set = (root as { keys?: unknown } | null)?.keys;
+  const roots = Array.isArray(set) ? (set as unknown[]) : [root];
+  if (roots.length === 0) throw new ConfigError('LIAISON_DIRECTORY_ROOT_JWK', 'is an empty JWK set');
+  for (const jwk of roots) {
+    if (typeof jwk === 'object' && jwk !== null && 'd' in jwk) throw new ConfigError('LIAISON_DIRECTORY_ROOT_JWK', 'holds a private key; pin the root public JWK only');
+    const reason = await checkPublicJwk(jwk, 'sig');
+    if (reason) throw new ConfigError('LIAISON_DIRECTORY_ROOT_JWK', `must be the federation root public Ed25519 JWK, or a JWK set of them (${reason})`);
   }
-  const reason = await checkPublicJwk(root, 'sig');
-  if (reason) throw new ConfigError('LIAISON_DIRECTORY_ROOT_JWK', `must be the federation root public Ed25519 JWK (${reason})`);
   const cacheFile = reader.string('DIRECTORY_CACHE_FILE');
   let folderOk = false;
   try {
@@ -48,7 +51,7 @@ export async function loadDirectoryConfig(env: Env = process.env): Promise<Direc
   const kafka = kafkaSettingsFromEnv(reader, 'liaison-directory');
   const topics = federationTopics(kafka.topicPrefix);
   return {
-    rootJwk: toPublicJwk(root as PublicOkpJwk),
+    rootJwks: roots.map((jwk) => toPublicJwk(jwk as PublicOkpJwk)),
     cacheFile,
     httpHost: host,
     httpPort: reader.integer('PORT', 3900, { min: 0, max: 65535 }),

@@ -30,10 +30,12 @@ export interface RunningDirectoryService {
  */
 export async function startDirectoryService(config: DirectoryServiceConfig, options: DirectoryServiceOptions = {}): Promise<RunningDirectoryService> {
   const logger = new ConsoleLogger('liaison-directory', { json: true, logLevels: options.logLevels ?? ['log', 'warn', 'error', 'fatal'] });
-  const trust = new TrustStore(config.rootJwk, new FileDirectoryCache(config.cacheFile));
+  const trust = new TrustStore(config.rootJwks, new FileDirectoryCache(config.cacheFile));
   const loaded = await trust.init();
-  if (loaded.loaded) logger.log(`cached directory serial ${loaded.serial} re-verified (${config.cacheFile})`, 'DirectoryService');
-  else if (loaded.reason) logger.warn(`cached directory not used: ${loaded.reason}`, 'DirectoryService');
+  // The service only serves what the root signed (clients verify it again), so an unreadable cache
+  // is a warning here, not a refusal to start: the topic refills it.
+  if (loaded.state === 'loaded') logger.log(`cached directory serial ${loaded.serial} re-verified (${config.cacheFile})`, 'DirectoryService');
+  else if (loaded.state === 'unreadable') logger.warn(`cached directory not used: ${loaded.reason}`, 'DirectoryService');
   // Few client retries: the feed retries itself with backoff, and a stop must not wait for kafkajs.
   const kafka = options.consumerFactory ? null : createKafka(config.kafka, { retry: { initialRetryTime: 300, retries: 3 } });
   const consumerFactory: ConsumerFactory =
@@ -49,7 +51,7 @@ export async function startDirectoryService(config: DirectoryServiceConfig, opti
   const address = app.getHttpServer().address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  logger.log(`serving the directory of root ${config.rootJwk.kid} on ${url} (topic ${config.topic} as ${config.kafka.username})`, 'DirectoryService');
+  logger.log(`serving the directory of root ${config.rootJwks.map((k) => k.kid).join(', ')} on ${url} (topic ${config.topic} as ${config.kafka.username})`, 'DirectoryService');
   feed.start();
   return {
     app,

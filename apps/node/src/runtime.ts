@@ -1,11 +1,11 @@
 import { readFile } from 'fs/promises';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AgencyKeyring, EnvelopeOpener, EnvelopeSealer, TrustStore, openPrivateKeys } from '@liaison/envelope';
+import { AgencyKeyring, EnvelopeOpener, EnvelopeSealer, PublicOkpJwk, TrustStore, openPrivateKeys } from '@liaison/envelope';
 import { validateBodyForEnvelope } from '@liaison/notices';
 import { BrokerProbe, ConsumerOptions, createKafka, federationTopics, FederationTopics, KafkaBatchConsumer, KafkaBrokerProbe, KafkaPublisher } from '@liaison/transport';
 import { NodeConfig } from './config/node-config';
-import { DatabaseDirectoryCache } from './directory/directory.service';
+import { DatabaseDirectoryCache } from './directory/directory.repository';
 import { createDataSource, migrate } from './persistence/data-source';
 import { ensureDatabase } from './persistence/database';
 import { NODE_SCHEMA } from './schema';
@@ -36,7 +36,9 @@ export class KafkaConsumerFactory extends ConsumerFactory {
 /**
  * Start order: database (created if missing) → migrations as the owner → connection as the
  * least-privileged app role → the agency's keys (decrypted once, imported once) → the last
- * verified directory → Kafka clients. Any failure stops the start with the reason.
+ * verified directory and the highest serial ever adopted → Kafka clients. Any failure stops the
+ * start with the reason; so does a trust state that cannot be read, unless the operator sets
+ * LIAISON_DIRECTORY_BOOTSTRAP=1 (decision 0008).
  */
 export async function openRuntime(config: NodeConfig): Promise<NodeRuntime> {
   const log = new Logger('Runtime');
@@ -49,8 +51,7 @@ export async function openRuntime(config: NodeConfig): Promise<NodeRuntime> {
   let trust: TrustStore;
   try {
     keyring = await openKeyring(config);
-    trust = new TrustStore(config.directoryRootJwk as never, new DatabaseDirectoryCache(dataSource));
-    await trust.init();
+    trust = await openTrust(config, dataSource, log);
   } catch (error) {
     await dataSource.destroy(); // a refused start leaves no connection behind
     throw error;
@@ -66,6 +67,23 @@ export async function openRuntime(config: NodeConfig): Promise<NodeRuntime> {
     topics: federationTopics(config.kafka.topicPrefix),
     consumers: new KafkaConsumerFactory(kafka),
   };
+}
+
+async function openTrust(config: NodeConfig, dataSource: DataSource, log: Logger): Promise<TrustStore> {
+  const trust = new TrustStore(config.directoryRootJwks as unknown as PublicOkpJwk[], new DatabaseDirectoryCache(dataSource), {
+    maxSerialJump: config.directoryMaxSerialJump,
+    warningSeconds: config.directoryWarningDays * 86_400,
+  });
+  const state = await trust.init();
+  if (state.state === 'unreadable') {
+    if (!config.directoryBootstrap) {
+      throw new Error(`directory trust state cannot be read (${state.reason}); fix it, or set LIAISON_DIRECTORY_BOOTSTRAP=1 to accept the next directory the pinned root signed`);
+    }
+    log.warn(`LIAISON_DIRECTORY_BOOTSTRAP=1: starting without a trusted directory (${state.reason})`);
+  } else if (state.state === 'loaded') {
+    log.log(`directory serial ${state.serial} re-verified from the database`);
+  }
+  return trust;
 }
 
 async function openKeyring(config: NodeConfig): Promise<AgencyKeyring> {
@@ -89,5 +107,7 @@ export function createOpener(runtime: NodeRuntime): EnvelopeOpener {
     validateBody: validateBodyForEnvelope,
     maxBytes: runtime.config.maxEnvelopeBytes,
     clockSkewSeconds: runtime.config.clockSkewSeconds,
+    maxLifetimeSeconds: runtime.config.maxEnvelopeLifetimeSeconds,
+    transitWindowSeconds: runtime.config.transitWindowSeconds,
   });
 }

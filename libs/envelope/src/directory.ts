@@ -31,9 +31,29 @@ export interface DirectoryAgency {
 export interface Directory {
   serial: number;
   issued_at: string;
+  /**
+   * RFC 3339 UTC instant after which nodes stop using this directory (they fail closed). Set by
+   * {@link signDirectory}; required in every signed directory, absent only from unsigned drafts.
+   */
+  expires_at?: string;
   federation: string;
   agencies: DirectoryAgency[];
 }
+
+const DAY_MS = 86_400_000;
+/** How long a signed directory stays usable by default (decision 0008). */
+export const DEFAULT_DIRECTORY_VALIDITY_DAYS = 30;
+/** Longest validity a signer may give a directory: a frozen node trusts a revoked key at most this long. */
+export const MAX_DIRECTORY_VALIDITY_DAYS = 366;
+/** A node warns (and its status says stale) this long before its directory expires. */
+export const DEFAULT_DIRECTORY_WARNING_DAYS = 7;
+/**
+ * Largest accepted step between the held serial and the next one. A root key that signed serial
+ * 2^53−1 would otherwise leave no serial to move forward to: with this cap the stolen key can only
+ * climb step by step, each step a directory every node must receive and adopt (2^53 / 1000 steps
+ * is billions of directories), while an honest signer never needs more than one step per edit.
+ */
+export const DEFAULT_MAX_SERIAL_JUMP = 1000;
 
 export const DIRECTORY_JWS_TYP = 'liaison-directory+jws';
 
@@ -53,7 +73,12 @@ export async function checkDirectory(value: unknown): Promise<string | null> {
   if (!isPlainObject(value)) return 'directory is not an object';
   const dir = value;
   if (!Number.isSafeInteger(dir.serial) || (dir.serial as number) < 0) return 'serial is not a non-negative integer';
-  if (instant(dir.issued_at) === null) return 'issued_at is not an RFC 3339 UTC instant';
+  const issued = instant(dir.issued_at);
+  if (issued === null) return 'issued_at is not an RFC 3339 UTC instant';
+  if (dir.expires_at !== undefined) {
+    const expires = instant(dir.expires_at);
+    if (expires === null || expires <= issued) return 'expires_at is not an RFC 3339 UTC instant after issued_at';
+  }
   if (typeof dir.federation !== 'string' || dir.federation.length === 0) return 'federation is empty';
   if (!Array.isArray(dir.agencies)) return 'agencies is not an array';
   const codes = new Set<string>();
@@ -118,8 +143,30 @@ export async function generateRootKey(): Promise<RootKeyPair> {
   return { privateJwk, publicJwk };
 }
 
-/** Signs a directory: compact JWS, EdDSA, `typ` liaison-directory+jws, `kid` = root key thumbprint. */
-export async function signDirectory(dir: Directory, rootPrivateJwk: PrivateOkpJwk): Promise<string> {
+export interface DirectorySigning {
+  /** Days from signing (or from issued_at, when that is later) to expires_at. Default {@link DEFAULT_DIRECTORY_VALIDITY_DAYS}. */
+  validityDays?: number;
+  /** The signing time. Default now. */
+  now?: Date;
+}
+
+/** The directory as it will be signed: `expires_at` set `validityDays` after max(now, issued_at). */
+export function withExpiry(dir: Directory, options: DirectorySigning = {}): Directory {
+  const days = options.validityDays ?? DEFAULT_DIRECTORY_VALIDITY_DAYS;
+  if (!Number.isInteger(days) || days < 1 || days > MAX_DIRECTORY_VALIDITY_DAYS) {
+    throw new TypeError(`directory validity must be 1..${MAX_DIRECTORY_VALIDITY_DAYS} days`);
+  }
+  const from = Math.max((options.now ?? new Date()).getTime(), Date.parse(dir.issued_at) || 0);
+  const { serial, issued_at, federation, agencies } = dir;
+  return { serial, issued_at, expires_at: new Date(from + days * DAY_MS).toISOString(), federation, agencies };
+}
+
+/**
+ * Signs a directory: compact JWS, EdDSA, `typ` liaison-directory+jws, `kid` = root key thumbprint.
+ * Sets `expires_at` (see {@link withExpiry}), replacing any the draft carried.
+ */
+export async function signDirectory(draft: Directory, rootPrivateJwk: PrivateOkpJwk, options: DirectorySigning = {}): Promise<string> {
+  const dir = withExpiry(draft, options);
   const reason = await checkDirectory(dir);
   if (reason) throw new TypeError(`invalid directory: ${reason}`);
   const key = await importJWK({ kty: 'OKP', crv: 'Ed25519', x: rootPrivateJwk.x, d: rootPrivateJwk.d }, SIGNING_ALG);
@@ -138,6 +185,8 @@ export const DirectoryRefusal = [
   'federation_mismatch',
   'rollback',
   'serial_conflict',
+  'serial_jump',
+  'expired',
 ] as const;
 export type DirectoryRefusal = (typeof DirectoryRefusal)[number];
 
@@ -145,7 +194,10 @@ export type DirectoryVerification =
   | { ok: true; directory: Directory }
   | { ok: false; reason: DirectoryRefusal; detail: string };
 
-async function verifyWithKey(jws: unknown, pinned: PublicOkpJwk, key: CryptoKey): Promise<DirectoryVerification> {
+/** The pinned root keys by kid (a set, so the federation can rotate its root: decision 0008). */
+type PinnedRoots = Map<string, CryptoKey>;
+
+async function verifyWithRoots(jws: unknown, roots: PinnedRoots): Promise<DirectoryVerification> {
   const refuse = (reason: DirectoryRefusal, detail: string): DirectoryVerification => ({ ok: false, reason, detail });
   if (typeof jws !== 'string') return refuse('malformed', 'not a string');
   const parts = jws.split('.');
@@ -159,7 +211,8 @@ async function verifyWithKey(jws: unknown, pinned: PublicOkpJwk, key: CryptoKey)
     return refuse('algorithm_not_allowed', 'only alg EdDSA without crit/jwk/jku/x5u/b64');
   }
   if (header.typ !== DIRECTORY_JWS_TYP) return refuse('malformed', `typ is not ${DIRECTORY_JWS_TYP}`);
-  if (header.kid !== pinned.kid) return refuse('wrong_key', 'signed by a key other than the pinned root');
+  const key = typeof header.kid === 'string' ? roots.get(header.kid) : undefined;
+  if (!key) return refuse('wrong_key', 'signed by a key other than the pinned roots');
   let payload: Uint8Array;
   try {
     payload = (await compactVerify(jws, key, { algorithms: [SIGNING_ALG], crit: {} })).payload;
@@ -170,24 +223,44 @@ async function verifyWithKey(jws: unknown, pinned: PublicOkpJwk, key: CryptoKey)
   const dir = text === null ? undefined : parseJson(text);
   const reason = await checkDirectory(dir);
   if (reason) return refuse('invalid_directory', reason);
+  if ((dir as Directory).expires_at === undefined) return refuse('invalid_directory', 'expires_at is missing');
   return { ok: true, directory: dir as Directory };
 }
 
-async function importRoot(pinned: PublicOkpJwk): Promise<CryptoKey> {
-  const reason = await checkPublicJwk(toPublicJwk(pinned), 'sig');
-  if (reason) throw new TypeError(`pinned root key: ${reason}`);
-  return (await importJWK({ kty: 'OKP', crv: 'Ed25519', x: pinned.x }, SIGNING_ALG)) as CryptoKey;
+/** One pinned root public JWK, or several (a JWK set's `keys`, or an array). */
+export type PinnedRootKeys = PublicOkpJwk | PublicOkpJwk[] | { keys: PublicOkpJwk[] };
+
+/** The pinned roots as a list: a JWK, a list of JWKs or a JWK set. */
+export function pinnedRootList(pinned: PinnedRootKeys): PublicOkpJwk[] {
+  return Array.isArray(pinned) ? pinned : 'keys' in pinned ? pinned.keys : [pinned];
 }
 
-/** Verifies a signed directory against the pinned root public key. Never throws. */
-export async function verifyDirectory(jws: string, pinnedRootPublicJwk: PublicOkpJwk): Promise<DirectoryVerification> {
-  let key: CryptoKey;
+async function importRoots(pinned: PinnedRootKeys): Promise<PinnedRoots> {
+  const list = pinnedRootList(pinned);
+  if (list.length === 0) throw new TypeError('pinned root keys: the set is empty');
+  const roots: PinnedRoots = new Map();
+  for (const jwk of list) {
+    const reason = await checkPublicJwk(toPublicJwk(jwk), 'sig');
+    if (reason) throw new TypeError(`pinned root key: ${reason}`);
+    roots.set(jwk.kid, (await importJWK({ kty: 'OKP', crv: 'Ed25519', x: jwk.x }, SIGNING_ALG)) as CryptoKey);
+  }
+  return roots;
+}
+
+/** Verifies a signed directory against the pinned root public key(s). Never throws. */
+export async function verifyDirectory(jws: string, pinned: PinnedRootKeys): Promise<DirectoryVerification> {
+  let roots: PinnedRoots;
   try {
-    key = await importRoot(pinnedRootPublicJwk);
+    roots = await importRoots(pinned);
   } catch (e) {
     return { ok: false, reason: 'wrong_key', detail: e instanceof TypeError ? e.message : 'pinned root key unusable' };
   }
-  return verifyWithKey(jws, pinnedRootPublicJwk, key);
+  return verifyWithRoots(jws, roots);
+}
+
+/** Whether `dir` may no longer be used at `now` (a draft without expires_at never expires). */
+export function directoryExpired(dir: Directory, now: Date): boolean {
+  return dir.expires_at !== undefined && !(now.getTime() < Date.parse(dir.expires_at));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -225,8 +298,9 @@ export function keyInvalidity(key: DirectoryKey, at: Date): KeyInvalidity | null
   const t = at.getTime();
   if (!(t >= Date.parse(key.not_before))) return 'not_yet_valid';
   if (!(t < Date.parse(key.not_after))) return 'expired';
-  // A revoked key may have been retired before: both bounds apply.
-  if ((key.status === 'revoked' || key.revoked_at !== undefined) && !(t < Date.parse(key.revoked_at ?? ''))) return 'revoked';
+  // Revoked means compromised: its signer could date anything before revoked_at, so nothing it
+  // signed is trusted once this node holds the revoking directory, whatever the date.
+  if (key.status === 'revoked' || key.revoked_at !== undefined) return 'revoked';
   if ((key.status === 'retired' || key.retired_at !== undefined) && !(t < Date.parse(key.retired_at ?? ''))) return 'retired';
   return null;
 }
@@ -234,7 +308,8 @@ export function keyInvalidity(key: DirectoryKey, at: Date): KeyInvalidity | null
 /**
  * Looks a kid up in a directory and applies the rotation rules as of `at` (the issued-at time of
  * what it signed): within not_before..not_after (end exclusive); a retired key verifies only what
- * was issued before retired_at; a revoked key nothing issued at or after revoked_at.
+ * was issued before retired_at; a revoked key verifies nothing. (How far back `at` may be is the
+ * opener's transit window.)
  */
 export function resolveDirectoryKey(dir: Directory | null, kid: string, use: KeyUse, at: Date): KeyResolution {
   if (!dir) return { status: 'unknown' };
@@ -260,19 +335,20 @@ export function currentDirectory(source: DirectorySource): Directory | null {
   return typeof source === 'function' ? source() : source.current();
 }
 
-/** A KeyResolver over whatever directory the source currently hands out. */
-export function resolverFor(source: DirectorySource | KeyResolver): KeyResolver {
-  if (typeof source !== 'function' && 'resolveKey' in source) return source;
-  return { resolveKey: (kid, use, at) => resolveDirectoryKey(currentDirectory(source), kid, use, at) };
-}
-
 // ---------------------------------------------------------------------------------------------
-// Trust store: the pinned root, the last verified directory, rollback protection
+// Trust store: the pinned roots, the last verified directory, rollback and freeze protection
 
 /** Where the last verified directory (its JWS) survives restarts. Injected (file, database, ...). */
 export interface DirectoryCache {
   load(): Promise<string | null>;
-  save(jws: string): Promise<void>;
+  /** Keeps `jws` (whose serial is `serial`) and raises the highest adopted serial to `serial`. */
+  save(jws: string, serial: number): Promise<void>;
+  /**
+   * The highest serial ever adopted, kept apart from the JWS and only ever raised, so that a
+   * lost, emptied or replaced cache cannot roll the node back. Null before the first directory.
+   * A cache without it relies on the serial of the JWS it holds.
+   */
+  highestSerial?(): Promise<number | null>;
 }
 
 export type AcceptResult =
@@ -280,38 +356,90 @@ export type AcceptResult =
   | { ok: false; reason: DirectoryRefusal; detail: string };
 
 /**
+ * What init() found: `loaded` (a verified directory at or above the highest adopted serial),
+ * `empty` (a node that never adopted one) or `unreadable` (anything else: the node must not
+ * start on it unless an operator bootstraps).
+ */
+export type TrustInit =
+  | { state: 'loaded'; serial: number }
+  | { state: 'empty'; serial: null }
+  | { state: 'unreadable'; serial: null; reason: string };
+
+/** The directory's age and expiry as of a time, for health checks, metrics and alerts. */
+export interface TrustStatus {
+  serial: number | null;
+  issuedAt: string | null;
+  expiresAt: string | null;
+  /** Seconds since issued_at; null without a directory. */
+  ageSeconds: number | null;
+  /** Seconds until expires_at (negative once expired); null without a directory. */
+  expiresInSeconds: number | null;
+  /** Within the warning period before expiry, or past it, or no directory at all. */
+  stale: boolean;
+  /** Past expires_at (or no directory): the node refuses to open and to seal. */
+  expired: boolean;
+}
+
+export interface TrustStoreOptions {
+  /** Largest accepted serial step. Default {@link DEFAULT_MAX_SERIAL_JUMP}. */
+  maxSerialJump?: number;
+  /** The warning period before expiry, in seconds. Default {@link DEFAULT_DIRECTORY_WARNING_DAYS} days. */
+  warningSeconds?: number;
+}
+
+/**
  * Holds the federation directory a node trusts. It only ever moves forward: a directory must be
- * signed by the pinned root, belong to the same federation and carry a higher serial than the one
- * held (the same serial is accepted only byte-identical, as a re-delivery). When the source is
- * unreachable the node keeps working on the last verified directory.
+ * signed by a pinned root, belong to the same federation, be unexpired and carry a higher serial
+ * than the one held and than the highest ever adopted, by at most the serial jump (the same
+ * serial is accepted only byte-identical, as a re-delivery). When the source is unreachable the
+ * node keeps working on the last verified directory until its expiry (decision 0008).
  */
 export class TrustStore implements KeyResolver {
-  #root: Promise<CryptoKey>;
+  #roots: Promise<PinnedRoots>;
   #directory: Directory | null = null;
   #jws: string | null = null;
   #payload: string | null = null;
+  /** The highest serial ever adopted (from the cache's own record, or this process). */
+  #floor: number | null = null;
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #maxJump: number;
+  readonly #warningMs: number;
 
   constructor(
-    private readonly pinnedRoot: PublicOkpJwk,
+    pinned: PinnedRootKeys,
     private readonly cache: DirectoryCache,
+    options: TrustStoreOptions = {},
+    private readonly clock: () => Date = () => new Date(),
   ) {
-    this.#root = importRoot(pinnedRoot);
-    this.#root.catch(() => undefined); // surfaced by init()/accept()
+    this.#roots = importRoots(pinned);
+    this.#roots.catch(() => undefined); // surfaced by init()/accept()
+    this.#maxJump = options.maxSerialJump ?? DEFAULT_MAX_SERIAL_JUMP;
+    this.#warningMs = (options.warningSeconds ?? DEFAULT_DIRECTORY_WARNING_DAYS * 86_400) * 1000;
+    if (!Number.isSafeInteger(this.#maxJump) || this.#maxJump < 1) throw new TypeError('maxSerialJump must be a positive integer');
   }
 
-  /** Loads and re-verifies the last directory from the cache. */
-  async init(): Promise<{ loaded: boolean; serial: number | null; reason?: string }> {
-    await this.#root;
+  /** Loads and re-verifies the last directory and the highest adopted serial from the cache. */
+  async init(): Promise<TrustInit> {
+    const unreadable = (reason: string): TrustInit => ({ state: 'unreadable', serial: null, reason });
+    try {
+      await this.#roots;
+    } catch (e) {
+      return unreadable(e instanceof TypeError ? e.message : 'pinned root keys unusable');
+    }
     let jws: string | null;
     try {
       jws = await this.cache.load();
+      this.#floor = this.cache.highestSerial ? await this.cache.highestSerial() : null;
     } catch {
-      return { loaded: false, serial: this.serial, reason: 'cache unreadable' };
+      return unreadable('cache unreadable');
     }
-    if (jws === null) return { loaded: false, serial: this.serial };
+    if (jws === null) {
+      return this.#floor === null ? { state: 'empty', serial: null } : unreadable(`no cached directory, though serial ${this.#floor} was adopted`);
+    }
+    // The cached directory is re-verified, not re-adopted: expiry does not apply (status() says it).
     const result = await this.#serialised(() => this.#accept(jws, false));
-    return result.ok ? { loaded: true, serial: this.serial } : { loaded: false, serial: this.serial, reason: `${result.reason}: ${result.detail}` };
+    if (!result.ok) return unreadable(`${result.reason}: ${result.detail}`);
+    return { state: 'loaded', serial: result.directory.serial };
   }
 
   /** Verifies and, when it moves forward, adopts and persists a signed directory. Never throws. */
@@ -332,6 +460,23 @@ export class TrustStore implements KeyResolver {
     return this.#directory?.serial ?? null;
   }
 
+  /** Age, expiry and staleness of the current directory as of `now` (for /health, metrics, alerts). */
+  status(now: Date = this.clock()): TrustStatus {
+    const dir = this.#directory;
+    if (!dir) return { serial: null, issuedAt: null, expiresAt: null, ageSeconds: null, expiresInSeconds: null, stale: true, expired: true };
+    const expires = Date.parse(dir.expires_at ?? '');
+    const left = expires - now.getTime();
+    return {
+      serial: dir.serial,
+      issuedAt: dir.issued_at,
+      expiresAt: dir.expires_at ?? null,
+      ageSeconds: Math.floor((now.getTime() - Date.parse(dir.issued_at)) / 1000),
+      expiresInSeconds: Math.floor(left / 1000),
+      stale: !(left > this.#warningMs),
+      expired: directoryExpired(dir, now),
+    };
+  }
+
   resolveKey(kid: string, use: KeyUse, at: Date): KeyResolution {
     return resolveDirectoryKey(this.#directory, kid, use, at);
   }
@@ -346,33 +491,42 @@ export class TrustStore implements KeyResolver {
     return run;
   }
 
-  async #accept(jws: string, persist: boolean): Promise<AcceptResult> {
-    let key: CryptoKey;
+  async #accept(jws: string, adopt: boolean): Promise<AcceptResult> {
+    const refuse = (reason: DirectoryRefusal, detail: string): AcceptResult => ({ ok: false, reason, detail });
+    let roots: PinnedRoots;
     try {
-      key = await this.#root;
+      roots = await this.#roots;
     } catch {
-      return { ok: false, reason: 'wrong_key', detail: 'pinned root key unusable' };
+      return refuse('wrong_key', 'pinned root keys unusable');
     }
-    const verified = await verifyWithKey(jws, this.pinnedRoot, key);
+    const verified = await verifyWithRoots(jws, roots);
     if (!verified.ok) return verified;
     const next = verified.directory;
     const held = this.#directory;
     const payload = jws.split('.')[1];
     if (held) {
-      if (next.federation !== held.federation) return { ok: false, reason: 'federation_mismatch', detail: `directory of another federation` };
-      if (next.serial < held.serial) return { ok: false, reason: 'rollback', detail: `serial ${next.serial} is below the held ${held.serial}` };
+      if (next.federation !== held.federation) return refuse('federation_mismatch', `directory of another federation`);
       if (next.serial === held.serial) {
         if (payload === this.#payload) return { ok: true, directory: held, changed: false, persisted: true };
-        return { ok: false, reason: 'serial_conflict', detail: `a different directory with the held serial ${held.serial}` };
+        return refuse('serial_conflict', `a different directory with the held serial ${held.serial}`);
       }
     }
+    // Without a held directory the highest adopted serial itself may come again (its JWS was lost).
+    const floor = Math.max(held?.serial ?? -1, this.#floor ?? -1);
+    const lowest = held ? floor + 1 : floor;
+    if (next.serial < lowest) return refuse('rollback', `serial ${next.serial} is below the highest adopted ${floor}`);
+    if (floor >= 0 && next.serial - floor > this.#maxJump) {
+      return refuse('serial_jump', `serial ${next.serial} is more than ${this.#maxJump} above the highest adopted ${floor}`);
+    }
+    if (adopt && directoryExpired(next, this.clock())) return refuse('expired', `directory serial ${next.serial} expired at ${next.expires_at}`);
     this.#directory = next;
     this.#jws = jws;
     this.#payload = payload;
-    let persisted = !persist;
-    if (persist) {
+    this.#floor = Math.max(this.#floor ?? -1, next.serial);
+    let persisted = !adopt;
+    if (adopt) {
       try {
-        await this.cache.save(jws);
+        await this.cache.save(jws, next.serial);
         persisted = true;
       } catch {
         persisted = false;
@@ -391,8 +545,6 @@ export interface KeyValidity {
   /** Validity of new keys in days. Default 730. */
   validityDays?: number;
 }
-
-const DAY_MS = 86_400_000;
 
 function keysFrom(jwks: PublicJwks | PublicOkpJwk[], at: Date, validityDays: number): DirectoryKey[] {
   const list = Array.isArray(jwks) ? jwks : jwks.keys;

@@ -40,6 +40,19 @@ export async function buildOkpJwk(use: KeyUse, publicKey: Uint8Array): Promise<P
   return { kty: 'OKP', crv, x, kid: await okpThumbprint(crv, x), use, alg: algFor(use) };
 }
 
+/** p = 2^255 − 19, the field prime of Curve25519. */
+const X25519_P = (1n << 255n) - 19n;
+
+/**
+ * Whether 32 bytes are the one canonical encoding of an X25519 public key (RFC 7748 §5): bit 255
+ * clear and u < p. X25519 ignores bit 255 and reduces u mod p, so without this check other byte
+ * strings (and so other envelope digests) would decrypt to the same claims.
+ */
+export function isCanonicalX25519(x: Uint8Array): boolean {
+  if (x.length !== 32 || (x[31] & 0x80) !== 0) return false;
+  return BigInt(`0x${Buffer.from(x).reverse().toString('hex')}`) < X25519_P;
+}
+
 /** Strips everything but the public members of an OKP JWK. */
 export function toPublicJwk(jwk: PublicOkpJwk): PublicOkpJwk {
   return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, kid: jwk.kid, use: jwk.use, alg: jwk.alg };
@@ -58,6 +71,7 @@ export async function checkPublicJwk(value: unknown, use: KeyUse): Promise<strin
   if (jwk.use !== use || jwk.alg !== algFor(use)) return `jwk use/alg is not ${use}/${algFor(use)}`;
   const x = b64uDecode(jwk.x);
   if (!x || x.length !== 32) return 'jwk x is not 32 bytes of base64url';
+  if (use === 'enc' && !isCanonicalX25519(x)) return 'jwk x is not a canonical X25519 u-coordinate';
   if (jwk.kid !== (await okpThumbprint(jwk.crv as string, jwk.x as string))) return 'jwk kid is not its RFC 7638 thumbprint';
   return null;
 }

@@ -1,15 +1,17 @@
 import type { KeyObject } from 'crypto';
-import { isUuid } from '@liaison/ids';
+import { isUuid, uuidv7Timestamp } from '@liaison/ids';
 import { checkClaims, NoticeClaims } from './claims';
-import { DirectorySource, KeyResolver, resolverFor } from './directory';
-import { b64uDecode, isPlainObject, onlyKeys, parseJson, sha256Hex, utf8Decode } from './encoding';
+import { currentDirectory, directoryExpired, DirectorySource, resolveDirectoryKey } from './directory';
+import { b64uDecode, isPlainObject, onlyKeys, parseStrictJson, sha256Hex, utf8Decode } from './encoding';
 import { decryptJweFor, verifyCompactJws } from './jose-primitives';
-import { CONTENT_ENCRYPTION_ALG, KEY_MANAGEMENT_ALG, SIGNING_ALG } from './jwk';
+import { CONTENT_ENCRYPTION_ALG, isCanonicalX25519, KEY_MANAGEMENT_ALG, SIGNING_ALG } from './jwk';
 import type { RecipientKeyring } from './keys';
 import { PublicKeyCache } from './key-cache';
 import {
   DEFAULT_CLOCK_SKEW_SECONDS,
   DEFAULT_MAX_BYTES,
+  DEFAULT_MAX_LIFETIME_SECONDS,
+  DEFAULT_TRANSIT_WINDOW_SECONDS,
   HEADER_DIGEST,
   HEADER_MESSAGE_ID,
   HEADER_RECIPIENT,
@@ -20,25 +22,23 @@ import {
 } from './protocol';
 import { MAX_RECIPIENTS } from './claims';
 
-/** Answers whether a message id was already accepted. The caller records ids when it stores messages. */
-export interface ReplayGuard {
-  seen(messageId: string): Promise<boolean>;
-}
-
 export interface EnvelopeOpenerOptions {
   /** This node's agency code. */
   agency: string;
   keyring: RecipientKeyring;
-  /** The trust store (or any directory source / key resolver) used to find signing keys. */
-  trust: KeyResolver | DirectorySource;
-  replay?: ReplayGuard;
+  /** The trust store (or any directory source): signing keys, revocations, the directory's expiry. */
+  trust: DirectorySource;
   /** Validates a body against its kind's schema: null when valid, else an error text without content. */
   validateBody: (kind: string, body: unknown) => string | null;
   clock?: () => Date;
   /** Largest accepted value in bytes. Default 1 MiB. */
   maxBytes?: number;
-  /** How far in the future `iat` may be. Default 300 s. */
+  /** How far in the future `iat` may be, and how far the jti's UUIDv7 time may be from `iat`. Default 300 s. */
   clockSkewSeconds?: number;
+  /** Longest accepted `exp − iat`. Default {@link DEFAULT_MAX_LIFETIME_SECONDS}. */
+  maxLifetimeSeconds?: number;
+  /** Oldest accepted `iat`, in seconds before now. Default {@link DEFAULT_TRANSIT_WINDOW_SECONDS}. */
+  transitWindowSeconds?: number;
 }
 
 export type OpenResult =
@@ -85,11 +85,18 @@ interface Outer {
   sharedEpk?: { x: string };
 }
 
-function decodeJsonPart(part: unknown): Record<string, unknown> | null {
+/** Strict JSON of one part: UTF-8 only, no repeated member, an object. */
+function jsonObject(text: string | null, code: 'malformed' | 'malformed_inner', what: string): Record<string, unknown> | Refusal {
+  if (text === null) return refuse(code, `${what} is not UTF-8`);
+  const parsed = parseStrictJson(text);
+  if (!parsed.ok) return parsed.duplicate ? refuse('duplicate_member', `${what} names a member twice`) : refuse(code, `${what} is not JSON`);
+  return isPlainObject(parsed.value) ? parsed.value : refuse(code, `${what} is not a JSON object`);
+}
+
+function decodeJsonPart(part: unknown, code: 'malformed' | 'malformed_inner', what: string): Record<string, unknown> | Refusal {
   const bytes = b64uDecode(part);
-  const text = bytes && utf8Decode(bytes);
-  const value = text === null || text === undefined ? undefined : parseJson(text);
-  return isPlainObject(value) ? value : null;
+  if (!bytes) return refuse(code, `${what} is not base64url`);
+  return jsonObject(utf8Decode(bytes), code, what);
 }
 
 function checkEpk(epk: unknown): Refusal | null {
@@ -97,18 +104,19 @@ function checkEpk(epk: unknown): Refusal | null {
   if (epk.kty !== 'OKP' || epk.crv !== 'X25519') return refuse('algorithm_not_allowed', 'epk is not an X25519 key');
   const x = b64uDecode(epk.x);
   if (!x || x.length !== 32) return refuse('malformed', 'epk x is not 32 bytes');
+  if (!isCanonicalX25519(x)) return refuse('non_canonical_key', 'epk x is not canonical (bit 255 set or u >= 2^255-19)');
   return null;
 }
 
 /** Step 2 and 3: serialization, then the algorithm allow-list. */
-function parseOuter(text: string): Outer | Refusal {
-  const outer = parseJson(text);
-  if (!isPlainObject(outer)) return refuse('malformed', 'value is not a JSON object');
+function parseOuter(text: string | null): Outer | Refusal {
+  const outer = jsonObject(text, 'malformed', 'value');
+  if (outer instanceof Refusal) return outer;
   if (!onlyKeys(outer, OUTER_MEMBERS) || OUTER_MEMBERS.some((k) => !(k in outer))) {
     return refuse('malformed', 'not a JWE General JSON serialization with exactly protected, recipients, iv, ciphertext, tag');
   }
-  const prot = decodeJsonPart(outer.protected);
-  if (!prot) return refuse('malformed', 'protected header is not base64url JSON');
+  const prot = decodeJsonPart(outer.protected, 'malformed', 'protected header');
+  if (prot instanceof Refusal) return prot;
   const iv = b64uDecode(outer.iv);
   const tag = b64uDecode(outer.tag);
   const ct = b64uDecode(outer.ciphertext);
@@ -168,8 +176,8 @@ function parseInner(plaintext: Uint8Array): Inner | Refusal {
   if (jws === null) return refuse('malformed_inner', 'plaintext is not UTF-8');
   const parts = jws.split('.');
   if (parts.length !== 3) return refuse('malformed_inner', 'plaintext is not a compact JWS');
-  const header = decodeJsonPart(parts[0]);
-  if (!header) return refuse('malformed_inner', 'JWS header is not base64url JSON');
+  const header = decodeJsonPart(parts[0], 'malformed_inner', 'JWS header');
+  if (header instanceof Refusal) return header;
   if (header.alg !== SIGNING_ALG) return refuse('algorithm_not_allowed', 'inner JWS alg is not EdDSA');
   const bad = FORBIDDEN_PARAMS.find((p) => p in header);
   if (bad) return refuse('algorithm_not_allowed', `inner header parameter ${bad} is not allowed`);
@@ -178,8 +186,8 @@ function parseInner(plaintext: Uint8Array): Inner | Refusal {
   }
   const sig = b64uDecode(parts[2]);
   if (!sig || sig.length !== 64) return refuse('malformed_inner', 'signature is not 64 bytes of base64url');
-  const claims = decodeJsonPart(parts[1]);
-  if (!claims) return refuse('malformed_inner', 'JWS payload is not base64url JSON');
+  const claims = decodeJsonPart(parts[1], 'malformed_inner', 'JWS payload');
+  if (claims instanceof Refusal) return claims;
   const reason = checkClaims(claims);
   if (reason) return refuse('malformed_inner', reason);
   return { jws, kid: header.kid, claims: claims as unknown as NoticeClaims };
@@ -190,26 +198,30 @@ function parseInner(plaintext: Uint8Array): Inner | Refusal {
  * with a typed result. Never throws, never returns a partially checked notice.
  */
 export class EnvelopeOpener {
-  readonly #o: Required<Omit<EnvelopeOpenerOptions, 'trust' | 'replay'>> & Pick<EnvelopeOpenerOptions, 'replay'>;
-  readonly #trust: KeyResolver;
+  readonly #o: Required<EnvelopeOpenerOptions>;
   readonly #keys = new PublicKeyCache();
 
   constructor(options: EnvelopeOpenerOptions) {
     if (options.keyring.agency !== options.agency) throw new TypeError('keyring is not for this agency');
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     const clockSkewSeconds = options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
+    const maxLifetimeSeconds = options.maxLifetimeSeconds ?? DEFAULT_MAX_LIFETIME_SECONDS;
+    const transitWindowSeconds = options.transitWindowSeconds ?? DEFAULT_TRANSIT_WINDOW_SECONDS;
     if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) throw new TypeError('maxBytes must be a positive integer');
     if (!Number.isSafeInteger(clockSkewSeconds) || clockSkewSeconds < 0) throw new TypeError('clockSkewSeconds must be a non-negative integer');
+    if (!Number.isSafeInteger(maxLifetimeSeconds) || maxLifetimeSeconds <= 0) throw new TypeError('maxLifetimeSeconds must be a positive integer');
+    if (!Number.isSafeInteger(transitWindowSeconds) || transitWindowSeconds <= 0) throw new TypeError('transitWindowSeconds must be a positive integer');
     this.#o = {
       agency: options.agency,
       keyring: options.keyring,
-      replay: options.replay,
+      trust: options.trust,
       validateBody: options.validateBody,
       clock: options.clock ?? (() => new Date()),
       maxBytes,
       clockSkewSeconds,
+      maxLifetimeSeconds,
+      transitWindowSeconds,
     };
-    this.#trust = resolverFor(options.trust);
   }
 
   async open(value: Buffer, headers: Record<string, string | undefined>): Promise<OpenResult> {
@@ -231,12 +243,16 @@ export class EnvelopeOpener {
 
   async #open(value: Uint8Array, digest: string, headers: Record<string, string | undefined>): Promise<OpenResult | Refusal> {
     const o = this.#o;
+    // 0. trust data: one directory for the whole check; past its expiry the node fails closed
+    // (internal_error: the message stays on the topic until a fresh directory arrives).
+    const nowDate = o.clock();
+    const dir = currentDirectory(o.trust);
+    if (!dir) return refuse('internal_error', 'no verified federation directory');
+    if (directoryExpired(dir, nowDate)) return refuse('internal_error', `directory serial ${dir.serial} expired at ${dir.expires_at}`);
     // 1. size
     if (value.length > o.maxBytes) return refuse('too_large', `${value.length} bytes exceeds ${o.maxBytes}`);
     // 2-3. serialization, algorithm allow-list
-    const text = utf8Decode(value);
-    if (text === null) return refuse('malformed', 'value is not UTF-8');
-    const outer = parseOuter(text);
+    const outer = parseOuter(utf8Decode(value));
     if (outer instanceof Refusal) return outer;
     // 4. a recipient entry for one of our keys
     let ours: OuterRecipient | undefined;
@@ -262,8 +278,8 @@ export class EnvelopeOpener {
     const inner = parseInner(plaintext);
     if (inner instanceof Refusal) return inner;
     const { claims } = inner;
-    // 7-9. signing key, signature, key validity as of iat
-    const resolution = this.#trust.resolveKey(inner.kid, 'sig', new Date(claims.iat * 1000));
+    // 7-9. signing key, signature, key validity as of iat (a revoked key: whatever iat)
+    const resolution = resolveDirectoryKey(dir, inner.kid, 'sig', new Date(claims.iat * 1000));
     if (resolution.status === 'unknown') return refuse('unknown_signing_key', `signing key ${inner.kid} is not in the directory`);
     let verified = false;
     try {
@@ -272,6 +288,10 @@ export class EnvelopeOpener {
       // a key that cannot be imported or is not Ed25519 verifies nothing
     }
     if (!verified) return refuse('bad_signature', `signature does not verify under ${inner.kid}`);
+    // 9a. Older than any message may wait in transit: refused before the key's validity is asked,
+    // so a key's past validity (expired, retired) serves a thief for no longer than this window.
+    const now = Math.floor(nowDate.getTime() / 1000);
+    if (claims.iat < now - o.transitWindowSeconds) return refuse('too_old', `iat ${claims.iat} is more than ${o.transitWindowSeconds}s before now ${now}`);
     if (resolution.status === 'not_valid') {
       return refuse('signing_key_not_valid', `signing key ${inner.kid} is ${resolution.reason} as of iat ${claims.iat}`);
     }
@@ -286,13 +306,13 @@ export class EnvelopeOpener {
     if (headers[HEADER_DIGEST] !== digest) return refuse('header_mismatch', `${HEADER_DIGEST} is not the SHA-256 of the value`);
     // 12. we are addressed
     if (!claims.aud.includes(o.agency)) return refuse('not_a_recipient', `${o.agency} is not in aud (forwarded)`);
-    // 13-14. time
-    const now = Math.floor(o.clock().getTime() / 1000);
+    // 13-16. time: not expired, not from the future, a bounded lifetime, jti dated as iat
     if (now >= claims.exp) return refuse('expired', `exp ${claims.exp} is not after now ${now}`);
     if (claims.iat > now + o.clockSkewSeconds) return refuse('clock_skew', `iat ${claims.iat} is more than ${o.clockSkewSeconds}s after now ${now}`);
-    // 15. replay
-    if (o.replay && (await o.replay.seen(claims.jti))) return refuse('replay', `message ${claims.jti} was already accepted`);
-    // 16. body schema
+    if (claims.exp - claims.iat > o.maxLifetimeSeconds) return refuse('lifetime_too_long', `exp - iat is more than ${o.maxLifetimeSeconds}s`);
+    const jtiSeconds = Math.floor(uuidv7Timestamp(claims.jti) / 1000);
+    if (Math.abs(jtiSeconds - claims.iat) > o.clockSkewSeconds) return refuse('jti_time_mismatch', `the UUIDv7 time of jti is more than ${o.clockSkewSeconds}s from iat`);
+    // 18. body schema
     const bodyError = o.validateBody(claims.kind, claims.body);
     if (bodyError !== null) return refuse('schema_violation', `${claims.kind}: ${String(bodyError).slice(0, 300)}`);
     return { ok: true, claims, digest, signerKid: inner.kid };

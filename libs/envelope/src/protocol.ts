@@ -12,26 +12,46 @@ export const OUTER_CTY = 'JWT';
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
 export const DEFAULT_CLOCK_SKEW_SECONDS = 300;
+const DAY_SECONDS = 86_400;
+/**
+ * Longest accepted `exp − iat`: 366 days, the longest expiry the compose API allows
+ * (`@liaison/notices` DEFAULT_MAX_EXPIRY_DAYS), so no notice a node composes is refused by its
+ * recipients. It bounds the claims, not forgery with an old key: the transit window does that.
+ */
+export const DEFAULT_MAX_LIFETIME_SECONDS = 366 * DAY_SECONDS;
+/**
+ * Oldest accepted `iat`, in seconds before now: twice the inbox topics' seven-day retention, so a
+ * node that was down reads its whole backlog, while a stolen expired or retired key can backdate
+ * nothing by more than this.
+ */
+export const DEFAULT_TRANSIT_WINDOW_SECONDS = 14 * DAY_SECONDS;
 
 /**
  * Every reason an envelope is refused, in the order the opener checks them. `internal_error` is the
- * only one that says nothing about the envelope (a replay guard or body validator failed): retry it.
+ * only one that says nothing about the envelope (the node's directory has expired, or a body
+ * validator failed): retry it later, do not record it. `replay` is never returned by the opener:
+ * the inbox decides new / redelivered / replay by (sender, message id) and records it.
  */
 export const RefusalCode = [
   'too_large',
   'malformed',
+  'duplicate_member',
   'algorithm_not_allowed',
+  'non_canonical_key',
   'unknown_recipient_key',
   'decryption_failed',
   'malformed_inner',
   'unknown_signing_key',
   'bad_signature',
+  'too_old',
   'signing_key_not_valid',
   'sender_mismatch',
   'header_mismatch',
   'not_a_recipient',
   'expired',
   'clock_skew',
+  'lifetime_too_long',
+  'jti_time_mismatch',
   'replay',
   'schema_violation',
   'internal_error',

@@ -1,5 +1,5 @@
 import { checkClaims, NoticeClaims, orderedClaims } from './claims';
-import { currentDirectory, Directory, DirectorySource, encryptionKeyFor, resolveDirectoryKey } from './directory';
+import { currentDirectory, Directory, directoryExpired, DirectorySource, encryptionKeyFor, resolveDirectoryKey } from './directory';
 import { CodedError, sha256Hex } from './encoding';
 import { encryptGeneralJwe, signCompactJws } from './jose-primitives';
 import { CONTENT_ENCRYPTION_ALG, SIGNING_ALG } from './jwk';
@@ -21,7 +21,7 @@ export interface SealedEnvelope {
   headersFor(recipient: string): Record<string, string>;
 }
 
-export type SealErrorCode = 'invalid_claims' | 'wrong_sender' | 'no_directory' | 'signing_key_not_valid' | 'no_encryption_key';
+export type SealErrorCode = 'invalid_claims' | 'wrong_sender' | 'no_directory' | 'directory_expired' | 'signing_key_not_valid' | 'no_encryption_key';
 
 /** Why a notice could not be sealed (the caller's mistake or missing trust data). No content in it. */
 export class SealError extends CodedError<SealErrorCode> {}
@@ -54,6 +54,8 @@ export class EnvelopeSealer {
     const dir: Directory | null = currentDirectory(this.directory);
     if (!dir) throw new SealError('no_directory', 'no verified federation directory');
     const now = this.#clock();
+    // Past its expiry the directory may list keys revoked since: fail closed (decision 0008).
+    if (directoryExpired(dir, now)) throw new SealError('directory_expired', `directory serial ${dir.serial} expired at ${dir.expires_at}`);
     // Recipients would refuse it anyway; say so here, where the operator can act on it.
     const own = resolveDirectoryKey(dir, this.keyring.signingKid, 'sig', new Date(claims.iat * 1000));
     if (own.status !== 'valid' || own.agency !== claims.iss) {

@@ -1,5 +1,5 @@
 export { createKafka, kafkaSettingsFromEnv, SASL_MECHANISMS, TOPIC_PREFIX_PATTERN, type KafkaSettings, type SaslMechanism } from './kafka-settings';
 export { federationTopics, FederationTopics } from './topics';
-export { federationAcls, federationTopicConfigs, provisionFederation, type FederationLayout } from './provision';
+export { federationAcls, federationTopicConfigs, INBOX_RETENTION_MS, provisionFederation, type FederationLayout } from './provision';
 export type { BatchHandler, InboundMessage, MessageConsumer, MessageHeaders, MessagePublisher, OutboundMessage } from './messages';
 export { KafkaBatchConsumer, KafkaBrokerProbe, KafkaPublisher, type BrokerProbe, type ConsumerOptions } from './kafka-clients';

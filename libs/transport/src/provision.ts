@@ -66,8 +66,11 @@ export function federationAcls({ topics, agencies }: FederationLayout): Acl[] {
   ]);
 }
 
+/** How long inbox topics keep messages: a node down longer loses them (nodes read envelopes this old). */
+export const INBOX_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
 export function federationTopicConfigs({ topics, agencies, inboxPartitions }: FederationLayout): ITopicConfig[] {
-  const retention = { name: 'retention.ms', value: String(7 * 24 * 3600 * 1000) };
+  const retention = { name: 'retention.ms', value: String(INBOX_RETENTION_MS) };
   return [
     ...agencies.map((agency) => ({
       topic: topics.inbox(agency),

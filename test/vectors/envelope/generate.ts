@@ -4,6 +4,7 @@
 //
 // Every run makes new keys and ephemeral keys, so the files change completely; commit them together.
 // The private keys written here are test-only keys: they exist nowhere but under test/vectors/.
+import { createPrivateKey, sign } from 'node:crypto';
 import { mkdirSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -179,6 +180,39 @@ export async function generateEnvelopeVectors(): Promise<Record<string, Envelope
     error: 'algorithm_not_allowed',
   });
 
+  const canonical = editJwe(oneSealed.value, (j) => {
+    const prot = JSON.parse(Buffer.from(j.protected, 'base64url').toString());
+    const x = Buffer.from(prot.epk.x, 'base64url');
+    x[31] |= 0x80; // X25519 ignores bit 255: the same shared secret under another encoding
+    prot.epk.x = x.toString('base64url');
+    j.protected = Buffer.from(JSON.stringify(prot)).toString('base64url');
+  });
+  add('invalid-non-canonical-epk', {
+    description: 'The single-recipient envelope with bit 255 of epk.x set (digest recomputed): the same key to X25519, so it would decrypt, but it is not the canonical encoding.',
+    ...base('FIKRP'),
+    headers: headersOf(canonical, one, 'FIKRP'),
+    envelope: str(canonical),
+    claims: null,
+    valid: false,
+    error: 'non_canonical_key',
+  });
+
+  // Signed by the genuine sender: two JSON readers could see two different kinds.
+  const twice = JSON.stringify(one).replace('"kind":', '"kind":"location-query","kind":');
+  const input = `${Buffer.from(JSON.stringify({ alg: 'EdDSA', kid: sender.signing.kid, typ: 'JWT' })).toString('base64url')}.${Buffer.from(twice).toString('base64url')}`;
+  const senderKey = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', x: sender.signing.x, d: sender.signing.d }, format: 'jwk' });
+  const signature = sign(null, Buffer.from(input, 'ascii'), senderKey).toString('base64url');
+  const duplicated = await encryptTo(`${input}.${signature}`, [toPublicJwk(keys['FIKRP'].encryption)]);
+  add('invalid-duplicate-member', {
+    description: 'Claims naming "kind" twice, validly signed by the sender: refused before any value is used.',
+    ...base('FIKRP'),
+    headers: headersOf(duplicated, one, 'FIKRP'),
+    envelope: str(duplicated),
+    claims: null,
+    valid: false,
+    error: 'duplicate_member',
+  });
+
   add('invalid-expired', {
     description: 'The single-recipient envelope opened eight days after it was issued (exp is seven days).',
     ...base('FIKRP'),
@@ -195,7 +229,7 @@ export async function generateEnvelopeVectors(): Promise<Record<string, Envelope
 async function main(): Promise<void> {
   const dir = process.argv[2] ?? join(__dirname, '..', '..', '..', '..', '..', 'test', 'vectors', 'envelope');
   mkdirSync(dir, { recursive: true });
-  for (const f of readdirSync(dir)) if (f.endsWith('.json')) unlinkSync(join(dir, f));
+  for (const f of readdirSync(dir)) if (/^(valid|invalid)-.*\.json$/.test(f)) unlinkSync(join(dir, f));
   const vectors = await generateEnvelopeVectors();
   for (const [name, v] of Object.entries(vectors)) writeFileSync(join(dir, `${name}.json`), JSON.stringify(v, null, 2) + '\n');
   process.stdout.write(`wrote ${Object.keys(vectors).length} vectors to ${dir}\n`);

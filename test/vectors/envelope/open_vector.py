@@ -20,6 +20,23 @@ def b64d(s: str) -> bytes:
     return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
 
 
+def no_duplicates(pairs: list) -> dict:
+    # RFC 8259 §4 leaves repeated member names to the parser; Liaison refuses them (duplicate_member).
+    names = [k for k, _ in pairs]
+    assert len(names) == len(set(names)), "a member named twice"
+    return dict(pairs)
+
+
+def strict_json(b: bytes):
+    return json.loads(b.decode("utf-8"), object_pairs_hook=no_duplicates)
+
+
+def canonical_x25519(x: bytes) -> bytes:
+    # RFC 7748 §5: bit 255 clear and u < p, else another encoding of the same key (non_canonical_key).
+    assert len(x) == 32 and int.from_bytes(x, "little") < 2**255 - 19, "epk x not canonical"
+    return x
+
+
 def concat_kdf(z: bytes, alg: str, keybits: int) -> bytes:
     # RFC 7518 §4.6.2: one round of SHA-256, empty apu/apv.
     def lp(b: bytes) -> bytes:
@@ -32,25 +49,25 @@ def open_vector(v: dict) -> dict:
     value = v["envelope"].encode()
     h = v["headers"]
     assert hashlib.sha256(value).hexdigest() == h["liaison-digest"], "digest header"
-    jwe = json.loads(value)
-    prot = json.loads(b64d(jwe["protected"]))
+    jwe = strict_json(value)
+    prot = strict_json(b64d(jwe["protected"]))
     assert prot["enc"] == "A256GCM" and prot["cty"] == "JWT", "protected header"
     rk = v["recipient_encryption_jwk"]
     entry = next(r for r in jwe["recipients"] if r["header"]["kid"] == rk["kid"])
     assert entry["header"]["alg"] == "ECDH-ES+A256KW", "alg"
     epk = entry["header"].get("epk") or prot["epk"]
     assert epk["kty"] == "OKP" and epk["crv"] == "X25519", "epk"
-    z = X25519PrivateKey.from_private_bytes(b64d(rk["d"])).exchange(X25519PublicKey.from_public_bytes(b64d(epk["x"])))
+    z = X25519PrivateKey.from_private_bytes(b64d(rk["d"])).exchange(X25519PublicKey.from_public_bytes(canonical_x25519(b64d(epk["x"]))))
     kek = concat_kdf(z, "ECDH-ES+A256KW", 256)
     cek = aes_key_unwrap(kek, b64d(entry["encrypted_key"]))
     aad = jwe["protected"].encode("ascii")  # no "aad" member in Liaison envelopes
     jws = AESGCM(cek).decrypt(b64d(jwe["iv"]), b64d(jwe["ciphertext"]) + b64d(jwe["tag"]), aad).decode()
     head_b64, payload_b64, sig_b64 = jws.split(".")
-    head = json.loads(b64d(head_b64))
+    head = strict_json(b64d(head_b64))
     sk = v["sender_signing_jwk"]
     assert head == {"alg": "EdDSA", "kid": sk["kid"], "typ": "JWT"}, "inner header"
     Ed25519PublicKey.from_public_bytes(b64d(sk["x"])).verify(b64d(sig_b64), f"{head_b64}.{payload_b64}".encode("ascii"))
-    claims = json.loads(b64d(payload_b64))
+    claims = strict_json(b64d(payload_b64))
     assert h["liaison-sender"] == claims["iss"] == v["sender"], "sender"
     assert h["liaison-message-id"] == claims["jti"], "message id"
     assert h["liaison-recipient"] == v["recipient"] and v["recipient"] in claims["aud"], "recipient"

@@ -5,11 +5,13 @@ import {
   addAgency,
   checkDirectory,
   checkPublicJwk,
+  DEFAULT_DIRECTORY_VALIDITY_DAYS,
   Directory,
   DirectoryKey,
   emptyDirectory,
   generateRootKey,
   KEY_FILE_FORMAT,
+  MAX_DIRECTORY_VALIDITY_DAYS,
   PrivateOkpJwk,
   PublicOkpJwk,
   revokeKey,
@@ -43,7 +45,8 @@ export const DIRECTORY_USAGE = [
   '  add     --dir D --code NL --name "…" --country NL --keys <public-jwks.json> [--validity-days 730]',
   '  rotate  --dir D --code NL --keys <new-public-jwks.json> [--validity-days 730]',
   '  revoke  --dir D --kid <kid> [--at <RFC3339>]',
-  '  sign    --dir D [--root <root.private.jwk.json>]   writes D/directory.jws',
+  '  sign    --dir D [--root <root.private.jwk.json>] [--validity-days 30] [--renew]',
+  '          writes D/directory.jws, valid for --validity-days (1..366); --renew raises the serial to sign again',
   '  show    --dir D [--json]',
   '  publish --dir D                               as the federation admin (KAFKA_* environment)',
   '  verify  <directory.jws> --root <root.public.jwk.json> [--json]',
@@ -95,9 +98,10 @@ function agencyCode(parsed: ParsedArgs): string {
   return code;
 }
 
-function validityDays(parsed: ParsedArgs): number {
-  const raw = optionalValue(parsed, 'validity-days') ?? '730';
-  if (!/^\d{1,4}$/.test(raw) || Number(raw) < 1 || Number(raw) > 3650) throw new UsageError(`--validity-days must be a whole number of days from 1 to 3650, got "${raw.slice(0, 20)}"`);
+/** --validity-days: of new keys (default 730, at most 3650) or of a signed directory. */
+function validityDaysOption(parsed: ParsedArgs, fallback = 730, max = 3650): number {
+  const raw = optionalValue(parsed, 'validity-days') ?? String(fallback);
+  if (!/^\d{1,4}$/.test(raw) || Number(raw) < 1 || Number(raw) > max) throw new UsageError(`--validity-days must be a whole number of days from 1 to ${max}, got "${raw.slice(0, 20)}"`);
   return Number(raw);
 }
 
@@ -180,9 +184,16 @@ function findKey(directory: Directory, kid: string): { agency: string; key: Dire
   return undefined;
 }
 
+/** The signed directory as its unsigned draft (without the expires_at set at signing), as JSON text. */
 function payloadOf(jws: string): string | null {
   const parts = jws.trim().split('.');
-  return parts.length === 3 ? Buffer.from(parts[1], 'base64url').toString('utf8') : null;
+  if (parts.length !== 3) return null;
+  try {
+    const { expires_at: _signedExpiry, ...draft } = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as Directory;
+    return JSON.stringify(draft);
+  } catch {
+    return null;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -219,7 +230,7 @@ async function add(parsed: ParsedArgs, io: CliIo): Promise<number> {
   }
   const country = option(parsed, 'country');
   if (!COUNTRY.test(country)) throw new UsageError(`--country must be an ISO 3166-1 alpha-2 code in capitals (e.g. NL), got "${country.slice(0, 20)}"`);
-  const days = validityDays(parsed);
+  const days = validityDaysOption(parsed);
   const directory = await loadDirectory(dir);
   if (directory.agencies.some((a) => a.code === code)) throw new Error(`agency ${code} is already listed; use \`liaison directory rotate\` to change its keys`);
   const keys = await readPublicKeys(option(parsed, 'keys'), code);
@@ -239,7 +250,7 @@ async function rotate(parsed: ParsedArgs, io: CliIo): Promise<number> {
   positionals(parsed, []);
   const dir = requireDirOption(parsed);
   const code = agencyCode(parsed);
-  const days = validityDays(parsed);
+  const days = validityDaysOption(parsed);
   const directory = await loadDirectory(dir);
   if (!directory.agencies.some((a) => a.code === code)) throw new Error(`agency ${code} is not listed; use \`liaison directory add\``);
   const keys = await readPublicKeys(option(parsed, 'keys'), code);
@@ -274,11 +285,17 @@ async function revoke(parsed: ParsedArgs, io: CliIo): Promise<number> {
 }
 
 async function sign(parsed: ParsedArgs, io: CliIo): Promise<number> {
-  onlyOptions(parsed, ['dir', 'root']);
+  onlyOptions(parsed, ['dir', 'root', 'validity-days', 'renew']);
   positionals(parsed, []);
   const dir = requireDirOption(parsed);
   const files = directoryFiles(dir);
-  const directory = await loadDirectory(dir);
+  const validityDays = validityDaysOption(parsed, DEFAULT_DIRECTORY_VALIDITY_DAYS, MAX_DIRECTORY_VALIDITY_DAYS);
+  let directory = await loadDirectory(dir);
+  if (flag(parsed, 'renew')) {
+    // Nodes accept a serial once: a new expiry needs a new serial (same content otherwise).
+    directory = { ...directory, serial: directory.serial + 1, issued_at: new Date().toISOString() };
+    await saveDirectory(dir, directory);
+  }
   const root = await readRootPrivate(optionalValue(parsed, 'root') ?? files.rootPrivate, io);
   if (existsSync(files.rootPublic)) {
     const pinned = await readRootPublic(files.rootPublic);
@@ -289,15 +306,19 @@ async function sign(parsed: ParsedArgs, io: CliIo): Promise<number> {
     if (previous.ok && previous.directory.serial > directory.serial) {
       throw new Error(`${files.jws} already holds serial ${previous.directory.serial}, above ${directory.serial}: the directory must only move forward`);
     }
-    if (previous.ok && previous.directory.serial === directory.serial && payloadOf(readTextFile(files.jws, 'signed directory')) !== JSON.stringify(directory)) {
-      throw new Error(`serial ${directory.serial} was already signed with other content; edit the directory (which raises the serial) before signing`);
+    if (previous.ok && previous.directory.serial === directory.serial) {
+      if (payloadOf(readTextFile(files.jws, 'signed directory')) !== JSON.stringify(directory)) {
+        throw new Error(`serial ${directory.serial} was already signed with other content; edit the directory (which raises the serial) before signing`);
+      }
+      io.err(`serial ${directory.serial} is already signed (expires ${previous.directory.expires_at}); nothing to do (--renew signs it again as serial ${directory.serial + 1})\n`);
+      return 0;
     }
   }
-  const jws = await signDirectory(directory, root);
+  const jws = await signDirectory(directory, root, { validityDays });
   const check = await verifyDirectory(jws, toPublicJwk(root));
   if (!check.ok) throw new Error(`the signed directory does not verify (${check.reason}: ${check.detail}); nothing written`);
   writeFileAtomic(files.jws, `${jws}\n`, { mode: 0o644 });
-  io.err(`signed directory serial ${directory.serial} of ${directory.federation} with root ${root.kid}: ${files.jws}\n`);
+  io.err(`signed directory serial ${directory.serial} of ${directory.federation} with root ${root.kid}, expires ${check.directory.expires_at}: ${files.jws}\n`);
   return 0;
 }
 

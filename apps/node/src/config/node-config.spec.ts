@@ -35,6 +35,19 @@ describe('node configuration', () => {
     expect(config.oidc).toBeNull();
   });
 
+  it('trust settings: one root or a root set, https or loopback directory source, windows in days', () => {
+    const root = { kty: 'OKP', crv: 'Ed25519', x: 'x'.repeat(43) };
+    const next = { kty: 'OKP', crv: 'Ed25519', x: 'y'.repeat(43) };
+    const config = loadNodeConfig(valid);
+    expect(config.directoryRootJwks).toEqual([root]);
+    expect(config).toMatchObject({ directoryBootstrap: false, directoryMaxSerialJump: 1000, transitWindowSeconds: 14 * 86_400, maxEnvelopeLifetimeSeconds: 366 * 86_400 });
+    expect(loadNodeConfig({ ...valid, LIAISON_DIRECTORY_ROOT_JWK: JSON.stringify({ keys: [root, next] }) }).directoryRootJwks).toEqual([root, next]);
+    for (const url of ['https://directory.example/d.jws', 'http://127.0.0.1:3900/directory.jws', 'http://localhost:3900/d', 'http://[::1]:3900/d']) {
+      expect(loadNodeConfig({ ...valid, LIAISON_DIRECTORY_URL: url }).directoryUrl).toBe(url);
+    }
+    expect(loadNodeConfig({ ...valid, LIAISON_DIRECTORY_BOOTSTRAP: '1', LIAISON_TRANSIT_WINDOW_DAYS: '7' })).toMatchObject({ directoryBootstrap: true, transitWindowSeconds: 7 * 86_400 });
+  });
+
   it('takes the console sign-in provider when both issuer and client id are set', () => {
     const config = loadNodeConfig({ ...valid, AUTH_OIDC_ISSUER_URL: 'https://idp.example/realms/nl/', AUTH_OIDC_CLIENT_ID: 'console' });
     expect(config.oidc).toEqual({ issuer: 'https://idp.example/realms/nl', clientId: 'console' });
@@ -58,6 +71,16 @@ describe('node configuration', () => {
     [{ LIAISON_KEY_ENCRYPTION_KEY: undefined, LIAISON_KEY_PASSPHRASE: 'a long passphrase' }, 'LIAISON_CONTENT_KEY'],
     [{ LIAISON_DIRECTORY_ROOT_JWK: '{not json' }, 'LIAISON_DIRECTORY_ROOT_JWK'],
     [{ LIAISON_DIRECTORY_ROOT_JWK: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x: 'a', d: 'private' }) }, 'LIAISON_DIRECTORY_ROOT_JWK'],
+    [{ LIAISON_DIRECTORY_ROOT_JWK: JSON.stringify({ keys: [] }) }, 'LIAISON_DIRECTORY_ROOT_JWK'],
+    [{ LIAISON_DIRECTORY_ROOT_JWK: JSON.stringify({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'a' }, { kty: 'OKP', crv: 'X25519', x: 'b' }] }) }, 'LIAISON_DIRECTORY_ROOT_JWK'],
+    [{ LIAISON_DIRECTORY_URL: 'http://directory.example/directory.jws' }, 'LIAISON_DIRECTORY_URL'],
+    [{ LIAISON_DIRECTORY_URL: 'http://127.0.0.1.example.com/d' }, 'LIAISON_DIRECTORY_URL'],
+    [{ LIAISON_DIRECTORY_URL: 'ftp://127.0.0.1/d' }, 'LIAISON_DIRECTORY_URL'],
+    [{ LIAISON_DIRECTORY_URL: 'not a url' }, 'LIAISON_DIRECTORY_URL'],
+    [{ LIAISON_DIRECTORY_BOOTSTRAP: 'yes' }, 'LIAISON_DIRECTORY_BOOTSTRAP'],
+    [{ LIAISON_TRANSIT_WINDOW_DAYS: '6' }, 'LIAISON_TRANSIT_WINDOW_DAYS'],
+    [{ LIAISON_MAX_ENVELOPE_LIFETIME_DAYS: '0' }, 'LIAISON_MAX_ENVELOPE_LIFETIME_DAYS'],
+    [{ LIAISON_DIRECTORY_MAX_SERIAL_JUMP: '0' }, 'LIAISON_DIRECTORY_MAX_SERIAL_JUMP'],
     [{ AUTH_JWKS_URL: undefined }, 'AUTH_JWKS_URL'],
     [{ AUTH_JWKS: '{"no":"keys"}' }, 'AUTH_JWKS'],
     [{ LIAISON_DEADLINE_URGENT_HOURS: '0' }, 'LIAISON_DEADLINE_URGENT_HOURS'],

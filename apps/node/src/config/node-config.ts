@@ -1,5 +1,5 @@
 import { ConfigError, Env, EnvReader } from '@liaison/config';
-import { kafkaSettingsFromEnv, KafkaSettings } from '@liaison/transport';
+import { INBOX_RETENTION_MS, kafkaSettingsFromEnv, KafkaSettings } from '@liaison/transport';
 import { AGENCY_CODE } from '@liaison/ids';
 import { withDatabase } from '../persistence/database';
 
@@ -18,10 +18,17 @@ export interface NodeConfig {
   keySecret: { kek: Uint8Array } | { passphrase: string };
   /** Secret from which the key that encrypts notice bodies at rest is derived. */
   contentSecret: Uint8Array;
-  /** Pinned public JWK of the federation root that signs the directory. */
-  directoryRootJwk: Record<string, unknown>;
-  /** Optional HTTP source of the signed directory, tried when the Kafka topic has nothing new. */
+  /** Pinned public JWKs of the federation roots that may sign the directory (one, or several while rotating). */
+  directoryRootJwks: Record<string, unknown>[];
+  /** Optional HTTPS (or loopback HTTP) source of the signed directory, fetched at start. */
   directoryUrl: string | undefined;
+  /** Operator override: start although the stored trust state cannot be read (decision 0008). */
+  directoryBootstrap: boolean;
+  directoryMaxSerialJump: number;
+  directoryWarningDays: number;
+  /** Longest accepted exp − iat of an envelope, and the oldest accepted iat (seconds). */
+  maxEnvelopeLifetimeSeconds: number;
+  transitWindowSeconds: number;
   auth: { issuer: string; audience: string; jwksUrl?: string; jwks?: { keys: Record<string, unknown>[] } };
   deadlines: { urgentHours: number; normalDays: number };
   maxEnvelopeBytes: number;
@@ -67,6 +74,37 @@ function oidcConfig(reader: EnvReader): NodeConfig['oidc'] {
   return { issuer: issuer.replace(/\/+$/, ''), clientId };
 }
 
+const DAY_SECONDS = 86_400;
+
+/** One Ed25519 public JWK, or a JWK set of them (several roots while the federation rotates its root). */
+function directoryRoots(reader: EnvReader): Record<string, unknown>[] {
+  const value = reader.json<Record<string, unknown>>('LIAISON_DIRECTORY_ROOT_JWK');
+  const list = value && Array.isArray(value.keys) ? (value.keys as Record<string, unknown>[]) : [value];
+  const isRoot = (jwk: Record<string, unknown> | undefined) =>
+    !!jwk && typeof jwk === 'object' && jwk.kty === 'OKP' && jwk.crv === 'Ed25519' && typeof jwk.x === 'string' && !('d' in jwk);
+  if (list.length === 0 || !list.every(isRoot)) {
+    throw new ConfigError('LIAISON_DIRECTORY_ROOT_JWK', 'must be the federation root public key as an Ed25519 JWK, or a JWK set of them');
+  }
+  return list as Record<string, unknown>[];
+}
+
+/** The directory's HTTP source must be https, except on the loopback interface (local federations). */
+function directoryUrl(reader: EnvReader): string | undefined {
+  const raw = reader.optional('LIAISON_DIRECTORY_URL');
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('LIAISON_DIRECTORY_URL', 'must be an https:// URL');
+  }
+  const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new ConfigError('LIAISON_DIRECTORY_URL', 'must be an https:// URL (plain http only on the loopback interface)');
+  }
+  return raw;
+}
+
 export function loadNodeConfig(env: Env = process.env): NodeConfig {
   const reader = new EnvReader(env);
   const agency = reader.matching('LIAISON_AGENCY', AGENCY_CODE, `an agency code (${AGENCY_CODE.source})`);
@@ -78,10 +116,7 @@ export function loadNodeConfig(env: Env = process.env): NodeConfig {
   }
   const contentSecret = hexKey(reader, 'LIAISON_CONTENT_KEY') ?? kek;
   if (!contentSecret) throw new ConfigError('LIAISON_CONTENT_KEY', 'must be set when the key file is opened with a passphrase');
-  const rootJwk = reader.json<Record<string, unknown>>('LIAISON_DIRECTORY_ROOT_JWK');
-  if (!rootJwk || rootJwk.kty !== 'OKP' || rootJwk.crv !== 'Ed25519' || typeof rootJwk.x !== 'string' || 'd' in rootJwk) {
-    throw new ConfigError('LIAISON_DIRECTORY_ROOT_JWK', 'must be the federation root public key as an Ed25519 JWK');
-  }
+  const rootJwks = directoryRoots(reader);
   const jwks = reader.json<{ keys: Record<string, unknown>[] }>('AUTH_JWKS');
   const jwksUrl = reader.optional('AUTH_JWKS_URL');
   if (!jwks && !jwksUrl) throw new ConfigError('AUTH_JWKS_URL', 'or AUTH_JWKS must name the identity provider keys');
@@ -98,8 +133,14 @@ export function loadNodeConfig(env: Env = process.env): NodeConfig {
     keyFile: reader.string('LIAISON_KEY_FILE'),
     keySecret: kek ? { kek } : { passphrase: passphrase as string },
     contentSecret,
-    directoryRootJwk: rootJwk,
-    directoryUrl: reader.optional('LIAISON_DIRECTORY_URL'),
+    directoryRootJwks: rootJwks,
+    directoryUrl: directoryUrl(reader),
+    directoryBootstrap: reader.boolean('LIAISON_DIRECTORY_BOOTSTRAP', false),
+    directoryMaxSerialJump: reader.integer('LIAISON_DIRECTORY_MAX_SERIAL_JUMP', 1000, { min: 1, max: 1_000_000 }),
+    directoryWarningDays: reader.integer('LIAISON_DIRECTORY_WARNING_DAYS', 7, { min: 0, max: 365 }),
+    maxEnvelopeLifetimeSeconds: reader.integer('LIAISON_MAX_ENVELOPE_LIFETIME_DAYS', 366, { min: 1, max: 3660 }) * DAY_SECONDS,
+    // At least the inbox topics' retention, so a node that was down still reads its whole backlog.
+    transitWindowSeconds: reader.integer('LIAISON_TRANSIT_WINDOW_DAYS', 14, { min: INBOX_RETENTION_MS / 1000 / DAY_SECONDS, max: 366 }) * DAY_SECONDS,
     auth: {
       issuer: reader.string('AUTH_ISSUER'),
       audience: reader.string('AUTH_AUDIENCE', `liaison-${agency.toLowerCase()}`),

@@ -1,27 +1,15 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { randomUUID } from 'crypto';
+import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { DirectoryCache, TrustStore, sha256Hex } from '@liaison/envelope';
+import { TrustStore, TrustStatus, sha256Hex } from '@liaison/envelope';
 import { FederationTopics, MessageConsumer } from '@liaison/transport';
 import { NodeConfig } from '../config/node-config';
+import { ExchangeMetrics } from '../exchange/exchange.metrics';
 import { LedgerWriter } from '../ledger/ledger.port';
 import { ConsumerFactory, NODE_CONFIG } from '../tokens';
 
-/** Keeps the last verified directory in the node's database, so a restart needs no source. */
-export class DatabaseDirectoryCache implements DirectoryCache {
-  constructor(private readonly dataSource: DataSource) {}
-
-  async load(): Promise<string | null> {
-    const rows: { jws: string }[] = await this.dataSource.query('SELECT jws FROM directory_cache WHERE id = 1');
-    return rows[0]?.jws ?? null;
-  }
-
-  async save(jws: string): Promise<void> {
-    await this.dataSource.query(
-      'INSERT INTO directory_cache (id, jws, saved_at) VALUES (1, $1, now()) ON CONFLICT (id) DO UPDATE SET jws = $1, saved_at = now()',
-      [jws],
-    );
-  }
-}
+const ALARM_INTERVAL_MS = 15 * 60_000;
 
 /**
  * Feeds the trust store: the compacted directory topic (pushed by the federation admin) and,
@@ -32,6 +20,7 @@ export class DatabaseDirectoryCache implements DirectoryCache {
 export class DirectoryService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('Directory');
   private consumer: MessageConsumer | null = null;
+  private alarm: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly trust: TrustStore,
@@ -40,12 +29,34 @@ export class DirectoryService implements OnApplicationBootstrap, OnApplicationSh
     private readonly consumers: ConsumerFactory,
     private readonly topics: FederationTopics,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
-  ) {}
+    @Optional() metrics?: ExchangeMetrics,
+  ) {
+    if (metrics) {
+      const status = () => this.status();
+      new Gauge({
+        name: 'liaison_directory_age_seconds', help: 'Seconds since the held directory was issued (-1: none)', registers: [metrics.registry],
+        collect() { this.set(status().ageSeconds ?? -1); },
+      });
+      new Gauge({
+        name: 'liaison_directory_expires_in_seconds', help: 'Seconds until the held directory expires (negative: expired, the node refuses to open and seal)', registers: [metrics.registry],
+        collect() { this.set(status().expiresInSeconds ?? -1); },
+      });
+    }
+  }
+
+  /** Age, expiry and staleness of the held directory (for /health and alerts). */
+  status(): TrustStatus {
+    return this.trust.status();
+  }
 
   async onApplicationBootstrap(): Promise<void> {
+    this.alarm = setInterval(() => this.checkExpiry(), ALARM_INTERVAL_MS);
+    this.alarm.unref();
     if (this.config.directoryUrl) await this.fetchOverHttp(this.config.directoryUrl);
     this.consumer = this.consumers.create({
-      groupId: `${this.topics.groupPrefix(this.config.agency)}directory`,
+      // Bootstrapped, the node holds no directory while the shared group's offset lies past the
+      // latest one: a group of its own reads the compacted topic again from its start.
+      groupId: `${this.topics.groupPrefix(this.config.agency)}directory${this.config.directoryBootstrap ? `-bootstrap-${randomUUID()}` : ''}`,
       topic: this.topics.directory,
       fromBeginning: true,
     });
@@ -55,6 +66,7 @@ export class DirectoryService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.alarm) clearInterval(this.alarm);
     await this.consumer?.stop();
   }
 
@@ -66,7 +78,8 @@ export class DirectoryService implements OnApplicationBootstrap, OnApplicationSh
       return false;
     }
     if (result.changed) {
-      this.log.log(`directory serial ${result.directory.serial} accepted from ${source}`);
+      this.log.log(`directory serial ${result.directory.serial} accepted from ${source}, expires ${result.directory.expires_at}`);
+      this.checkExpiry();
       await this.dataSource.transaction((manager) =>
         this.ledger.append(manager, [{
           event: 'directory-updated', messageId: null, kind: null, counterpart: null, channel: null,
@@ -77,9 +90,17 @@ export class DirectoryService implements OnApplicationBootstrap, OnApplicationSh
     return true;
   }
 
+  /** The alert: a warning through the warning period, an error once the node fails closed. */
+  private checkExpiry(): void {
+    const s = this.status();
+    if (s.serial === null) this.log.warn('no verified federation directory yet: this node opens and seals nothing until one arrives');
+    else if (s.expired) this.log.error(`directory serial ${s.serial} expired at ${s.expiresAt}: this node refuses to open and to seal envelopes until a newer signed directory arrives`);
+    else if (s.stale) this.log.warn(`directory serial ${s.serial} expires at ${s.expiresAt} (in ${Math.floor((s.expiresInSeconds ?? 0) / 3600)} h): the federation must publish a newer one`);
+  }
+
   private async fetchOverHttp(url: string): Promise<void> {
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      const response = await fetch(url, { signal: AbortSignal.timeout(5000), redirect: 'error' });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       await this.offer((await response.text()).trim(), url);
     } catch (error) {

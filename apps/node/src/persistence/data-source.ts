@@ -1,4 +1,4 @@
-import { DataSource, DataSourceOptions } from 'typeorm';
+import { DataSource, MigrationInterface } from 'typeorm';
 
 /**
  * Entities and migrations, listed explicitly, never globbed: the compiled tree and Jest see the
@@ -6,9 +6,12 @@ import { DataSource, DataSourceOptions } from 'typeorm';
  * (docs/decisions/0002-explicit-typeorm-lists.md). The node's list is `NODE_SCHEMA` (schema.ts).
  */
 export interface DatabaseSchema {
-  entities: NonNullable<DataSourceOptions['entities']>;
-  migrations: NonNullable<DataSourceOptions['migrations']>;
+  entities: EntityClass[];
+  migrations: (new () => MigrationInterface)[];
 }
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+type EntityClass = Function;
 
 export function createDataSource(url: string, schema: DatabaseSchema, options: { poolSize?: number; applicationName?: string } = {}): DataSource {
   return new DataSource({

@@ -4,7 +4,7 @@ import { uuidv7 as makeUuidv7 } from '@liaison/ids';
 import type { NoticeClaims } from '../claims';
 import { addAgency, Directory, DirectoryCache, emptyDirectory, generateRootKey, RootKeyPair, signDirectory, TrustStore } from '../directory';
 import { AgencyKeyring, AgencyPrivateKeys, generateAgencyKeys, publicJwks } from '../keys';
-import { EnvelopeOpener, EnvelopeOpenerOptions, ReplayGuard } from '../opener';
+import { EnvelopeOpener, EnvelopeOpenerOptions } from '../opener';
 import { EnvelopeSealer } from '../sealer';
 
 /** A UUIDv7 for tests, at `ms`. */
@@ -13,19 +13,19 @@ export function uuidv7(ms: number = Date.now()): string {
 }
 
 export class MemoryDirectoryCache implements DirectoryCache {
-  constructor(public stored: string | null = null) {}
+  constructor(
+    public stored: string | null = null,
+    public highest: number | null = null,
+  ) {}
   async load(): Promise<string | null> {
     return this.stored;
   }
-  async save(jws: string): Promise<void> {
+  async save(jws: string, serial: number): Promise<void> {
     this.stored = jws;
+    this.highest = Math.max(this.highest ?? -1, serial);
   }
-}
-
-export class MemoryReplayGuard implements ReplayGuard {
-  readonly ids = new Set<string>();
-  async seen(id: string): Promise<boolean> {
-    return this.ids.has(id);
+  async highestSerial(): Promise<number | null> {
+    return this.highest;
   }
 }
 
@@ -93,7 +93,6 @@ export function makeOpener(fed: TestFederation, recipient: number, at: Date, ove
     agency: a.code,
     keyring: a.keyring,
     trust: fed.trust,
-    replay: new MemoryReplayGuard(),
     validateBody: () => null,
     clock: () => at,
     ...overrides,
