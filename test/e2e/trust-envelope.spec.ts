@@ -89,7 +89,8 @@ describe('trust rules on a real node (issue 11)', () => {
     const waiting = await kit.valid('ES', TARGET);
     await kit.write('ES', inbox, [waiting.message]);
     const compose = await fed.post(TARGET, '/notices', 'operator', noticeRequest(['ES']));
-    expect(compose.status).toBeGreaterThanOrEqual(400);
+    expect(compose.status).toBe(503);
+    expect(JSON.stringify(compose.body)).toMatch(/directory_expired/);
     await new Promise((r) => setTimeout(r, 5000));
     expect(await received(waiting.claims.jti)).toBe(false);
     expect(await refusalOf(waiting.claims.jti)).toBeNull();

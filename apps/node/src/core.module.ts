@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AgencyKeyring, EnvelopeOpener, EnvelopeSealer, TrustStore } from '@liaison/envelope';
 import { FederationTopics } from '@liaison/transport';
+import { MetricsRegistry } from './metrics';
 import { Transactions } from './persistence/transactions';
 import { createOpener, createSealer, NodeRuntime } from './runtime';
 import { BROKER_PROBE, Clock, ConsumerFactory, NODE_CONFIG, PUBLISHER, SystemClock } from './tokens';
@@ -24,6 +25,7 @@ export class CoreModule {
       { provide: EnvelopeSealer, useValue: createSealer(runtime) },
       { provide: EnvelopeOpener, useValue: createOpener(runtime) },
       Transactions,
+      { provide: MetricsRegistry, useValue: new MetricsRegistry() },
     ];
     return { module: CoreModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };
   }

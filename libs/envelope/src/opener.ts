@@ -244,11 +244,11 @@ export class EnvelopeOpener {
   async #open(value: Uint8Array, digest: string, headers: Record<string, string | undefined>): Promise<OpenResult | Refusal> {
     const o = this.#o;
     // 0. trust data: one directory for the whole check; past its expiry the node fails closed
-    // (internal_error: the message stays on the topic until a fresh directory arrives).
+    // (trust_unavailable: the message stays on the topic until a fresh directory arrives).
     const nowDate = o.clock();
     const dir = currentDirectory(o.trust);
-    if (!dir) return refuse('internal_error', 'no verified federation directory');
-    if (directoryExpired(dir, nowDate)) return refuse('internal_error', `directory serial ${dir.serial} expired at ${dir.expires_at}`);
+    if (!dir) return refuse('trust_unavailable', 'no verified federation directory');
+    if (directoryExpired(dir, nowDate)) return refuse('trust_unavailable', `directory serial ${dir.serial} expired at ${dir.expires_at}`);
     // 1. size
     if (value.length > o.maxBytes) return refuse('too_large', `${value.length} bytes exceeds ${o.maxBytes}`);
     // 2-3. serialization, algorithm allow-list

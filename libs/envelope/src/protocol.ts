@@ -27,12 +27,15 @@ export const DEFAULT_MAX_LIFETIME_SECONDS = 366 * DAY_SECONDS;
 export const DEFAULT_TRANSIT_WINDOW_SECONDS = 14 * DAY_SECONDS;
 
 /**
- * Every reason an envelope is refused, in the order the opener checks them. `internal_error` is the
- * only one that says nothing about the envelope (the node's directory has expired, or a body
- * validator failed): retry it later, do not record it. `replay` is never returned by the opener:
- * the inbox decides new / redelivered / replay by (sender, message id) and records it.
+ * Every reason an envelope is refused, in the order the opener checks them. `trust_unavailable`
+ * is the only one that says nothing about the envelope (the node holds no verified directory, or
+ * it has expired: the node fails closed): retry later, do not record it; the message waits on its
+ * topic. `internal_error` is an unexpected failure while checking this envelope: recorded as a
+ * refusal, so no crafted message can loop forever. `replay` is never returned by the opener: the
+ * inbox decides new / redelivered / replay by (sender, message id) and records it.
  */
 export const RefusalCode = [
+  'trust_unavailable',
   'too_large',
   'malformed',
   'duplicate_member',

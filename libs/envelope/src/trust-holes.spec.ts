@@ -221,7 +221,7 @@ describe('strict envelope input: duplicate members and invalid UTF-8', () => {
 });
 
 describe('hole 5: past its directory expiry the node fails closed', () => {
-  it('refuses to open (internal_error: retried, never recorded) and to seal; a fresh directory reopens', async () => {
+  it('refuses to open (trust_unavailable: retried, never recorded) and to seal; a fresh directory reopens', async () => {
     const local = await makeFederation(2);
     const signedAt = new Date(T.getTime() - 40 * DAY * 1000);
     let now = signedAt;
@@ -230,7 +230,7 @@ describe('hole 5: past its directory expiry the node fails closed', () => {
     const sealed = await makeSealer(local, 0, T).seal(makeClaims('AG0', ['AG1'], T));
     now = T; // 40 days later: the 30-day directory expired
     const opened = await makeOpener(local, 1, T, { trust: store }).open(sealed.value, sealed.headersFor('AG1'));
-    refused(opened, 'internal_error');
+    refused(opened, 'trust_unavailable');
     expect(opened).toMatchObject({ detail: expect.stringContaining('expired at') });
     const sealer = new (makeSealer(local, 0, T).constructor as typeof import('./sealer').EnvelopeSealer)(local.agencies[0].keyring, store, { clock: () => T });
     await expect(sealer.seal(makeClaims('AG0', ['AG1'], T))).rejects.toMatchObject({ code: 'directory_expired' });

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { TrustStore, TrustStatus, sha256Hex } from '@liaison/envelope';
 import { FederationTopics, MessageConsumer } from '@liaison/transport';
 import { NodeConfig } from '../config/node-config';
-import { ExchangeMetrics } from '../exchange/exchange.metrics';
+import { MetricsRegistry } from '../metrics';
 import { LedgerWriter } from '../ledger/ledger.port';
 import { ConsumerFactory, NODE_CONFIG } from '../tokens';
 
@@ -29,16 +29,16 @@ export class DirectoryService implements OnApplicationBootstrap, OnApplicationSh
     private readonly consumers: ConsumerFactory,
     private readonly topics: FederationTopics,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
-    @Optional() metrics?: ExchangeMetrics,
+    @Optional() registry?: MetricsRegistry,
   ) {
-    if (metrics) {
+    if (registry) {
       const status = () => this.status();
       new Gauge({
-        name: 'liaison_directory_age_seconds', help: 'Seconds since the held directory was issued (-1: none)', registers: [metrics.registry],
+        name: 'liaison_directory_age_seconds', help: 'Seconds since the held directory was issued (-1: none)', registers: [registry],
         collect() { this.set(status().ageSeconds ?? -1); },
       });
       new Gauge({
-        name: 'liaison_directory_expires_in_seconds', help: 'Seconds until the held directory expires (negative: expired, the node refuses to open and seal)', registers: [metrics.registry],
+        name: 'liaison_directory_expires_in_seconds', help: 'Seconds until the held directory expires (negative: expired, the node refuses to open and seal)', registers: [registry],
         collect() { this.set(status().expiresInSeconds ?? -1); },
       });
     }

@@ -13,6 +13,14 @@ import { writeTogetherOrAlone } from './group-commit';
 import { BatchEffects, MOVES_OUTBOUND, Opened, decideBatch, decideRecordingFailure, positionKey } from './inbox.decide';
 import { PendingWrites, UnitOfWork } from './unit-of-work';
 
+/** The node cannot check envelopes now (no valid directory): the consumer retries the batch later. */
+export class TrustUnavailableError extends Error {
+  constructor(detail: string) {
+    super(`inbox paused: ${detail}`);
+    this.name = 'TrustUnavailableError';
+  }
+}
+
 /** A batch's effects and the refusal/redelivery positions it recorded for the first time. */
 type Written = { effects: BatchEffects; fresh: Set<string> };
 
@@ -44,6 +52,9 @@ export class InboxHandler {
     const opened: Opened[] = await Promise.all(
       messages.map(async (message) => ({ message, result: await this.opener.open(message.value ?? Buffer.alloc(0), message.headers) })),
     );
+    // Past its directory's expiry the node fails closed: nothing is recorded, the batch waits on the topic.
+    const unavailable = opened.find((o) => !o.result.ok && o.result.code === 'trust_unavailable');
+    if (unavailable && !unavailable.result.ok) throw new TrustUnavailableError(unavailable.result.detail);
     const committed: Written[] = [];
     const outcomes = await writeTogetherOrAlone(opened, (group) => this.record(group).then((w) => void committed.push(w)));
     for (const [i, outcome] of outcomes.entries()) {

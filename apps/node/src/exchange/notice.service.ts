@@ -92,6 +92,7 @@ export class NoticeService {
 
   private act(principal: Principal, noticeId: string, sender: string | undefined, action: OfficerAction, request?: Parameters<typeof decideOfficerAction>[6]) {
     return this.unit.run(async (tx, pending) => {
+      if (this.trust.status().expired) throw refuse.trustUnavailable();
       const { notice, state } = await this.inboundForUpdate(tx, noticeId, sender);
       const now = this.clock.now();
       const decision = decideOfficerAction(notice, state.status, action, principal.subject, this.config.agency, now, request);
@@ -125,6 +126,7 @@ export class NoticeService {
   }
 
   private requireReachable(recipients: string[], field: string): void {
+    if (this.trust.status().expired) throw refuse.trustUnavailable();
     const directory = this.trust.current();
     const now = this.clock.now();
     const errors: FieldError[] = recipients.flatMap((agency, i) =>

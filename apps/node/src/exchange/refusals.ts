@@ -15,6 +15,9 @@ export const refuse = {
   /** Integrity, not a client error: the stored notice was changed outside the node (see ContentCipher). */
   altered: (id: string) =>
     new InternalServerErrorException({ error: 'stored_content_altered', message: `notice ${id}: its stored content does not match its metadata; it was changed outside the node (the ledger keeps the original digest)` }),
+  /** The node fails closed past its directory's expiry (decision 0008): nothing can be sealed until a fresh one arrives. */
+  trustUnavailable: () =>
+    new ServiceUnavailableException({ error: 'directory_expired', message: 'this node holds no valid federation directory (expired or missing): nothing can be sent until a fresh one arrives; nothing was written', retryAfterSeconds: 60 }),
   busy: (pending: number) =>
     new ServiceUnavailableException({ error: 'busy', message: `${pending} notices are waiting to be written; retry shortly (nothing was written)`, retryAfterSeconds: 1 }),
 };
