@@ -5,8 +5,13 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { NodeConfig } from './config/node-config';
 import { JsonLogger } from './json-logger';
+import { applyApiRules } from './http/api-rules';
+import { bodyErrorHandler, STRICT_JSON_OPTIONS } from './http/strict-json';
 import { NodeRuntime, openRuntime } from './runtime';
 import { Clock } from './tokens';
+
+/** How long the server keeps an idle keep-alive connection open (docs/api.md). */
+export const KEEP_ALIVE_MS = 95_000;
 
 export interface NodeOptions {
   clock?: Clock;
@@ -37,8 +42,10 @@ async function startApi(runtime: NodeRuntime, options: NodeOptions): Promise<Run
     logger: new JsonLogger(config.agency, options.logLevels ?? ['log', 'warn', 'error']),
     bodyParser: false,
   });
-  // Bodies are small JSON documents; anything larger is refused before it is parsed.
-  app.useBodyParser('json', { limit: '256kb' });
+  // Strict JSON (UTF-8, no repeated member names, 256 KiB); its refusals are problems too.
+  app.useBodyParser('json', STRICT_JSON_OPTIONS as never);
+  app.use(bodyErrorHandler);
+  applyApiRules(app);
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
@@ -54,6 +61,13 @@ async function startApi(runtime: NodeRuntime, options: NodeOptions): Promise<Run
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  const server = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
+  // Idle keep-alive sockets must be closed by the client, never by the server under a request
+  // the client is just sending (a reset it cannot tell from a lost notice): stay above the idle
+  // timeouts of common clients and proxies (Node undici 4 s, nginx and load balancers 60 s, Go 90 s).
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  // Node's rule: headersTimeout above keepAliveTimeout, or a reused socket can be cut mid-headers.
+  server.headersTimeout = KEEP_ALIVE_MS + 5_000;
   try {
     await app.listen(config.httpPort, '127.0.0.1');
   } catch (error) {

@@ -1,13 +1,12 @@
-import { BadRequestException, ConflictException, ForbiddenException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import type { FieldError } from '@liaison/notices';
+import { invalid, problem, ProblemException } from '../http/problem';
 
-/** API refusals: a stable `error` code, a message naming what was wrong, never notice content. */
+/** API refusals as RFC 9457 problems: a stable `code`, a detail naming what was wrong, never notice content. */
 export const refuse = {
-  invalid: (fields: FieldError[]) =>
-    new BadRequestException({ error: 'invalid_request', message: fields.map((f) => `${f.field} ${f.message}`).join('; '), fields }),
-  notFound: (what: string) => new NotFoundException({ error: 'not_found', message: `${what} not found` }),
-  illegalTransition: (message: string) => new ConflictException({ error: 'illegal_transition', message }),
-  handling: (message: string) => new ForbiddenException({ error: 'handling_restriction', message }),
+  invalid: (fields: FieldError[]) => invalid(fields),
+  notFound: (what: string) => new ProblemException(problem(404, 'not_found', `${what} not found`)),
+  illegalTransition: (message: string) => new ProblemException(problem(409, 'illegal_transition', message)),
+  handling: (message: string) => new ProblemException(problem(403, 'handling_restriction', message)),
   busy: (pending: number) =>
-    new ServiceUnavailableException({ error: 'busy', message: `${pending} notices are waiting to be written; retry shortly (nothing was written)`, retryAfterSeconds: 1 }),
+    new ProblemException(problem(503, 'busy', `${pending} notices are waiting to be written; retry shortly (nothing was written)`, { retryAfterSeconds: 1 }), { 'Retry-After': '1' }),
 };
