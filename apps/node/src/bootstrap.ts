@@ -1,11 +1,12 @@
 import { INestApplication, Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { NodeConfig } from './config/node-config';
 import { JsonLogger } from './json-logger';
 import { applyApiRules } from './http/api-rules';
+import { buildOpenApi } from './http/openapi';
 import { bodyErrorHandler, STRICT_JSON_OPTIONS } from './http/strict-json';
 import { NodeRuntime, openRuntime } from './runtime';
 import { Clock } from './tokens';
@@ -47,14 +48,7 @@ async function startApi(runtime: NodeRuntime, options: NodeOptions): Promise<Run
   app.use(bodyErrorHandler);
   applyApiRules(app);
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(`Liaison node ${config.agency}`)
-      .setDescription('Send, receive, acknowledge and answer notices; audit the exchange ledger.')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = buildOpenApi(app, config.agency);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });
   app.use((_req: unknown, res: { setHeader(n: string, v: string): void }, next: () => void) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
