@@ -1,5 +1,5 @@
 import { HttpException, NotFoundException, UnauthorizedException } from '@nestjs/common';
-import { toProblem } from './problem.filter';
+import { ProblemFilter, toProblem } from './problem.filter';
 import { queryErrors } from './request-shape';
 import { bodyProblem, duplicateMember } from './strict-json';
 import { parseIdempotencyKey, requestFingerprint } from '../idempotency/idempotency-key';
@@ -68,5 +68,27 @@ describe('parseIdempotencyKey', () => {
     expect(requestFingerprint('POST', '/notices', Buffer.from('{}'))).toEqual(a);
     expect(requestFingerprint('POST', '/notices', Buffer.from('{ }'))).not.toEqual(a);
     expect(requestFingerprint('POST', '/inbox', Buffer.from('{}'))).not.toEqual(a);
+  });
+});
+
+describe('ProblemFilter', () => {
+  function answer(exception: unknown) {
+    const headers: Record<string, string> = {};
+    const res = { headersSent: false, statusCode: 0, body: '', setHeader: (n: string, v: string) => (headers[n] = v), end: (b: string) => (res.body = b) };
+    const host = { switchToHttp: () => ({ getRequest: () => ({ method: 'GET', originalUrl: '/notices?limit=<script>' }), getResponse: () => res }) };
+    new ProblemFilter().catch(exception, host as never);
+    return { status: res.statusCode, headers, body: JSON.parse(res.body) };
+  }
+
+  it('answers an unexpected error with a 500 problem that says nothing of the cause', () => {
+    const r = answer(new Error('invalid input syntax for type uuid: "secret"'));
+    expect(r.status).toBe(500);
+    expect(r.headers['Content-Type']).toBe('application/problem+json; charset=utf-8');
+    expect(r.body).toMatchObject({ status: 500, code: 'internal_error', instance: '/notices' });
+    expect(JSON.stringify(r.body)).not.toMatch(/uuid|secret/);
+  });
+
+  it('writes the instance without the query string', () => {
+    expect(answer(new NotFoundException()).body.instance).toBe('/notices');
   });
 });
