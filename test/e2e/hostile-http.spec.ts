@@ -270,7 +270,7 @@ describe('hostile input on the HTTP API', () => {
   describe('one error format (RFC 9457)', () => {
     it.each([
       ['an unknown route', 'GET', '/no-such-thing', 404, 'not_found'],
-      ['a wrong method on a known path', 'DELETE', '/notices', 404, 'not_found'],
+      ['a wrong method on a known path', 'DELETE', '/notices', 405, 'method_not_allowed'],
       ['a validation refusal', 'POST', '/notices', 400, 'invalid_request'],
       ['a body too large', 'POST', '/notices', 413, 'payload_too_large'],
       ['malformed JSON', 'POST', '/notices', 400, 'invalid_json'],
@@ -282,6 +282,12 @@ describe('hostile input on the HTTP API', () => {
       expect(r.body).toEqual(
         expect.objectContaining({ type: `urn:liaison:problem:${code}`, title: expect.any(String), status, detail: expect.any(String), instance: path, code, errors: expect.any(Array) }),
       );
+    });
+
+    it('405 names the methods the path takes in Allow', async () => {
+      expect((await fetch(`http://127.0.0.1:${fed.port(AGENCY)}/notices`, { method: 'PUT' })).headers.get('allow')).toBe('POST, GET');
+      const one = await fetch(`http://127.0.0.1:${fed.port(AGENCY)}/inbox/0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b/answer`);
+      expect([one.status, one.headers.get('allow')]).toEqual([405, 'POST']);
     });
 
     it('401 keeps WWW-Authenticate and is a problem with the token failure as code', async () => {

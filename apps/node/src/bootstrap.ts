@@ -5,7 +5,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { NodeConfig } from './config/node-config';
 import { JsonLogger } from './json-logger';
-import { applyApiRules } from './http/api-rules';
+import { applyApiRules, documentedMethods } from './http/api-rules';
 import { buildOpenApi } from './http/openapi';
 import { bodyErrorHandler, STRICT_JSON_OPTIONS } from './http/strict-json';
 import { NodeRuntime, openRuntime } from './runtime';
@@ -46,9 +46,9 @@ async function startApi(runtime: NodeRuntime, options: NodeOptions): Promise<Run
   // Strict JSON (UTF-8, no repeated member names, 256 KiB); its refusals are problems too.
   app.useBodyParser('json', STRICT_JSON_OPTIONS as never);
   app.use(bodyErrorHandler);
-  applyApiRules(app);
   app.enableShutdownHooks();
   const document = buildOpenApi(app, config.agency);
+  applyApiRules(app, documentedMethods(document));
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });
   app.use((_req: unknown, res: { setHeader(n: string, v: string): void }, next: () => void) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');

@@ -1,7 +1,7 @@
 // Every exception that reaches the HTTP layer leaves as application/problem+json: our refusals,
 // Nest's own 404s, the auth guard's 401/403/503, and unexpected errors (a 500 that says nothing
 // about the cause; the cause goes to the log).
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, NotFoundException } from '@nestjs/common';
 import { STATUS_CODES } from 'http';
 import { codeForStatus, PROBLEM_CONTENT_TYPE, problem, ProblemDetails, ProblemException, ProblemField } from './problem';
 
@@ -56,9 +56,17 @@ export function toProblem(error: HttpException): ProblemDetails {
   return problem(status, code, detail, extensions);
 }
 
+/** The methods a documented path takes (from the OpenAPI document), for 405 + Allow. */
+export type AllowedMethods = (path: string) => string[];
+
+/** Nest's router answers a path it has no route for with exactly this. */
+const NO_ROUTE = /^Cannot [A-Z]+ /;
+
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
+
+  constructor(private readonly allowedMethods: AllowedMethods = () => []) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -66,7 +74,12 @@ export class ProblemFilter implements ExceptionFilter {
     const res = http.getResponse<ProblemResponse>();
     let body: ProblemDetails;
     let headers: Record<string, string> = {};
-    if (exception instanceof HttpException) {
+    const path = instanceOf(req.originalUrl ?? req.url);
+    const allow = exception instanceof NotFoundException && NO_ROUTE.test(exception.message) && path ? this.allowedMethods(path) : [];
+    if (allow.length > 0) {
+      body = problem(405, 'method_not_allowed', `${path} takes ${allow.join(', ')}`);
+      headers = { Allow: allow.join(', ') };
+    } else if (exception instanceof HttpException) {
       body = toProblem(exception);
       if (exception instanceof ProblemException) headers = exception.headers;
     } else {
@@ -75,6 +88,6 @@ export class ProblemFilter implements ExceptionFilter {
       this.logger.error(`${req.method ?? '?'} ${instanceOf(req.originalUrl ?? req.url) ?? ''} failed: ${e?.name ?? 'error'}: ${e?.message ?? String(exception)}`, e?.stack);
       body = problem(500, 'internal_error', 'the node could not complete the request; the cause is in its log');
     }
-    sendProblem(res, { ...body, instance: instanceOf(req.originalUrl ?? req.url) }, headers);
+    sendProblem(res, { ...body, instance: path }, headers);
   }
 }
