@@ -257,7 +257,7 @@ describe('web console: the exchange scenario in a real browser', () => {
       return { status: r.status, body: await r.json() };
     });
     expect(direct.status).toBe(403);
-    expect(direct.body.reason).toBe('wrong_role');
+    expect(direct.body.code).toBe('wrong_role');
   });
 
   it('explains H2 prominently, works from the keyboard, and labels every control', async () => {

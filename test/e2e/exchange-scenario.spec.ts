@@ -78,15 +78,15 @@ describe('exchange of notices between three agencies', () => {
 
     const passOn = await fed.post('ES', `/inbox/${id}/pass-on`, 'liaison_officer', { recipients: ['CO'] });
     expect(passOn.status).toBe(403);
-    expect(passOn.body.error).toBe('handling_restriction');
-    expect(passOn.body.message).toMatch(/H2/);
+    expect(passOn.body.code).toBe('handling_restriction');
+    expect(passOn.body.detail).toMatch(/H2/);
 
     const declined = await fed.post('ES', `/inbox/${id}/decline`, 'liaison_officer', { reason: 'Outside our competence' });
     expect(declined.status).toBe(200);
     const again = await fed.post('ES', `/inbox/${id}/acknowledge`, 'liaison_officer');
     expect(again.status).toBe(409);
-    expect(again.body).toMatchObject({ error: 'illegal_transition' });
-    expect(again.body.message).toMatch(/DECLINED/);
+    expect(again.body).toMatchObject({ code: 'illegal_transition' });
+    expect(again.body.detail).toMatch(/DECLINED/);
     await fed.waitFor(async () => (await recipientStatus(id)).ES === 'DECLINED', 'NL sees DECLINED');
     const inbox = await fed.get('CO', '/inbox', 'liaison_officer');
     expect(inbox.body.some((n: { id: string }) => n.id === id)).toBe(false);
@@ -96,10 +96,10 @@ describe('exchange of notices between three agencies', () => {
     const before = await fed.sql('NL', 'SELECT count(*)::int AS n FROM notice');
     const bad = await fed.post('NL', '/notices', 'operator', noticeRequest(['ES'], { handling: { code: 'H3' }, recipients: ['ES', 'nl'] }));
     expect(bad.status).toBe(400);
-    expect(bad.body.fields.map((f: { field: string }) => f.field)).toEqual(expect.arrayContaining(['/handling/restriction']));
+    expect(bad.body.errors.map((f: { field: string }) => f.field)).toEqual(expect.arrayContaining(['/handling/restriction']));
     const unknown = await fed.post('NL', '/notices', 'operator', noticeRequest(['ZZ']));
     expect(unknown.status).toBe(400);
-    expect(unknown.body.message).toMatch(/ZZ is not an agency/);
+    expect(unknown.body.detail).toMatch(/ZZ is not an agency/);
     const malformed = await fed.post('NL', '/notices', 'operator', '{"kind": ');
     expect(malformed.status).toBe(400);
     expect(await fed.sql('NL', 'SELECT count(*)::int AS n FROM notice')).toEqual(before);

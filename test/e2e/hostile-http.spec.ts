@@ -1,4 +1,4 @@
-import { createHmac, generateKeyPairSync, randomBytes, sign } from 'crypto';
+import { createHmac, createPrivateKey, generateKeyPairSync, randomBytes, sign } from 'crypto';
 import { DevTokenIssuer } from '@liaison/auth';
 import { noticeRequest, TestFederation } from '../support/federation';
 
@@ -30,7 +30,7 @@ describe('hostile input on the HTTP API', () => {
     await fed?.destroy();
   });
 
-  async function raw(method: string, path: string, opts: { token?: string | null; body?: string | Buffer; contentType?: string } = {}): Promise<Raw> {
+  async function raw(method: string, path: string, opts: { token?: string | null; body?: string | Buffer; contentType?: string } = {}): Promise<Raw & { type: string | null }> {
     const headers: Record<string, string> = { 'content-type': opts.contentType ?? 'application/json' };
     const token = opts.token === undefined ? operator : opts.token;
     if (token !== null) headers.authorization = `Bearer ${token}`;
@@ -42,7 +42,7 @@ describe('hostile input on the HTTP API', () => {
     } catch {
       /* not JSON */
     }
-    return { status: response.status, text, body };
+    return { status: response.status, text, body, type: response.headers.get('content-type') };
   }
 
   /** Rows in every table an accepted notice would touch. */
@@ -72,7 +72,8 @@ describe('hostile input on the HTTP API', () => {
   function clearRefusal(r: Raw, status: number, what: RegExp): void {
     expect(r.status).toBe(status);
     expect(r.body).not.toBeNull();
-    const said = `${r.body.message ?? ''} ${(r.body.fields ?? []).map((f: { field: string; message: string }) => `${f.field} ${f.message}`).join(' ')}`;
+    expect(r.body).toMatchObject({ status, type: expect.stringMatching(/^urn:liaison:problem:/), title: expect.any(String), code: expect.any(String) });
+    const said = `${r.body.detail ?? ''} ${(r.body.errors ?? []).map((f: { field: string; message: string }) => `${f.field} ${f.message}`).join(' ')}`;
     expect(said).toMatch(what);
   }
 
@@ -132,8 +133,8 @@ describe('hostile input on the HTTP API', () => {
     it.each(cases)('%s → 400 naming %s', async (_name, override, field) => {
       const r = await post(noticeRequest(['ES'], override));
       expect(r.status).toBe(400);
-      expect(r.body.error).toBe('invalid_request');
-      expect(JSON.stringify(r.body.fields ?? r.body.message)).toContain(field);
+      expect(r.body.code).toBe('invalid_request');
+      expect(JSON.stringify(r.body.errors)).toContain(field);
     });
   });
 
@@ -181,7 +182,7 @@ describe('hostile input on the HTTP API', () => {
         return;
       }
       expect(r.status).toBe(400);
-      const named = JSON.stringify(r.body.fields ?? []) + String(r.body.message);
+      const named = JSON.stringify(r.body.errors ?? []) + String(r.body.detail);
       expect(named).toContain(field.replace(/\/0$/, ''));
     });
 
@@ -196,6 +197,112 @@ describe('hostile input on the HTTP API', () => {
         expect([400, 404]).toContain(r.status);
         expect(r.text).not.toContain('<script>');
       }
+    });
+  });
+
+  describe('strict input', () => {
+    const officer = () => fed.token(AGENCY, 'liaison_officer');
+
+    /** A 400 problem whose errors name `field`. */
+    function refusedNaming(r: Raw & { type: string | null }, field: string, what: RegExp): void {
+      expect(r.status).toBe(400);
+      expect(r.type).toMatch(/^application\/problem\+json/);
+      expect(r.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      expect(`${r.body.detail} ${JSON.stringify(r.body.errors)}`).toMatch(what);
+    }
+
+    it('refuses duplicate JSON member names (top level and nested) → 400, nothing written', async () => {
+      const body = JSON.stringify(noticeRequest(['ES']));
+      const top = body.replace('{"kind":"identity-query"', '{"kind":"identity-query","kind":"location-query"');
+      expect(top).not.toBe(body);
+      refusedNaming(await post(top), 'body', /\/kind appears more than once/);
+      const nested = body.replace('"names":{', '"names":{"family":"Decoy","fam\\u0069ly":"Other",');
+      expect(nested).not.toBe(body);
+      refusedNaming(await post(nested), 'body', /\/body\/names\/family appears more than once/);
+    });
+
+    it('refuses invalid UTF-8 (C0 AF E0 80 AF) instead of replacing it → 400', async () => {
+      const body = Buffer.from(JSON.stringify(noticeRequest(['ES'])).replace('"reason":"', '"reason":"\u0001'), 'utf8');
+      const at = body.indexOf(0x01);
+      const bytes = Buffer.concat([body.subarray(0, at), Buffer.from([0xc0, 0xaf, 0xe0, 0x80, 0xaf]), body.subarray(at + 1)]);
+      refusedNaming(await raw('POST', '/notices', { body: bytes }), 'body', /UTF-8/);
+    });
+
+    const badIds = ['------------------------------------', '0193a1b27c3d7e4f8a9b0c1d2e3f4a5b0193', '0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5-', 'not-a-uuid'];
+    const idRoutes: [string, string, 'operator' | 'liaison_officer'][] = [
+      ['GET', '/notices/{id}', 'operator'],
+      ['GET', '/console/api/notices/{id}/progress', 'operator'],
+      ['GET', '/inbox/{id}', 'liaison_officer'],
+      ['POST', '/inbox/{id}/acknowledge', 'liaison_officer'],
+      ['POST', '/inbox/{id}/answer', 'liaison_officer'],
+      ['POST', '/inbox/{id}/decline', 'liaison_officer'],
+      ['POST', '/inbox/{id}/pass-on', 'liaison_officer'],
+    ];
+    it.each(idRoutes.flatMap(([m, p, role]) => badIds.map((id) => [m, p, role, id] as const)))('%s %s (as %s) with id %s → 400 naming the parameter id, never 500', async (method, path, role, id) => {
+      const r = await raw(method, path.replace('{id}', encodeURIComponent(id)), { token: await fed.token(AGENCY, role), body: method === 'POST' ? '{}' : undefined });
+      refusedNaming(r, 'id', /UUID/);
+    });
+
+    const unknownQuery: [string, 'operator' | 'liaison_officer' | 'admin' | 'auditor' | null][] = [
+      ['/inbox?__proto__[limit]=1000', 'liaison_officer'],
+      ['/inbox?constructor=1', 'liaison_officer'],
+      ['/notices?offset=5', 'operator'],
+      ['/notices/0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b?x=1', 'operator'],
+      ['/rejected?sort=desc', 'admin'],
+      ['/audit/entries?colour=blue', 'auditor'],
+      ['/audit/checkpoint?x=1', 'auditor'],
+      ['/directory?x=1', 'operator'],
+      ['/me?x=1', 'operator'],
+      ['/health/live?x=1', null],
+      ['/metrics?x=1', null],
+    ];
+    it.each(unknownQuery)('GET %s → 400 naming the unknown parameter (every endpoint alike)', async (path, role) => {
+      const r = await raw('GET', path, { token: role ? await fed.token(AGENCY, role) : null });
+      const name = decodeURIComponent(path.split('?')[1].split('=')[0]);
+      refusedNaming(r, name, /not a query parameter of this endpoint/);
+    });
+
+    it('a known query parameter given twice → 400', async () => {
+      refusedNaming(await raw('GET', '/inbox?limit=1&limit=1000', { token: await officer() }), 'limit', /once/);
+    });
+  });
+
+  describe('one error format (RFC 9457)', () => {
+    it.each([
+      ['an unknown route', 'GET', '/no-such-thing', 404, 'not_found'],
+      ['a wrong method on a known path', 'DELETE', '/notices', 405, 'method_not_allowed'],
+      ['a validation refusal', 'POST', '/notices', 400, 'invalid_request'],
+      ['a body too large', 'POST', '/notices', 413, 'payload_too_large'],
+      ['malformed JSON', 'POST', '/notices', 400, 'invalid_json'],
+    ])('%s → application/problem+json with type, title, status, detail, instance, code', async (_what, method, path, status, code) => {
+      const body = status === 413 ? JSON.stringify({ pad: 'x'.repeat(300 * 1024) }) : code === 'invalid_json' ? '{"kind": ' : method === 'POST' ? '{}' : undefined;
+      const r = await raw(method, path, { body });
+      expect(r.status).toBe(status);
+      expect(r.type).toMatch(/^application\/problem\+json/);
+      expect(r.body).toEqual(
+        expect.objectContaining({ type: `urn:liaison:problem:${code}`, title: expect.any(String), status, detail: expect.any(String), instance: path, code, errors: expect.any(Array) }),
+      );
+    });
+
+    it('405 names the methods the path takes in Allow', async () => {
+      expect((await fetch(`http://127.0.0.1:${fed.port(AGENCY)}/notices`, { method: 'PUT' })).headers.get('allow')).toBe('POST, GET');
+      const one = await fetch(`http://127.0.0.1:${fed.port(AGENCY)}/inbox/0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b/answer`);
+      expect([one.status, one.headers.get('allow')]).toEqual([405, 'POST']);
+    });
+
+    it('401 keeps WWW-Authenticate and is a problem with the token failure as code', async () => {
+      const response = await fetch(`http://127.0.0.1:${fed.port(AGENCY)}/notices`);
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer realm="liaison"');
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(await response.json()).toMatchObject({ status: 401, code: 'missing', type: 'urn:liaison:problem:missing' });
+    });
+
+    it('403 (wrong role) keeps WWW-Authenticate insufficient_scope and is a problem', async () => {
+      const response = await fetch(`http://127.0.0.1:${fed.port(AGENCY)}/notices`, { headers: { authorization: `Bearer ${await fed.token(AGENCY, 'auditor')}` } });
+      expect(response.status).toBe(403);
+      expect(response.headers.get('www-authenticate')).toMatch(/error="insufficient_scope"/);
+      expect(await response.json()).toMatchObject({ status: 403, code: 'wrong_role' });
     });
   });
 
@@ -287,6 +394,18 @@ describe('hostile input on the HTTP API', () => {
       ],
       ['for another node (audience)', async () => fed.material.idp.mint({ subject: 's', agency: AGENCY, roles: ['operator'], audience: 'liaison-es' }), 401, /meant for|audience/i],
       ['for another agency', async () => fed.material.idp.mint({ subject: 's', agency: 'ES', roles: ['operator'], audience: 'liaison-nl' }), 403, /agency|ES/i],
+      [
+        'not valid yet (nbf in the future)',
+        async () => {
+          // Signed by the real issuer key, valid in every way but nbf (two hours ahead).
+          const { header, payload } = await parts();
+          const input = `${b64u(header)}.${b64u({ ...payload, nbf: Math.floor(Date.now() / 1000) + 7200, exp: payload.exp + 7200 })}`;
+          const key = createPrivateKey({ key: fed.material.idp.exportPrivateJwk() as never, format: 'jwk' });
+          return `${input}.${sign(null, Buffer.from(input), key).toString('base64url')}`;
+        },
+        401,
+        /not valid yet/i,
+      ],
       ['without the operator role', async () => fed.token(AGENCY, 'auditor'), 403, /role|operator/i],
     ];
     it.each(cases)('%s → refused', async (_name, token, status, what) => {

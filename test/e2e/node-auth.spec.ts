@@ -29,6 +29,7 @@ const ALL: Role[] = [...ROLES];
 describe('node auth: every endpoint × every role and bad token', () => {
   let fed: TestFederation;
   const ids: Record<string, string> = {};
+  const notProblems: string[] = [];
 
   const rows: Row[] = [
     { method: 'GET', path: '/health/live', allowed: 'public', ok: 200 },
@@ -86,7 +87,19 @@ describe('node auth: every endpoint × every role and bad token', () => {
         body: row.method === 'POST' ? JSON.stringify(row.body?.() ?? {}) : undefined,
         signal: AbortSignal.timeout(30000),
       });
-      await response.arrayBuffer();
+      const text = await response.text();
+      // Every refusal is an RFC 9457 problem, whoever raised it (guard, pipe, service, Nest).
+      if (response.status >= 400) {
+        const type = response.headers.get('content-type') ?? '';
+        let body: { status?: unknown; type?: unknown; title?: unknown; detail?: unknown; code?: unknown } = {};
+        try {
+          body = JSON.parse(text);
+        } catch {
+          /* reported below */
+        }
+        const ok = type.startsWith('application/problem+json') && body.status === response.status && typeof body.type === 'string' && typeof body.title === 'string' && typeof body.detail === 'string' && typeof body.code === 'string';
+        if (!ok) notProblems.push(`${row.method} ${row.path}: ${response.status} ${type} ${text.slice(0, 120)}`);
+      }
       return response.status;
     } catch (error) {
       return `no answer (${(error as Error).name})` as unknown as number;
@@ -152,5 +165,6 @@ describe('node auth: every endpoint × every role and bad token', () => {
     }
     expect(failures).toEqual([]);
     expect(checked).toBeGreaterThan(rows.length * 10);
+    expect(notProblems).toEqual([]);
   }, 240000);
 });

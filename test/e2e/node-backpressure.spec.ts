@@ -20,7 +20,7 @@ describe('send backpressure', () => {
           method: 'POST',
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
           body: JSON.stringify(noticeRequest(['ES'])),
-        }).then(async (r) => ({ status: r.status, retryAfter: r.headers.get('retry-after'), body: (await r.json()) as { id?: string; error?: string } })),
+        }).then(async (r) => ({ status: r.status, retryAfter: r.headers.get('retry-after'), body: (await r.json()) as { id?: string; code?: string } })),
       ),
     );
     const accepted = responses.filter((r) => r.status === 201);
@@ -30,7 +30,7 @@ describe('send backpressure', () => {
     expect(refused.length).toBeGreaterThan(0);
     for (const r of refused) {
       expect(r.retryAfter).toBe('1');
-      expect(r.body.error).toBe('busy');
+      expect(r.body.code).toBe('busy');
     }
     const stored: { id: string }[] = await fed.sql('NL', `SELECT id FROM notice WHERE direction = 'outbound'`);
     expect(stored.map((n) => n.id).sort()).toEqual(accepted.map((r) => r.body.id).sort());

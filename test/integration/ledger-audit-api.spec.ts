@@ -12,6 +12,7 @@ import { AuthModule, DevTokenIssuer, Role } from '@liaison/auth';
 import { AgencyKeyring, TrustStore } from '@liaison/envelope';
 import { decodeBase64, verifyConsistency, verifyInclusion } from '@liaison/ledger';
 import { FederationTopics } from '@liaison/transport';
+import { applyApiRules } from '../../apps/node/src/http/api-rules';
 import { LedgerModule } from '../../apps/node/src/ledger/ledger.module';
 import { LedgerService } from '../../apps/node/src/ledger/ledger.service';
 import { CheckpointService } from '../../apps/node/src/ledger/checkpoint.service';
@@ -73,6 +74,7 @@ describe('auditor API', () => {
         AuthModule.forRoot({ issuer: ISSUER, audience: AUDIENCE, agency: 'AGZ', jwks: idp.jwks() } as never), LedgerModule],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
+    applyApiRules(app);
     await app.init(); // not bootstrapped: no timer, no consumer (routed by the test)
     await app.listen(0, '127.0.0.1');
     base = await app.getUrl();
@@ -137,14 +139,14 @@ describe('auditor API', () => {
   ])('refuses %s with a 400 naming %s', async (query, field) => {
     const res = await get(`/audit/entries?${query}`);
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ statusCode: 400, field });
+    expect(res.body).toMatchObject({ status: 400, errors: [{ field }] });
   });
 
   it('gives the timeline of one message', async () => {
     const res = await get('/audit/messages/q-3/timeline');
     expect(res.body.entries.map((e: { event: string }) => e.event)).toEqual(['sent', 'delivered', 'answered']);
     expect((await get('/audit/messages/nothing-here/timeline')).status).toBe(404);
-    expect((await get('/audit/messages/a%20b/timeline')).body).toMatchObject({ statusCode: 400, field: 'id' });
+    expect((await get('/audit/messages/a%20b/timeline')).body).toMatchObject({ status: 400, errors: [{ field: 'id' }] });
   });
 
   it('serves inclusion and consistency proofs that verify', async () => {
@@ -157,10 +159,10 @@ describe('auditor API', () => {
     expect(
       verifyConsistency(7, 33, cons.body.proof.map((h: string) => decodeBase64(h)), decodeBase64(cons.body.fromRootHash)!, decodeBase64(cons.body.toRootHash)!),
     ).toBe(true);
-    expect((await get('/audit/proofs/inclusion?seq=33&size=33')).body).toMatchObject({ statusCode: 400, field: 'seq' });
-    expect((await get('/audit/proofs/inclusion?seq=1&size=999')).body).toMatchObject({ statusCode: 400, field: 'size' });
-    expect((await get('/audit/proofs/inclusion')).body).toMatchObject({ statusCode: 400, field: 'seq' });
-    expect((await get('/audit/proofs/consistency?from=9&to=3')).body).toMatchObject({ statusCode: 400, field: 'from' });
+    expect((await get('/audit/proofs/inclusion?seq=33&size=33')).body).toMatchObject({ status: 400, errors: [{ field: 'seq' }] });
+    expect((await get('/audit/proofs/inclusion?seq=1&size=999')).body).toMatchObject({ status: 400, errors: [{ field: 'size' }] });
+    expect((await get('/audit/proofs/inclusion')).body).toMatchObject({ status: 400, errors: [{ field: 'seq' }] });
+    expect((await get('/audit/proofs/consistency?from=9&to=3')).body).toMatchObject({ status: 400, errors: [{ field: 'from' }] });
   });
 
   it('shows the latest checkpoint with its cosignatures, witnessed', async () => {
@@ -172,7 +174,7 @@ describe('auditor API', () => {
 
   it('lists witness alerts (none for an honest log)', async () => {
     expect((await get('/audit/alerts')).body).toEqual({ alerts: [], next: null });
-    expect((await get('/audit/alerts?limit=0')).body).toMatchObject({ field: 'limit' });
+    expect((await get('/audit/alerts?limit=0')).body).toMatchObject({ errors: [{ field: 'limit' }] });
   });
 
   it('streams an audit bundle that verifies offline, full or a range', async () => {
@@ -185,8 +187,8 @@ describe('auditor API', () => {
     const part = await get('/audit/bundle?from=4&to=9');
     writeFileSync(file, part.text);
     expect(await verifyBundleFile(file, { root: f.fed.root.publicJwk })).toMatchObject({ ok: true, entries: 5, full: false });
-    expect((await get('/audit/bundle?from=9&to=4')).body).toMatchObject({ statusCode: 400, field: 'from' });
-    expect((await get('/audit/bundle?to=5000')).body).toMatchObject({ statusCode: 400, field: 'to', message: "to (5000) is beyond the ledger's 33 entries" });
+    expect((await get('/audit/bundle?from=9&to=4')).body).toMatchObject({ status: 400, errors: [{ field: 'from' }] });
+    expect((await get('/audit/bundle?to=5000')).body).toMatchObject({ status: 400, errors: [{ field: 'to' }], detail: "to (5000) is beyond the ledger's 33 entries" });
   });
 
   it('answers 409 with Retry-After for a range no witnessed checkpoint covers yet, and the bundle once one does', async () => {
@@ -196,9 +198,9 @@ describe('auditor API', () => {
     const early = await get('/audit/bundle?from=30&to=34');
     expect(early.status).toBe(409);
     expect(early.headers.get('retry-after')).toBe('3600');
-    expect(early.body).toMatchObject({ reason: 'not_checkpointed', field: 'to', message: 'no checkpoint covers entry 33 yet', retryAfterSeconds: 3600 });
+    expect(early.body).toMatchObject({ code: 'not_checkpointed', errors: [{ field: 'to' }], detail: 'no checkpoint covers entry 33 yet', retryAfterSeconds: 3600 });
     await app.get(CheckpointService).checkpointNow();
-    expect((await get('/audit/bundle?from=30&to=34')).body).toMatchObject({ statusCode: 409, message: 'checkpoint 34 covers entry 33 but is not yet cosigned by 2 witnesses' });
+    expect((await get('/audit/bundle?from=30&to=34')).body).toMatchObject({ status: 409, code: 'not_checkpointed', detail: 'checkpoint 34 covers entry 33 but is not yet cosigned by 2 witnesses' });
     await f.route();
     const late = await get('/audit/bundle?from=30&to=34');
     expect(late.status).toBe(200);

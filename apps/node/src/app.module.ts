@@ -5,6 +5,7 @@ import { CoreModule } from './core.module';
 import { DirectoryModule } from './directory/directory.module';
 import { ExchangeModule } from './exchange/exchange.module';
 import { HealthController } from './health/health.controller';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { NodeRuntime } from './runtime';
 import { Clock } from './tokens';
@@ -18,6 +19,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRuntime(runtime, clock),
+        IdempotencyModule,
         AuthModule.forRoot({ issuer: auth.issuer, audience: auth.audience, agency, jwksUrl: auth.jwksUrl, jwks: auth.jwks as never }),
         LedgerModule,
         ExchangeModule,

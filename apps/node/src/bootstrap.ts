@@ -1,13 +1,19 @@
 import { INestApplication, Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { KafkaInboxTransport } from './exchange/inbox.transport';
 import { NodeConfig } from './config/node-config';
 import { JsonLogger } from './json-logger';
+import { applyApiRules, documentedMethods } from './http/api-rules';
+import { buildOpenApi } from './http/openapi';
+import { bodyErrorHandler, STRICT_JSON_OPTIONS } from './http/strict-json';
 import { NodeRuntime, openRuntime } from './runtime';
 import { Clock } from './tokens';
+
+/** How long the server keeps an idle keep-alive connection open (docs/api.md). */
+export const KEEP_ALIVE_MS = 95_000;
 
 export interface NodeOptions {
   clock?: Clock;
@@ -38,23 +44,25 @@ async function startApi(runtime: NodeRuntime, options: NodeOptions): Promise<Run
     logger: new JsonLogger(config.agency, options.logLevels ?? ['log', 'warn', 'error']),
     bodyParser: false,
   });
-  // Bodies are small JSON documents; anything larger is refused before it is parsed.
-  app.useBodyParser('json', { limit: '256kb' });
+  // Strict JSON (UTF-8, no repeated member names, 256 KiB); its refusals are problems too.
+  app.useBodyParser('json', STRICT_JSON_OPTIONS as never);
+  app.use(bodyErrorHandler);
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(`Liaison node ${config.agency}`)
-      .setDescription('Send, receive, acknowledge and answer notices; audit the exchange ledger.')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = buildOpenApi(app, config.agency);
+  applyApiRules(app, documentedMethods(document));
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });
   app.use((_req: unknown, res: { setHeader(n: string, v: string): void }, next: () => void) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  const server = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
+  // Idle keep-alive sockets must be closed by the client, never by the server under a request
+  // the client is just sending (a reset it cannot tell from a lost notice): stay above the idle
+  // timeouts of common clients and proxies (Node undici 4 s, nginx and load balancers 60 s, Go 90 s).
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  // Node's rule: headersTimeout above keepAliveTimeout, or a reused socket can be cut mid-headers.
+  server.headersTimeout = KEEP_ALIVE_MS + 5_000;
   // The inbox runs as a NestJS microservice on the project's own Kafka batch consumer.
   app.connectMicroservice({
     strategy: new KafkaInboxTransport(runtime.consumers, {

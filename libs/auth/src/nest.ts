@@ -102,6 +102,7 @@ export class BearerAuthGuard implements CanActivate {
 
   private refusal(reason: AuthErrorBody['reason'], message: string, response: HttpResponseLike): HttpException {
     if (reason === 'jwks_unavailable') {
+      response.setHeader?.('Retry-After', '5');
       return new ServiceUnavailableException({ statusCode: 503, error: 'Service Unavailable', reason, message } satisfies AuthErrorBody);
     }
     if (reason === 'wrong_role' || FORBIDDEN.has(reason)) {

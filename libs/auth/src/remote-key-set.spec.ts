@@ -91,6 +91,27 @@ describe('RemoteKeySet', () => {
     expect(set.status().fetchedAt).toEqual(new Date(1_000_000));
   });
 
+  it('refuses a key set served through a redirect (a real HTTP server answering 302)', async () => {
+    const { createServer } = await import('http');
+    const jwks = JSON.stringify({ keys: idp.jwks().keys });
+    const server = createServer((req, res) => {
+      if (req.url === '/elsewhere.json') return res.writeHead(200, { 'content-type': 'application/json' }).end(jwks);
+      res.writeHead(302, { location: '/elsewhere.json' }).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const set = new RemoteKeySet(new URL(`http://127.0.0.1:${port}/jwks.json`));
+      await expect(verifyWith(set, await mint(idp))).rejects.toThrow(/redirect/);
+      expect(set.status().lastError).toMatch(/redirect.*refused/);
+      // The same set, served directly, is taken.
+      const direct = new RemoteKeySet(new URL(`http://127.0.0.1:${port}/elsewhere.json`));
+      await expect(verifyWith(direct, await mint(idp))).resolves.toBeDefined();
+    } finally {
+      server.close();
+    }
+  });
+
   it('refuses an oversized key set', async () => {
     const { set, state } = setup({ maxBytes: 100 });
     state.body = JSON.stringify({ keys: [], pad: 'x'.repeat(200) });

@@ -120,7 +120,10 @@ export class RemoteKeySet {
     const res = await this.o.fetch(this.url, {
       headers: { accept: 'application/json, application/jwk-set+json' },
       signal: AbortSignal.timeout(this.o.timeoutMs),
+      // The configured URL is the trust anchor: a redirect could send the node to keys anyone serves.
+      redirect: 'manual',
     });
+    if (res.status >= 300 && res.status < 400) throw new Error(`HTTP ${res.status}: the key set URL redirects, and redirects are refused`);
     if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
     const declared = Number(res.headers.get('content-length') ?? 0);
     if (declared > this.o.maxBytes) throw new Error('key set too large');

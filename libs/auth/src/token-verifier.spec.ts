@@ -85,8 +85,12 @@ describe('TokenVerifier', () => {
     expect(await cached.verify(`${h}.${p}.${Buffer.alloc(64).toString('base64url')}`)).toMatchObject({ ok: false, reason: 'bad_signature' });
   });
 
-  it('refuses a token that is not valid yet', async () => {
-    expect(await verifier.verify(await signClaims(claims({ nbf: nowSeconds() + 600 })))).toMatchObject({ ok: false, reason: 'expired', message: 'the token is not valid yet (nbf)' });
+  it('refuses a token whose nbf is in the future as not yet valid (not as expired)', async () => {
+    expect(await verifier.verify(await signClaims(claims({ nbf: nowSeconds() + 600 })))).toMatchObject({
+      ok: false,
+      reason: 'not_yet_valid',
+      message: 'the token is not valid yet: its "nbf" is in the future',
+    });
   });
 
   it('refuses a token from another issuer, even with the same key', async () => {

@@ -53,6 +53,7 @@ export const VERIFY_FAILURES = [
   'missing',
   'malformed',
   'expired',
+  'not_yet_valid',
   'wrong_issuer',
   'wrong_audience',
   'bad_signature',
@@ -218,7 +219,7 @@ export class TokenVerifier {
       case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
         if (claim === 'iss') return fail('wrong_issuer', `the token was not issued by ${this.config.issuer}`);
         if (claim === 'aud') return fail('wrong_audience', `the token is not meant for ${this.config.audience}`);
-        if (claim === 'nbf') return fail('expired', 'the token is not valid yet (nbf)');
+        if (claim === 'nbf') return fail('not_yet_valid', 'the token is not valid yet: its "nbf" is in the future');
         return fail('malformed', `the token's "${String(claim)}" claim is missing or invalid`);
       case 'ERR_JOSE_ALG_NOT_ALLOWED':
         return fail('alg_not_allowed', 'the token algorithm is not allowed');

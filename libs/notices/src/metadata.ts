@@ -72,21 +72,23 @@ export interface ComposeValidationOptions {
   registry?: NoticeKindRegistry;
 }
 
-const handlingSchema = {
+// The request schemas below are exported so the node's OpenAPI document shows exactly what the
+// validators check (one source).
+export const handlingSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['code'],
   properties: { code: { enum: HANDLING_CODES }, restriction: freeText(1000) },
 } as const;
 
-const gradesSchema = {
+export const gradesSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['source', 'information'],
   properties: { source: { enum: SOURCE_GRADES }, information: { enum: INFORMATION_GRADES } },
 } as const;
 
-const composeSchema = {
+export const composeSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['kind', 'recipients', 'handling', 'grades', 'priority', 'expiresAt', 'body'],
@@ -107,13 +109,13 @@ const composeSchema = {
 } as const;
 
 /** Answer = a `response` body with outcome hit/no-hit, optionally with its own handling and grades. */
-const answerEnvelopeSchema = {
+export const answerEnvelopeSchema = {
   type: 'object',
   required: ['outcome'],
   properties: { handling: handlingSchema, grades: gradesSchema },
 } as const;
 
-const declineSchema = {
+export const declineSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['reason'],

@@ -2,11 +2,13 @@
 import { session } from './session.js';
 
 export class ApiError extends Error {
+  // The node answers errors as RFC 9457 problems (detail, code, errors); `fields` and `field` are
+  // what the views read.
   constructor(status, body) {
-    super(body?.message ?? `HTTP ${status}`);
+    super(body?.detail ?? body?.message ?? `HTTP ${status}`);
     this.status = status;
-    this.body = body ?? {};
-    this.reason = body?.reason ?? body?.error ?? null;
+    this.body = { ...body, fields: body?.errors ?? body?.fields, field: body?.errors?.[0]?.field ?? body?.field };
+    this.reason = body?.code ?? body?.reason ?? body?.error ?? null;
   }
 }
 
@@ -51,6 +53,7 @@ export const query = (params) => {
 export function explainAuthError(error) {
   switch (error.reason) {
     case 'expired': return 'Your sign-in has expired.';
+    case 'not_yet_valid': return 'Your sign-in is not valid yet: check this computer\'s clock.';
     case 'missing': return 'You are not signed in.';
     case 'wrong_audience': return 'This token was issued for another agency node.';
     case 'other_agency': return 'This token belongs to another agency.';

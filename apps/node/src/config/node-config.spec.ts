@@ -23,6 +23,12 @@ function refusal(env: Record<string, string | undefined>): ConfigError {
 }
 
 describe('node configuration', () => {
+  it('keeps Idempotency-Keys 24 h unless LIAISON_IDEMPOTENCY_TTL_SECONDS says otherwise, and names it when it is wrong', () => {
+    expect(loadNodeConfig(valid).idempotencyTtlSeconds).toBe(86400);
+    expect(loadNodeConfig({ ...valid, LIAISON_IDEMPOTENCY_TTL_SECONDS: '3600' }).idempotencyTtlSeconds).toBe(3600);
+    for (const bad of ['0', '59', 'a day', String(31 * 86400)]) expect(refusal({ LIAISON_IDEMPOTENCY_TTL_SECONDS: bad }).message).toMatch(/LIAISON_IDEMPOTENCY_TTL_SECONDS/);
+  });
+
   it('derives defaults: database liaison_<agency>, app role, audience, deadlines', () => {
     const config = loadNodeConfig(valid);
     expect(config.databaseName).toBe('liaison_nl');

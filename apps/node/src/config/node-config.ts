@@ -39,6 +39,8 @@ export interface NodeConfig {
   consoleDir: string | undefined;
   /** The console's sign-in: the agency's OpenID Provider and the console's client id. */
   oidc: { issuer: string; clientId: string } | null;
+  /** How long an Idempotency-Key and its answer are kept (docs/api.md). */
+  idempotencyTtlSeconds: number;
 }
 
 function hexKey(reader: EnvReader, name: string): Uint8Array | undefined {
@@ -161,5 +163,6 @@ export function loadNodeConfig(env: Env = process.env): NodeConfig {
     },
     consoleDir: reader.optional('LIAISON_CONSOLE_DIR'),
     oidc: oidcConfig(reader),
+    idempotencyTtlSeconds: reader.integer('LIAISON_IDEMPOTENCY_TTL_SECONDS', 86400, { min: 60, max: 30 * 86400 }),
   };
 }

@@ -1,5 +1,7 @@
-import { Controller, Get, Inject, Logger, Module, NotFoundException, OnApplicationBootstrap, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, Module, OnApplicationBootstrap, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { problem, ProblemException } from '../http/problem';
+import { QueryParams, UuidPipe } from '../http/request-shape';
 import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
 import { dirname, extname, join, relative, sep } from 'path';
 import { DataSource } from 'typeorm';
@@ -121,8 +123,7 @@ export class ConsoleController implements OnApplicationBootstrap {
    */
   @Roles('operator')
   @Get('api/notices/:id/progress')
-  async progress(@Param('id') id: string) {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) throw new NotFoundException({ error: 'not_found', message: 'no such notice' });
+  async progress(@Param('id', UuidPipe) id: string) {
     const rows: { event: string; counterpart: string; time: Date; actor: string | null }[] = await this.dataSource.query(
       `SELECT event, counterpart, time, actor FROM ledger_entry
         WHERE message_id = $1 AND counterpart IS NOT NULL AND event IN ('sent', 'delivered', 'acknowledged', 'answered', 'declined', 'expired')
@@ -140,6 +141,8 @@ export class ConsoleController implements OnApplicationBootstrap {
 
   @Public()
   @Get()
+  // The identity provider's redirect back to the console (OAuth 2.0 authorization response, RFC 9207 iss).
+  @QueryParams('code', 'state', 'iss', 'session_state', 'error', 'error_description')
   index(@Req() req: { originalUrl: string }, @Res() res: Res): void {
     // Relative URLs (and the OIDC redirect URI) assume the trailing slash.
     const [path, query] = req.originalUrl.split('?');
@@ -151,7 +154,7 @@ export class ConsoleController implements OnApplicationBootstrap {
   @Get('*path')
   file(@Req() req: { path: string }, @Res() res: Res): void {
     const name = decodeURIComponent(req.path.replace(/^\/console\/?/, ''));
-    if (!this.files.has(name)) throw new NotFoundException({ error: 'not_found', message: `no console file ${name}` });
+    if (!this.files.has(name)) throw new ProblemException(problem(404, 'not_found', 'no such console file'));
     this.send(res, name);
   }
 

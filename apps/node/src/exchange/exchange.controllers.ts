@@ -1,8 +1,16 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@liaison/auth';
+import { QueryParams, UuidPipe } from '../http/request-shape';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { NoticeQueries, parseInboxFilter } from './notice.queries';
 import { NoticeService } from './notice.service';
+
+/** Disambiguates an inbound id that two agencies chose (ids are unique per sender only). */
+const SENDER = 'sender';
+
+/** The inbox filter's parameters (parseInboxFilter reads exactly these). */
+const INBOX_FILTER = ['status', 'kind', 'priority', 'sender', 'overdue', 'limit'] as const;
 
 function pageSize(raw: unknown): number {
   return parseInboxFilter({ limit: raw }).limit;
@@ -17,25 +25,22 @@ export class NoticesController {
 
   @Post()
   @Roles('operator')
-  async send(@CurrentPrincipal() principal: Principal, @Body() body: unknown, @Res({ passthrough: true }) res: { setHeader(name: string, value: string): void }) {
-    try {
-      const { id, deadline } = await this.notices.send(principal, body);
-      return { id, deadline: deadline.toISOString(), status: 'SENT' };
-    } catch (error) {
-      if (error instanceof ServiceUnavailableException) res.setHeader('Retry-After', '1');
-      throw error;
-    }
+  @Idempotent()
+  async send(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
+    const { id, deadline } = await this.notices.send(principal, body);
+    return { id, deadline: deadline.toISOString(), status: 'SENT' };
   }
 
   @Get()
   @Roles('operator')
+  @QueryParams('limit')
   list(@Query('limit') limit?: string) {
     return this.queries.sent(pageSize(limit));
   }
 
   @Get(':id')
   @Roles('operator')
-  detail(@Param('id') id: string) {
+  detail(@Param('id', UuidPipe) id: string) {
     return this.queries.detail(id, 'outbound');
   }
 }
@@ -49,40 +54,50 @@ export class InboxController {
 
   @Get()
   @Roles('liaison_officer')
+  @QueryParams(...INBOX_FILTER)
   list(@Query() query: Record<string, unknown>) {
     return this.queries.inbox(parseInboxFilter(query));
   }
 
   @Get(':id')
   @Roles('liaison_officer')
-  detail(@Param('id') id: string, @Query('sender') sender?: string) {
+  @QueryParams(SENDER)
+  detail(@Param('id', UuidPipe) id: string, @Query('sender') sender?: string) {
     return this.queries.detail(id, 'inbound', sender);
   }
 
   @Post(':id/acknowledge')
+  @Idempotent()
+  @QueryParams(SENDER)
   @HttpCode(200)
   @Roles('liaison_officer')
-  async acknowledge(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query('sender') sender?: string) {
+  async acknowledge(@CurrentPrincipal() principal: Principal, @Param('id', UuidPipe) id: string, @Query('sender') sender?: string) {
     return { id, status: await this.notices.acknowledge(principal, id, sender) };
   }
 
   @Post(':id/answer')
+  @Idempotent()
+  @QueryParams(SENDER)
   @HttpCode(200)
   @Roles('liaison_officer')
-  async answer(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown, @Query('sender') sender?: string) {
+  async answer(@CurrentPrincipal() principal: Principal, @Param('id', UuidPipe) id: string, @Body() body: unknown, @Query('sender') sender?: string) {
     return { id, status: 'ANSWERED', ...(await this.notices.answer(principal, id, body, sender)) };
   }
 
   @Post(':id/decline')
+  @Idempotent()
+  @QueryParams(SENDER)
   @HttpCode(200)
   @Roles('liaison_officer')
-  async decline(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown, @Query('sender') sender?: string) {
+  async decline(@CurrentPrincipal() principal: Principal, @Param('id', UuidPipe) id: string, @Body() body: unknown, @Query('sender') sender?: string) {
     return { id, status: 'DECLINED', ...(await this.notices.decline(principal, id, body, sender)) };
   }
 
   @Post(':id/pass-on')
+  @Idempotent()
+  @QueryParams(SENDER)
   @Roles('liaison_officer')
-  passOn(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown, @Query('sender') sender?: string) {
+  passOn(@CurrentPrincipal() principal: Principal, @Param('id', UuidPipe) id: string, @Body() body: unknown, @Query('sender') sender?: string) {
     return this.notices.passOn(principal, id, body, sender);
   }
 }
@@ -96,6 +111,7 @@ export class RejectedController {
 
   @Get()
   @Roles('admin', 'auditor')
+  @QueryParams('limit')
   list(@Query('limit') limit?: string) {
     return this.queries.rejected(pageSize(limit));
   }

@@ -1,25 +1,25 @@
-import { BadRequestException, ConflictException, ForbiddenException, InternalServerErrorException, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
-import { ContentAlteredError, ContentBinding, ContentCipher } from './content-cipher';
+import { Logger } from '@nestjs/common';
 import type { FieldError } from '@liaison/notices';
+import { ContentAlteredError, ContentBinding, ContentCipher } from './content-cipher';
+import { invalid, problem, ProblemException } from '../http/problem';
 
-/** API refusals: a stable `error` code, a message naming what was wrong, never notice content. */
+/** API refusals as RFC 9457 problems: a stable `code`, a detail naming what was wrong, never notice content. */
 export const refuse = {
-  invalid: (fields: FieldError[]) =>
-    new BadRequestException({ error: 'invalid_request', message: fields.map((f) => `${f.field} ${f.message}`).join('; '), fields }),
-  notFound: (what: string) => new NotFoundException({ error: 'not_found', message: `${what} not found` }),
-  illegalTransition: (message: string) => new ConflictException({ error: 'illegal_transition', message }),
+  invalid: (fields: FieldError[]) => invalid(fields),
+  notFound: (what: string) => new ProblemException(problem(404, 'not_found', `${what} not found`)),
+  illegalTransition: (message: string) => new ProblemException(problem(409, 'illegal_transition', message)),
+  handling: (message: string) => new ProblemException(problem(403, 'handling_restriction', message)),
   /** Message ids are chosen by senders: two agencies may have used the same one. */
   ambiguous: (id: string, senders: string[]) =>
-    new ConflictException({ error: 'ambiguous_id', message: `notice ${id} was received from ${senders.join(', ')}: add ?sender=<agency> to say which` }),
-  handling: (message: string) => new ForbiddenException({ error: 'handling_restriction', message }),
+    new ProblemException(problem(409, 'ambiguous_id', `notice ${id} was received from ${senders.join(', ')}: add ?sender=<agency> to say which`)),
   /** Integrity, not a client error: the stored notice was changed outside the node (see ContentCipher). */
   altered: (id: string) =>
-    new InternalServerErrorException({ error: 'stored_content_altered', message: `notice ${id}: its stored content does not match its metadata; it was changed outside the node (the ledger keeps the original digest)` }),
+    new ProblemException(problem(500, 'stored_content_altered', `notice ${id}: its stored content does not match its metadata; it was changed outside the node (the ledger keeps the original digest)`)),
   /** The node fails closed past its directory's expiry (decision 0008): nothing can be sealed until a fresh one arrives. */
   trustUnavailable: () =>
-    new ServiceUnavailableException({ error: 'directory_expired', message: 'this node holds no valid federation directory (expired or missing): nothing can be sent until a fresh one arrives; nothing was written', retryAfterSeconds: 60 }),
+    new ProblemException(problem(503, 'directory_expired', 'this node holds no valid federation directory (expired or missing): nothing can be sent until a fresh one arrives; nothing was written', { retryAfterSeconds: 60 }), { 'Retry-After': '60' }),
   busy: (pending: number) =>
-    new ServiceUnavailableException({ error: 'busy', message: `${pending} notices are waiting to be written; retry shortly (nothing was written)`, retryAfterSeconds: 1 }),
+    new ProblemException(problem(503, 'busy', `${pending} notices are waiting to be written; retry shortly (nothing was written)`, { retryAfterSeconds: 1 }), { 'Retry-After': '1' }),
 };
 
 const integrity = new Logger('Integrity');

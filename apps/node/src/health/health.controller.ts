@@ -1,7 +1,8 @@
-import { Controller, Get, Header, HttpCode, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Public } from '@liaison/auth';
+import { problem, ProblemException } from '../http/problem';
 import { ExchangeMetrics } from '../exchange/exchange.metrics';
 import { BROKER_PROBE, NODE_CONFIG } from '../tokens';
 import { FederationTopics, type BrokerProbe } from '@liaison/transport';
@@ -30,7 +31,9 @@ export class HealthController {
   @HttpCode(200)
   async ready() {
     const checks = { database: await this.check(() => this.dataSource.query('SELECT 1')), broker: await this.check(() => this.broker.check()) };
-    if (checks.database !== 'up' || checks.broker !== 'up') throw new ServiceUnavailableException({ status: 'not ready', checks });
+    if (checks.database !== 'up' || checks.broker !== 'up') {
+      throw new ProblemException(problem(503, 'not_ready', 'the database or the broker cannot be reached', { checks }), { 'Retry-After': '5' });
+    }
     return { status: 'ready', checks };
   }
 

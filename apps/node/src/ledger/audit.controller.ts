@@ -1,7 +1,7 @@
 // The auditor's API: metadata and digests only (entries never hold notice content), proofs,
 // checkpoints with cosignatures, witness alerts, and the streamed audit bundle.
 import { once } from 'events';
-import { BadRequestException, ConflictException, Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { ServerResponse } from 'http';
 import { DataSource } from 'typeorm';
 import { Roles } from '@liaison/auth';
@@ -11,7 +11,9 @@ import { Clock, NODE_CONFIG } from '../tokens';
 import { BundleDeps, BundleRangeError, NotCheckpointedError, bundleNdjson, planBundle } from './audit-bundle';
 import { ENTRY_COLUMNS, LedgerService, rowToEntry } from './ledger.service';
 import { CheckpointService, LedgerConfig } from './checkpoint.service';
-import { QueryError, entryFilterSql, integer, messageIdParam, parseEntryFilter, parseOnly } from './audit.query';
+import { ENTRY_FILTER_PARAMS, QueryError, entryFilterSql, integer, messageIdParam, parseEntryFilter } from './audit.query';
+import { problem, ProblemException } from '../http/problem';
+import { QueryParams } from '../http/request-shape';
 
 type Query = Record<string, unknown>;
 
@@ -25,8 +27,8 @@ async function drainedOrClosed(res: ServerResponse): Promise<void> {
   }
 }
 
-function badRequest(e: QueryError | BundleRangeError): BadRequestException {
-  return new BadRequestException({ statusCode: 400, error: 'Bad Request', field: e.field, message: e.message });
+function badRequest(e: QueryError | BundleRangeError): ProblemException {
+  return new ProblemException(problem(400, 'invalid_request', e.message, { errors: [{ field: e.field, message: e.message }] }));
 }
 
 /** Runs a handler, turning validation errors into a 400 that names the field. */
@@ -54,6 +56,7 @@ export class AuditController {
 
   /** Entries filtered by time range, counterpart, kind, event, message id; keyset pages by seq (`after`). */
   @Get('entries')
+  @QueryParams(...ENTRY_FILTER_PARAMS)
   entries(@Query() query: Query) {
     return validated(async () => {
       const filter = parseEntryFilter(query);
@@ -69,29 +72,28 @@ export class AuditController {
 
   /** Everything the ledger holds about one message: its own entries and those that refer to it. */
   @Get('messages/:id/timeline')
-  timeline(@Param('id') id: string, @Query() query: Query) {
+  timeline(@Param('id') id: string) {
     return validated(async () => {
-      parseOnly(query, []);
       const messageId = messageIdParam(id);
       const rows = await this.dataSource.query(
         `SELECT ${ENTRY_COLUMNS}, leaf_hash FROM ledger_entry WHERE message_id = $1 OR re = $1 ORDER BY seq LIMIT 10000`,
         [messageId],
       );
-      if (rows.length === 0) throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: `no ledger entry for message ${messageId}` });
+      if (rows.length === 0) throw new ProblemException(problem(404, 'not_found', `no ledger entry for message ${messageId}`));
       return { messageId, entries: rows.map((r: { leaf_hash: Buffer }) => ({ ...rowToEntry(r as never), leafHash: r.leaf_hash.toString('base64') })) };
     });
   }
 
   @Get('proofs/inclusion')
+  @QueryParams('seq', 'size')
   inclusion(@Query() query: Query) {
     return validated(async () => {
-      parseOnly(query, ['seq', 'size']);
       const seq = integer(query, 'seq', { required: true }) as number;
       const head = await this.ledger.head();
       const size = integer(query, 'size', { min: 1, max: Number(head.size) }) ?? (await this.checkpoints.latest())?.size ?? Number(head.size);
       if (seq >= size) throw new QueryError('seq', `seq must be below size (${size})`);
       const [row] = await this.dataSource.query('SELECT leaf_hash FROM ledger_entry WHERE seq = $1', [seq]);
-      if (!row) throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: `no entry ${seq}` });
+      if (!row) throw new ProblemException(problem(404, 'not_found', `no entry ${seq}`));
       const proof = await this.ledger.inclusionProof(BigInt(seq), BigInt(size));
       const checkpoint = await this.checkpoints.status(size);
       return {
@@ -106,9 +108,9 @@ export class AuditController {
   }
 
   @Get('proofs/consistency')
+  @QueryParams('from', 'to')
   consistency(@Query() query: Query) {
     return validated(async () => {
-      parseOnly(query, ['from', 'to']);
       const head = await this.ledger.head();
       const from = integer(query, 'from', { required: true, max: Number(head.size) }) as number;
       const to = integer(query, 'to', { required: true, max: Number(head.size) }) as number;
@@ -126,20 +128,17 @@ export class AuditController {
 
   /** The latest checkpoint with its cosignatures and whether the quorum is reached. */
   @Get('checkpoint')
-  checkpoint(@Query() query: Query) {
-    return validated(async () => {
-      parseOnly(query, []);
-      const status = await this.checkpoints.status();
-      if (!status) throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: 'no checkpoint yet' });
-      return status;
-    });
+  async checkpoint() {
+    const status = await this.checkpoints.status();
+    if (!status) throw new ProblemException(problem(404, 'not_found', 'no checkpoint yet'));
+    return status;
   }
 
   /** Witness alerts: refused checkpoints with both signed notes as evidence (ours and those we raised). */
   @Get('alerts')
+  @QueryParams('after', 'limit')
   alerts(@Query() query: Query) {
     return validated(async () => {
-      parseOnly(query, ['after', 'limit']);
       const after = integer(query, 'after') ?? 0;
       const limit = integer(query, 'limit', { min: 1, max: 1000 }) ?? 100;
       const rows = (await this.dataSource.query(
@@ -163,16 +162,17 @@ export class AuditController {
 
   /** The audit bundle (NDJSON), streamed from keyset pages: memory stays flat however large the range. */
   @Get('bundle')
+  @QueryParams('from', 'to')
   async bundle(@Query() query: Query, @Res() res: ServerResponse): Promise<void> {
     const plan = await validated(async () => {
-      parseOnly(query, ['from', 'to']);
       return planBundle(this.deps(), integer(query, 'from'), integer(query, 'to'));
     }).catch((e: unknown) => {
       if (!(e instanceof NotCheckpointedError)) throw e;
       // Not a bad request: the next checkpoint round covers it, so say when to ask again.
       const retryAfter = Math.max(1, Math.ceil(this.config.checkpoint.everySeconds));
-      res.setHeader('Retry-After', String(retryAfter));
-      throw new ConflictException({ statusCode: 409, error: 'Conflict', reason: 'not_checkpointed', field: 'to', message: e.message, retryAfterSeconds: retryAfter });
+      throw new ProblemException(problem(409, 'not_checkpointed', e.message, { errors: [{ field: 'to', message: e.message }], retryAfterSeconds: retryAfter }), {
+        'Retry-After': String(retryAfter),
+      });
     });
     res.statusCode = 200;
     res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');

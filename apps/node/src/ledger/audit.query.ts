@@ -77,8 +77,11 @@ export interface EntryFilter {
   limit: number;
 }
 
+/** The query parameters of GET /audit/entries. */
+export const ENTRY_FILTER_PARAMS = ['from', 'to', 'counterpart', 'kind', 'event', 'messageId', 'after', 'limit'] as const;
+
 export function parseEntryFilter(query: Query): EntryFilter {
-  only(query, ['from', 'to', 'counterpart', 'kind', 'event', 'messageId', 'after', 'limit']);
+  only(query, ENTRY_FILTER_PARAMS);
   const filter: EntryFilter = {
     from: instant(query, 'from'),
     to: instant(query, 'to'),
@@ -113,8 +116,4 @@ export function entryFilterSql(f: EntryFilter): { where: string; params: unknown
   if (f.event) add('event = ?', f.event);
   if (f.messageId) add('message_id = ?', f.messageId);
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
-}
-
-export function parseOnly(query: Query, allowed: readonly string[]): void {
-  only(query, allowed);
 }

@@ -1,0 +1,315 @@
+// The node's OpenAPI 3.1 document. Request schemas are the JSON Schemas (draft 2020-12) the
+// validators in @liaison/notices use, so the contract cannot drift from what is enforced; every
+// operation gets a summary, its parameters, its success schema, every error as a problem
+// (application/problem+json), its security and, where it takes a body, examples that the test
+// (test/e2e/node-openapi.spec.ts) sends to a running node.
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { AGENCY_CODE, UUID } from '@liaison/ids';
+import { LEDGER_EVENTS } from '@liaison/ledger';
+import { answerEnvelopeSchema, composeSchema, declineSchema, gradesSchema, handlingSchema, NOTICE_KINDS, NOTICE_STATES } from '@liaison/notices';
+import { PROBLEM_CONTENT_TYPE } from './problem';
+import { IDEMPOTENCY_HEADER } from '../idempotency/idempotency-key';
+
+type Json = Record<string, unknown>;
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+/** A kind's schema under the name OpenAPI shows ("identity-query" → "IdentityQueryBody"). */
+const kindSchemaName = (kind: string) => `${kind.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase())}Body`;
+
+function withoutId(schema: object): Json {
+  const { $id: _id, ...rest } = structuredClone(schema) as Json;
+  return rest;
+}
+
+function schemas(): Json {
+  const kinds = [...NOTICE_KINDS.values()];
+  const queries = kinds.filter((k) => k.isQuery);
+  const out: Json = {
+    Problem: {
+      type: 'object',
+      description: 'RFC 9457 problem details. `code` is stable (the last segment of `type`); `errors` names each field, query parameter, path parameter or header that was wrong.',
+      required: ['type', 'title', 'status', 'detail', 'code', 'errors'],
+      properties: {
+        type: { type: 'string', format: 'uri', examples: ['urn:liaison:problem:invalid_request'] },
+        title: { type: 'string' },
+        status: { type: 'integer', minimum: 400, maximum: 599 },
+        detail: { type: 'string' },
+        instance: { type: 'string', description: 'The request path.' },
+        code: { type: 'string', pattern: '^[a-z][a-z0-9_]*$' },
+        errors: { type: 'array', items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+        retryAfterSeconds: { type: 'integer', description: 'With 503 and some 409s: when to ask again (also in Retry-After).' },
+      },
+    },
+    Handling: withoutId(handlingSchema),
+    Grades: withoutId(gradesSchema),
+    ComposeRequest: (() => {
+      const compose = withoutId(composeSchema) as { properties: Json; description?: string };
+      compose.description = `A notice to send. \`body\` follows the schema of its \`kind\`: ${queries.map((k) => `${k.name} → ${kindSchemaName(k.name)}`).join(', ')}.`;
+      compose.properties = {
+        ...compose.properties,
+        kind: { ...(compose.properties.kind as Json), enum: queries.map((k) => k.name) },
+        handling: ref('Handling'),
+        grades: ref('Grades'),
+        body: { oneOf: queries.map((k) => ref(kindSchemaName(k.name))) },
+      };
+      return compose;
+    })(),
+    AnswerRequest: { allOf: [withoutId(answerEnvelopeSchema), ref(kindSchemaName('response'))], description: 'A hit (with details) or no-hit; to decline, use the decline operation.' },
+    DeclineRequest: withoutId(declineSchema),
+    PassOnRequest: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['recipients'],
+      properties: { recipients: { type: 'array', minItems: 1, items: { type: 'string', pattern: AGENCY_CODE.source } } },
+    },
+    SendResult: {
+      type: 'object',
+      required: ['id', 'deadline', 'status'],
+      properties: { id: { type: 'string', pattern: UUID.source }, deadline: { type: 'string', format: 'date-time' }, status: { const: 'SENT' } },
+    },
+    ActionResult: {
+      type: 'object',
+      required: ['id', 'status'],
+      properties: { id: { type: 'string', pattern: UUID.source }, status: { enum: [...NOTICE_STATES] }, responseId: { type: 'string', pattern: UUID.source } },
+    },
+    Created: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: UUID.source } } },
+  };
+  for (const kind of kinds) out[kindSchemaName(kind.name)] = withoutId(kind.schema);
+  return out;
+}
+
+/** The example notice; its expiry is a week after the document was built (it must lie ahead). */
+const exampleNotice = (now: Date) => ({
+  kind: 'identity-query',
+  recipients: ['ES'],
+  handling: { code: 'H1' },
+  grades: { source: 'B', information: 2 },
+  priority: 'normal',
+  expiresAt: new Date(Math.ceil(now.getTime() / 86_400_000) * 86_400_000 + 7 * 86_400_000).toISOString().replace('.000Z', 'Z'),
+  body: {
+    case_reference: 'NL-2026-0042',
+    reason: 'Suspect in a cross-border fraud investigation; identity to be confirmed.',
+    legal_basis: 'Directive (EU) 2023/977, Art. 4',
+    names: { family: 'Jansen', given: 'Pieter' },
+    date_of_birth: '1980-05-17',
+  },
+});
+
+interface Operation {
+  summary: string;
+  description: string;
+  public?: boolean;
+  query?: [string, Json, string][];
+  body?: { schema: string; examples: Record<string, { summary: string; value: unknown; status: number }> };
+  ok: { status: number; description: string; schema?: Json; type?: string };
+  errors: number[];
+}
+
+/** Ids are unique per sender only: when two agencies used one id, which notice is meant. */
+const SENDER_OF_ID: [string, Json, string] = ['sender', { type: 'string', pattern: AGENCY_CODE.source }, 'When two agencies sent notices with this id: which sender is meant (without it such an id answers 409 ambiguous_id).'];
+const limit: [string, Json, string] = ['limit', { type: 'string', pattern: '^[0-9]{1,4}$' }, 'Page size, 1–1000 (default 50; 100 for the audit log).'];
+const AUTH_ERRORS = [401, 403];
+const LIST = { type: 'array', items: { type: 'object' } };
+
+/** Keyed "METHOD /path" as Nest writes the path. */
+const operations = (example: ReturnType<typeof exampleNotice>): Record<string, Operation> => ({
+  'GET /health/live': { summary: 'Liveness', description: 'The process answers.', public: true, ok: { status: 200, description: 'Alive.', schema: { type: 'object' } }, errors: [] },
+  'GET /health/ready': {
+    summary: 'Readiness',
+    description: 'The database and the broker are reachable.',
+    public: true,
+    ok: { status: 200, description: 'Ready.', schema: { type: 'object' } },
+    errors: [503],
+  },
+  'GET /metrics': { summary: 'Prometheus metrics', description: 'Exchange counters, outbox backlog and consumer lag.', public: true, ok: { status: 200, description: 'Metrics in the Prometheus text format.', type: 'text/plain' }, errors: [] },
+  'GET /directory.jws': { summary: 'The signed federation directory', description: 'The compact JWS exactly as this node verified it.', public: true, ok: { status: 200, description: 'Compact JWS.', type: 'text/html' }, errors: [] },
+  'GET /directory': { summary: 'Agencies of the federation', description: 'Code, name and country of each agency in the directory this node trusts.', ok: { status: 200, description: 'The directory.', schema: { type: 'object' } }, errors: AUTH_ERRORS },
+  'GET /me': { summary: 'Who am I', description: 'The principal the bearer token stands for: subject, agency, roles.', ok: { status: 200, description: 'The principal.', schema: { type: 'object' } }, errors: AUTH_ERRORS },
+  'POST /notices': {
+    summary: 'Send a notice',
+    description: 'Signs, encrypts and sends a notice to one or more agencies (role operator). Takes an Idempotency-Key so that a retry never sends twice.',
+    body: {
+      schema: 'ComposeRequest',
+      examples: {
+        identityQuery: { summary: 'An identity query to ES', value: example, status: 201 },
+        missingReason: { summary: 'Refused: no reason given', value: { ...example, body: { ...example.body, reason: undefined } }, status: 400 },
+      },
+    },
+    ok: { status: 201, description: 'Sent (queued for the broker in the same transaction).', schema: ref('SendResult') },
+    errors: [400, ...AUTH_ERRORS, 409, 413, 415, 422, 503],
+  },
+  'GET /notices': { summary: 'Notices this agency sent', description: 'Newest first, without content.', query: [limit], ok: { status: 200, description: 'Sent notices.', schema: LIST }, errors: [400, ...AUTH_ERRORS] },
+  'GET /notices/{id}': { summary: 'One sent notice', description: 'With its content and each recipient\'s status.', ok: { status: 200, description: 'The notice.', schema: { type: 'object' } }, errors: [400, ...AUTH_ERRORS, 404] },
+  'GET /inbox': {
+    summary: 'The inbox',
+    description: 'Received queries, open work first (role liaison_officer).',
+    query: [
+      ['status', { enum: [...NOTICE_STATES] }, 'Only notices in this state.'],
+      ['kind', { type: 'string' }, 'Only this notice kind.'],
+      ['priority', { enum: ['urgent', 'normal'] }, 'Only this priority.'],
+      ['sender', { type: 'string', pattern: AGENCY_CODE.source }, 'Only from this agency.'],
+      ['overdue', { enum: ['true', 'false'] }, 'Only those past their deadline.'],
+      limit,
+    ],
+    ok: { status: 200, description: 'Received notices.', schema: LIST },
+    errors: [400, ...AUTH_ERRORS],
+  },
+  'GET /inbox/{id}': { summary: 'One received notice', description: 'With its content, handling code and deadline.', query: [SENDER_OF_ID], ok: { status: 200, description: 'The notice.', schema: { type: 'object' } }, errors: [400, ...AUTH_ERRORS, 404, 409] },
+  'POST /inbox/{id}/acknowledge': {
+    summary: 'Acknowledge a received notice',
+    description: 'Tells the sender it is being handled. Takes an Idempotency-Key.',
+    query: [SENDER_OF_ID],
+    ok: { status: 200, description: 'Acknowledged.', schema: ref('ActionResult') },
+    errors: [400, ...AUTH_ERRORS, 404, 409, 422, 503],
+  },
+  'POST /inbox/{id}/answer': {
+    summary: 'Answer a received query',
+    description: 'Hit (with details) or no-hit, sent back to the sender signed and encrypted. Takes an Idempotency-Key.',
+    body: { schema: 'AnswerRequest', examples: { noHit: { summary: 'Nothing found', value: { outcome: 'no-hit' }, status: 200 }, declinedHere: { summary: 'Refused: decline has its own operation', value: { outcome: 'declined' }, status: 400 } } },
+    query: [SENDER_OF_ID],
+    ok: { status: 200, description: 'Answered.', schema: ref('ActionResult') },
+    errors: [400, ...AUTH_ERRORS, 404, 409, 413, 415, 422, 503],
+  },
+  'POST /inbox/{id}/decline': {
+    summary: 'Decline a received query',
+    description: 'With a reason, sent back to the sender. Takes an Idempotency-Key.',
+    body: { schema: 'DeclineRequest', examples: { outOfScope: { summary: 'Outside our competence', value: { reason: 'Outside our competence' }, status: 200 }, blank: { summary: 'Refused: a blank reason', value: { reason: ' ' }, status: 400 } } },
+    query: [SENDER_OF_ID],
+    ok: { status: 200, description: 'Declined.', schema: ref('ActionResult') },
+    errors: [400, ...AUTH_ERRORS, 404, 409, 413, 415, 422, 503],
+  },
+  'POST /inbox/{id}/pass-on': {
+    summary: 'Pass a received notice on',
+    description: 'As a new notice to other agencies, citing the original; refused for H2. Takes an Idempotency-Key.',
+    body: { schema: 'PassOnRequest', examples: { toCo: { summary: 'Pass on to CO', value: { recipients: ['CO'] }, status: 201 }, none: { summary: 'Refused: no recipients', value: { recipients: [] }, status: 400 } } },
+    query: [SENDER_OF_ID],
+    ok: { status: 201, description: 'Passed on.', schema: ref('Created') },
+    errors: [400, ...AUTH_ERRORS, 404, 409, 413, 415, 422, 503],
+  },
+  'GET /rejected': { summary: 'Refused inbox messages', description: 'Metadata and reason of each message the inbox refused (roles admin, auditor).', query: [limit], ok: { status: 200, description: 'Refusals.', schema: LIST }, errors: [400, ...AUTH_ERRORS] },
+  'GET /audit/entries': {
+    summary: 'Ledger entries',
+    description: 'Metadata and digests (never notice content), filtered; keyset pages by seq (role auditor).',
+    query: [
+      ['from', { type: 'string', format: 'date-time' }, 'From this time (inclusive).'],
+      ['to', { type: 'string', format: 'date-time' }, 'Before this time.'],
+      ['counterpart', { type: 'string', pattern: AGENCY_CODE.source }, 'The other agency.'],
+      ['kind', { type: 'string' }, 'Notice kind.'],
+      ['event', { enum: [...LEDGER_EVENTS] }, 'Ledger event.'],
+      ['messageId', { type: 'string' }, 'One message.'],
+      ['after', { type: 'string', pattern: '^[0-9]+$' }, 'Keyset cursor: entries after this seq.'],
+      limit,
+    ],
+    ok: { status: 200, description: 'A page of entries.', schema: { type: 'object' } },
+    errors: [400, ...AUTH_ERRORS],
+  },
+  'GET /audit/messages/{id}/timeline': { summary: 'Timeline of one message', description: 'Its entries and those that refer to it.', ok: { status: 200, description: 'The timeline.', schema: { type: 'object' } }, errors: [400, ...AUTH_ERRORS, 404] },
+  'GET /audit/proofs/inclusion': {
+    summary: 'Inclusion proof',
+    description: 'RFC 6962 inclusion proof of entry `seq` in the tree of `size` entries.',
+    query: [
+      ['seq', { type: 'string', pattern: '^[0-9]+$' }, 'The entry (required).'],
+      ['size', { type: 'string', pattern: '^[0-9]+$' }, 'Tree size (default: the latest checkpoint).'],
+    ],
+    ok: { status: 200, description: 'The proof.', schema: { type: 'object' } },
+    errors: [400, ...AUTH_ERRORS, 404],
+  },
+  'GET /audit/proofs/consistency': {
+    summary: 'Consistency proof',
+    description: 'RFC 6962 consistency proof between two tree sizes.',
+    query: [
+      ['from', { type: 'string', pattern: '^[0-9]+$' }, 'Older size (required).'],
+      ['to', { type: 'string', pattern: '^[0-9]+$' }, 'Newer size (required).'],
+    ],
+    ok: { status: 200, description: 'The proof.', schema: { type: 'object' } },
+    errors: [400, ...AUTH_ERRORS],
+  },
+  'GET /audit/checkpoint': { summary: 'Latest checkpoint', description: 'With its witness cosignatures and whether the quorum is reached.', ok: { status: 200, description: 'The checkpoint.', schema: { type: 'object' } }, errors: [...AUTH_ERRORS, 404] },
+  'GET /audit/alerts': {
+    summary: 'Witness alerts',
+    description: 'Refused checkpoints with both signed notes as evidence.',
+    query: [['after', { type: 'string', pattern: '^[0-9]+$' }, 'Keyset cursor.'], limit],
+    ok: { status: 200, description: 'A page of alerts.', schema: { type: 'object' } },
+    errors: [400, ...AUTH_ERRORS],
+  },
+  'GET /audit/bundle': {
+    summary: 'Audit bundle',
+    description: 'NDJSON, streamed: entries, proofs and the cosigned checkpoint that covers them, verifiable offline.',
+    query: [
+      ['from', { type: 'string', pattern: '^[0-9]+$' }, 'First seq.'],
+      ['to', { type: 'string', pattern: '^[0-9]+$' }, 'Tree size to prove against.'],
+    ],
+    ok: { status: 200, description: 'The bundle.', type: 'application/x-ndjson' },
+    errors: [400, ...AUTH_ERRORS, 409],
+  },
+});
+
+const ERROR_TEXT: Record<number, string> = {
+  400: 'The request is invalid: `errors` names each field, parameter or header.',
+  401: 'No valid bearer token (WWW-Authenticate says why).',
+  403: 'The token lacks the role, or the handling code forbids the action.',
+  404: 'Not found.',
+  409: 'The notice is not in a state that allows this, or a request with the same Idempotency-Key is still being processed (Retry-After).',
+  413: 'The body is larger than 256 KiB.',
+  415: 'The body is not uncompressed UTF-8 JSON.',
+  422: 'The Idempotency-Key was already used for a different request.',
+  503: 'Busy or not ready: retry after Retry-After seconds (nothing was written).',
+};
+
+function problemResponse(status: number): Json {
+  return { description: ERROR_TEXT[status] ?? 'Error.', content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('Problem') } } };
+}
+
+/** Fills in what the controllers' decorators do not say; fails when an operation is not described. */
+export function describeOperations(document: OpenAPIObject, now: Date): OpenAPIObject {
+  const OPERATIONS = operations(exampleNotice(now));
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...(schemas() as Record<string, never>) } };
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const [method, op] of Object.entries(item as Record<string, Json>)) {
+      const key = `${method.toUpperCase()} ${path}`;
+      const spec = OPERATIONS[key];
+      if (!spec) throw new Error(`OpenAPI: no description for ${key} (apps/node/src/http/openapi.ts)`);
+      op.summary = spec.summary;
+      op.description = spec.description;
+      op.security = spec.public ? [] : [{ bearer: [] }];
+      const params = ((op.parameters as Json[] | undefined) ?? []).filter((p) => p.in !== 'query');
+      for (const p of params) {
+        if (p.in === 'path') Object.assign(p, { description: 'The notice or message id.', schema: path.startsWith('/audit/') ? { type: 'string', maxLength: 128 } : { type: 'string', format: 'uuid', pattern: UUID.source } });
+        if (p.in === 'header' && p.name === IDEMPOTENCY_HEADER) p.schema = { type: 'string', maxLength: 257 };
+      }
+      for (const [name, schema, description] of spec.query ?? []) params.push({ name, in: 'query', required: false, description, schema });
+      op.parameters = params;
+      if (spec.body) {
+        op.requestBody = {
+          required: true,
+          content: {
+            'application/json': {
+              schema: ref(spec.body.schema),
+              examples: Object.fromEntries(Object.entries(spec.body.examples).map(([name, e]) => [name, { summary: e.summary, value: e.value, 'x-expected-status': e.status }])),
+            },
+          },
+        };
+      }
+      const ok: Json = { description: spec.ok.description };
+      if (spec.ok.schema || spec.ok.type) ok.content = { [spec.ok.type ?? 'application/json']: { schema: spec.ok.schema ?? { type: 'string' } } };
+      const errors = [...new Set([...spec.errors, ...(spec.query ? [400] : [])])].sort();
+      op.responses = { [String(spec.ok.status)]: ok, ...Object.fromEntries(errors.map((s) => [String(s), problemResponse(s)])) };
+    }
+  }
+  return document;
+}
+
+export function buildOpenApi(app: INestApplication, agency: string, now = new Date()): OpenAPIObject {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setOpenAPIVersion('3.1.0')
+      .setTitle(`Liaison node ${agency}`)
+      .setVersion('1')
+      .setDescription('Send, receive, acknowledge and answer notices; audit the exchange ledger. Errors are RFC 9457 problems (docs/api.md).')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+      .build(),
+  );
+  return describeOperations(document, now);
+}
