@@ -60,9 +60,8 @@ export async function runParsed(program: Command, args: string[], code: { value:
     return code.value;
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
-    // A command with subcommands but none given: its help went to stderr.
-    if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') return EXIT.usage;
+    // Help asked for exits 0; a command with subcommands but none given printed its help to stderr (exit 1 in commander).
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version') return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     throw new UsageError(error.message.replace(/^error: /, ''));
   }
 }
