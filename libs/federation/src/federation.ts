@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
+import { Writable } from 'stream';
 import { join } from 'path';
 import { Client } from 'pg';
 import { Role } from '@liaison/auth';
@@ -211,7 +212,9 @@ export interface SpawnNodeOptions {
   /** The repository root (holding deploy/register-paths.js and dist/). */
   root: string;
   env: Record<string, string>;
+  /** The node's output is appended to this file, or written to `log` (left open: a restarted node goes on writing to it). */
   logFile: string;
+  log?: Writable;
   /** Node.js options such as --cpu-prof. */
   nodeArgs?: string[];
   timeoutMs?: number;
@@ -219,23 +222,26 @@ export interface SpawnNodeOptions {
 
 /** Starts the compiled node (dist/apps/node/src/main.js) as its own process; resolves once GET /health/ready answers 200. */
 export async function spawnNode(o: SpawnNodeOptions): Promise<NodeProcess> {
-  const log = createWriteStream(o.logFile, { flags: 'a' });
+  const log = o.log ?? createWriteStream(o.logFile, { flags: 'a' });
   const child = spawn(process.execPath, [...(o.nodeArgs ?? []), '-r', './deploy/register-paths.js', 'dist/apps/node/src/main.js'], {
     cwd: o.root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production', ...o.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
+  child.stdout?.pipe(log, { end: o.log === undefined });
+  child.stderr?.pipe(log, { end: o.log === undefined });
   const deadline = Date.now() + (o.timeoutMs ?? 60_000);
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`node ${o.agency} exited during start (see ${o.logFile})`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`node ${o.agency} exited during start (code ${child.exitCode}, signal ${child.signalCode}); see ${o.logFile}`);
     try {
       if ((await fetch(`http://127.0.0.1:${o.port}/health/ready`)).ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`node ${o.agency} not ready after ${(o.timeoutMs ?? 60_000) / 1000} s (see ${o.logFile})`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`node ${o.agency} not ready after ${(o.timeoutMs ?? 60_000) / 1000} s (see ${o.logFile})`);
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   return { agency: o.agency, port: o.port, child, pid: child.pid as number };
