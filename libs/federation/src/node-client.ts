@@ -51,12 +51,14 @@ export function parseProblem(status: number, body: unknown): Problem {
     return { status, title: text(b.title), detail: text(b.detail), errors: fieldList(b.errors) };
   }
   const message = Array.isArray(b.message) ? b.message.join('; ') : text(b.message);
-  return { status, title: text(b.error), detail: message, errors: fieldList(b.fields) };
+  const errors = fieldList(b.fields);
+  // The older message only joins the field errors: print them once.
+  return { status, title: text(b.error), detail: errors.length ? undefined : message, errors };
 }
 
 /** One line per problem: status, title, detail, then each field error (which already says what is wrong). */
 export function describeProblem(p: Problem): string {
-  const head = [`HTTP ${p.status}`, p.title, p.errors.length && p.detail === undefined ? undefined : p.detail].filter(Boolean).join(': ');
+  const head = [`HTTP ${p.status}`, p.title, p.detail].filter(Boolean).join(': ');
   return p.errors.length ? `${head}\n${p.errors.map((e) => `  ${e.field || '(request)'}: ${e.message}`).join('\n')}` : head;
 }
 
