@@ -51,7 +51,8 @@ export async function provisionTopics(admin: KafkaSettings, principal: (agency: 
   }
   for (const agency of agencies) {
     const other = agencies.find((a) => a !== agency) ?? agency;
-    const probe = createKafka(principal(agency), { retry: { retries: 0 } }).admin();
+    // Its log off (0 = NOTHING): the refusals until the ACLs apply are expected.
+    const probe = createKafka(principal(agency), { retry: { retries: 0 }, logLevel: 0 }).admin();
     await probe.connect();
     try {
       for (let attempt = 0; ; attempt++) {

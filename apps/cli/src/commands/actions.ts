@@ -206,7 +206,10 @@ export function registerActions(program: Command, io: CliIo, code: { value: numb
       } catch (error) {
         // Not in the inbox, or this token may not read it (an operator): the notices sent.
         if (from === 'inbox' || !(error instanceof ApiError) || ![403, 404].includes(error.problem.status)) throw error;
-        notice = await api.sentNotice(id);
+        notice = await api.sentNotice(id).catch((second: unknown) => {
+          // In neither: the inbox's answer says why (this token's own role, or not found).
+          throw second instanceof ApiError && [403, 404].includes(second.problem.status) ? error : second;
+        });
       }
     }
     return print(parsed, io, notice, () => keyValues(notice));
