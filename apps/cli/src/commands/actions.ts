@@ -124,6 +124,7 @@ function apiCommand(program: Command, name: string, summary: string, changes: bo
   const command = program
     .command(name)
     .summary(summary)
+    .description(`${summary[0].toUpperCase()}${summary.slice(1)}.`)
     .option('--node-url <url>', 'the node (default: LIAISON_NODE_URL)')
     .option('--token <token>', 'bearer token (default: LIAISON_TOKEN; prefer the variable: options show in process lists)')
     .option('--retries <n>', 'resend after a connection reset or refusal, or a 5xx with Retry-After (default 3)')

@@ -68,6 +68,7 @@ export function registerReconcile(program: Command, io: CliIo, code: { value: nu
     program
       .command('reconcile')
       .summary("reconcile two agencies' audit bundles offline")
+      .description("Verifies both bundles, then pairs every notice each agency sent the other with its receipt. Exit 0 when both verify and agree, 1 otherwise.")
       .argument('<bundle-a.ndjson>', "one agency's audit bundle")
       .argument('<bundle-b.ndjson>', "the other agency's audit bundle"),
   );

@@ -12,6 +12,7 @@ export function registerToken(program: Command, io: CliIo, code: { value: number
   const command = program
     .command('token')
     .summary('mint a development token of the local federation')
+    .description("Mints a development token with the local federation's identity provider (written by local-setup), for an agency listed in its directory.")
     .option('--agency <CODE>', 'an agency listed in the local federation\'s directory, e.g. NL')
     .option('--role <role>', `one of ${ROLES.join(', ')}`)
     .option('--subject <subject>', 'the token\'s subject (default <role>.<agency>@local)')

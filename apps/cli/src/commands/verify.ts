@@ -256,7 +256,7 @@ export function bundleOptions(command: Command): Command {
 
 /** `liaison verify <bundle.ndjson>`: exit 0 when the bundle verifies, 1 when it does not. */
 export function registerVerify(program: Command, io: CliIo, code: { value: number }): void {
-  const command = bundleOptions(program.command('verify').summary('verify an audit bundle offline').argument('<bundle.ndjson>', 'the audit bundle (GET /audit/bundle, `liaison export`)'));
+  const command = bundleOptions(program.command('verify').summary('verify an audit bundle offline').description('Verifies an audit bundle offline: the tree recomputed, the checkpoint signature, the cosignatures against the quorum, every proof. Exit 0 when it verifies, 1 when it does not.').argument('<bundle.ndjson>', 'the audit bundle (GET /audit/bundle, `liaison export`)'));
   act(command, code, async (parsed) => {
     const opts = commonOptions(parsed, io.env);
     const report = await verifyBundleFile(opts.files[0], { root: opts.root, quorum: opts.quorum });
