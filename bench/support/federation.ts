@@ -43,6 +43,8 @@ export class BenchFederation {
       kek: Uint8Array.from(Buffer.from(localSecrets().LIAISON_KEY_ENCRYPTION_KEY, 'hex')),
       admin: adminSettings(),
       principal,
+      // Agencies listed only as recipients (envelope sizes) have no broker credentials.
+      probed: agencies.filter((a) => localSecrets()[`KAFKA_PASSWORD_${a}`] !== undefined),
       postgresUrl: PG,
     });
     mkdirSync(logDir, { recursive: true });

@@ -40,7 +40,14 @@ export function principalFromSecrets(secrets: Record<string, string>, principal:
  * its inbox and another's: ACLs reach the broker's authorizer through the metadata log,
  * asynchronously.
  */
-export async function provisionTopics(admin: KafkaSettings, principal: (agency: string) => KafkaSettings, topics: FederationTopics, agencies: string[], inboxPartitions = 3): Promise<string[]> {
+export async function provisionTopics(
+  admin: KafkaSettings,
+  principal: (agency: string) => KafkaSettings,
+  topics: FederationTopics,
+  agencies: string[],
+  inboxPartitions = 3,
+  probed: string[] = agencies,
+): Promise<string[]> {
   const client = createKafka(admin).admin();
   await client.connect();
   let created: string[];
@@ -49,7 +56,7 @@ export async function provisionTopics(admin: KafkaSettings, principal: (agency: 
   } finally {
     await client.disconnect();
   }
-  for (const agency of agencies) {
+  for (const agency of probed) {
     const other = agencies.find((a) => a !== agency) ?? agency;
     // Its log off (0 = NOTHING): the refusals until the ACLs apply are expected.
     const probe = createKafka(principal(agency), { retry: { retries: 0 }, logLevel: 0 }).admin();
@@ -103,6 +110,8 @@ export interface FederationOptions {
   /** A PostgreSQL server URL; each agency's database is created on it by its node. */
   postgresUrl: string;
   inboxPartitions?: number;
+  /** Agencies whose broker credentials are checked against the new ACLs (default: all; listed-only agencies may have none). */
+  probed?: string[];
   /** Environment every node of this federation gets on top of its own. */
   nodeDefaults?: Record<string, string>;
 }
@@ -131,7 +140,7 @@ export class Federation {
     const agencies = specs.map((a) => a.code);
     const material = await ensureFederationMaterial(tmp, options.name, specs, options.kek);
     const topics = federationTopics(options.topicPrefix);
-    await provisionTopics(options.admin, options.principal, topics, agencies, options.inboxPartitions);
+    await provisionTopics(options.admin, options.principal, topics, agencies, options.inboxPartitions, options.probed);
     await publishDirectory(options.admin, topics, material.directoryJws);
     return new Federation(options, material, topics, agencies, tmp);
   }
