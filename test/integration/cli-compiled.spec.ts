@@ -1,24 +1,10 @@
-import { execFile } from 'child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { FederationTopics } from '@liaison/transport';
 import { deleteTestTopics, principalSettings, provisionTestFederation } from '../support/kafka';
-import { localSecrets, REPO_ROOT } from '../support/local-secrets';
-
-const MAIN = join(REPO_ROOT, 'dist', 'apps', 'cli', 'src', 'main.js');
-
-/** Runs the compiled CLI as an operator would: `node -r ./deploy/register-paths.js dist/apps/cli/src/main.js …`. */
-function liaison(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['-r', './deploy/register-paths.js', MAIN, ...args],
-      { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env }, timeout: 60000 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-    );
-  });
-}
+import { localSecrets } from '../support/local-secrets';
+import { CLI_MAIN as MAIN, liaison } from '../support/cli';
 
 describe('the compiled CLI (dist/, built by npm run build or test/run.sh)', () => {
   const work = mkdtempSync(join(tmpdir(), 'liaison-compiled-'));

@@ -157,8 +157,8 @@ describe('liaison directory: build, sign, verify (in-process)', () => {
       [['sign', '--dir', D, '--root', join(D, 'root.public.jwk.json')], /no private part d/],
       [['verify', join(D, 'directory.jws'), '--root', join(D, 'root.private.jwk.json')], /holds a private key/],
       [['init', '--federation', 'bad name', '--dir', join(work, 'x')], /--federation "bad name" must match/],
-      [['add', '--dir', D, '--code', 'CO', '--name', 'X', '--country', 'CO', '--keys', es.file, '--typo', 'x'], /unknown option --typo/],
-      [['frobnicate'], /unknown subcommand "frobnicate"/],
+      [['add', '--dir', D, '--code', 'CO', '--name', 'X', '--country', 'CO', '--keys', es.file, '--typo', 'x'], /unknown option '--typo'/],
+      [['frobnicate'], /unknown command 'frobnicate'/],
     ];
     for (const [args, message] of cases) await expect(dir(args)).rejects.toThrow(message);
     expect(readFileSync(join(D, 'directory.json'), 'utf8')).toBe(before);

@@ -71,10 +71,10 @@ describe('liaison keys (in-process)', () => {
       [['generate', 'NL', '--out', out, '--kek-env', 'LIAISON_TEST_PASSPHRASE'], /LIAISON_TEST_PASSPHRASE must hold a 32-byte key-encryption key/],
       [['generate', 'NL', '--out', out, '--passphrase-env', 'SHORT'], /shorter than 12 characters/],
       [['generate', 'NL', '--out', out, '--passphrase-env', 'LIAISON_TEST_PASSPHRASE', '--argon2', 'weak'], /--argon2 must be one of/],
-      [['generate', 'NL', '--out', out, '--kek-env', 'LIAISON_TEST_KEK', '--force'], /unknown option --force/],
+      [['generate', 'NL', '--out', out, '--kek-env', 'LIAISON_TEST_KEK', '--force'], /unknown option '--force'/],
       [['generate', 'NL', '--out', join(dir, 'missing-folder', 'k.json'), '--kek-env', 'LIAISON_TEST_KEK'], /folder does not exist/],
       [['public', join(dir, 'nope.json'), '--kek-env', 'LIAISON_TEST_KEK'], /key file .* does not exist/],
-      [['rotate'], /unknown subcommand "rotate"/],
+      [['rotate'], /unknown command 'rotate'/],
     ];
     for (const [args, message] of cases) {
       const io = memoryIo(env);

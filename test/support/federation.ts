@@ -1,15 +1,11 @@
-import { createWriteStream, mkdtempSync, rmSync } from 'fs';
-import { once } from 'events';
-import { tmpdir } from 'os';
-import { join } from 'path';
-import { Client } from 'pg';
+import { randomBytes } from 'crypto';
 import { Role } from '@liaison/auth';
 import { AgencyKeyring, AgencyPrivateKeys, EnvelopeSealer, openPrivateKeys } from '@liaison/envelope';
 import { createKafka, FederationTopics, KafkaPublisher } from '@liaison/transport';
-import { ensureFederationMaterial, FederationMaterial, nodeEnvironment } from '../../apps/cli/src/federation-material';
+import { Federation, FederationMaterial, NodeClient, saveStream } from '@liaison/federation';
 import { RunningNode, startNode } from '../../apps/node/src/bootstrap';
 import { loadNodeConfig } from '../../apps/node/src/config/node-config';
-import { adminKafka, deleteTestTopics, principalSettings, provisionTestFederation } from './kafka';
+import { principalSettings } from './kafka';
 import { localSecrets } from './local-secrets';
 
 const PG = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -35,46 +31,54 @@ export interface HttpResult<T = any> {
 }
 
 /**
- * A private federation for one test file on the real broker and PostgreSQL: its own topic
- * prefix (with ACLs), databases, keys, signed directory and development identity provider.
- * Nodes run in-process (real HTTP, Kafka, database); tests that kill nodes spawn processes.
+ * A private federation for one test file (the shared harness, @liaison/federation, on the real
+ * broker and PostgreSQL). Nodes run in-process (real HTTP, Kafka, database); tests that kill
+ * nodes spawn processes (process-node.ts).
  */
 export class TestFederation {
   readonly nodes = new Map<string, { node: RunningNode; port: number; env: Record<string, string> }>();
   private readonly ports = new Map<string, number>();
 
-  private constructor(
-    readonly material: FederationMaterial,
-    readonly topics: FederationTopics,
-    readonly agencies: string[],
-    readonly kek: Uint8Array,
-    private readonly tmp: string,
-  ) {}
+  private constructor(readonly harness: Federation) {}
+
+  get material(): FederationMaterial {
+    return this.harness.material;
+  }
+
+  get topics(): FederationTopics {
+    return this.harness.topics;
+  }
+
+  get agencies(): string[] {
+    return this.harness.agencies;
+  }
+
+  get kek(): Uint8Array {
+    return this.harness.kek;
+  }
 
   static async create(agencies: string[]): Promise<TestFederation> {
-    const tmp = mkdtempSync(join(tmpdir(), 'liaison-test-'));
-    const kek = Uint8Array.from(Buffer.from(localSecrets().LIAISON_KEY_ENCRYPTION_KEY, 'hex'));
-    const material = await ensureFederationMaterial(
-      tmp,
-      'liaison-test',
-      agencies.map((code) => ({ code, name: AGENCY_NAMES[code]?.[0] ?? code, country: AGENCY_NAMES[code]?.[1] ?? 'XX' })),
-      kek,
-    );
-    const topics = await provisionTestFederation(agencies);
-    const federation = new TestFederation(material, topics, agencies, kek, tmp);
-    await federation.publishDirectory(material.directoryJws);
-    return federation;
+    const admin = principalSettings(localSecrets().KAFKA_ADMIN_USER);
+    const harness = await Federation.create({
+      name: 'liaison-test',
+      agencies: agencies.map((code) => ({ code, name: AGENCY_NAMES[code]?.[0] ?? code, country: AGENCY_NAMES[code]?.[1] ?? 'XX' })),
+      topicPrefix: `t${randomBytes(4).toString('hex')}`,
+      kek: Uint8Array.from(Buffer.from(localSecrets().LIAISON_KEY_ENCRYPTION_KEY, 'hex')),
+      admin,
+      principal: (agency) => principalSettings(agency),
+      postgresUrl: PG,
+      nodeDefaults: { LIAISON_CHECKPOINT_EVERY_SECONDS: '2' },
+    });
+    return new TestFederation(harness);
   }
 
   /** Publishes a signed directory as the federation admin does. */
-  async publishDirectory(jws: string): Promise<void> {
-    const publisher = new KafkaPublisher(adminKafka());
-    await publisher.publish([{ topic: this.topics.directory, key: 'directory', value: Buffer.from(jws), headers: {} }]);
-    await publisher.close();
+  publishDirectory(jws: string): Promise<void> {
+    return this.harness.publishDirectory(jws);
   }
 
   databaseName(agency: string): string {
-    return `${this.topics.prefix}_${agency.toLowerCase()}`;
+    return this.harness.databaseName(agency);
   }
 
   port(agency: string): number {
@@ -82,17 +86,12 @@ export class TestFederation {
     return this.ports.get(agency) as number;
   }
 
+  url(agency: string): string {
+    return `http://127.0.0.1:${this.port(agency)}`;
+  }
+
   env(agency: string, extra: Record<string, string> = {}): Record<string, string> {
-    return nodeEnvironment(this.material, {
-      agency,
-      port: this.port(agency),
-      topicPrefix: this.topics.prefix,
-      databaseUrl: new URL(`/${this.databaseName(agency)}`, PG).toString(),
-      kafkaBrokers: principalSettings(agency).brokers.join(','),
-      kafkaPassword: principalSettings(agency).password,
-      kek: this.kek,
-      extra: { LIAISON_CHECKPOINT_EVERY_SECONDS: '2', ...extra },
-    });
+    return this.harness.env(agency, this.port(agency), extra);
   }
 
   async start(agency: string, extra: Record<string, string> = {}): Promise<void> {
@@ -120,25 +119,17 @@ export class TestFederation {
   }
 
   token(agency: string, role: Role, subject = `${role}.${agency.toLowerCase()}@example.test`): Promise<string> {
-    return this.material.idp.mint({ subject, agency, roles: [role], audience: `liaison-${agency.toLowerCase()}` });
+    return this.harness.token(agency, role, subject);
+  }
+
+  /** The API client (the CLI's) acting as `role` of `agency`, on its in-process node; no retries. */
+  client(agency: string, role: Role | null): NodeClient {
+    return this.harness.client(agency, role, this.url(agency), { retries: 0 });
   }
 
   async request<T = any>(agency: string, method: string, path: string, role: Role | null, body?: unknown): Promise<HttpResult<T>> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (role) headers.authorization = `Bearer ${await this.token(agency, role)}`;
-    const response = await fetch(`http://127.0.0.1:${this.port(agency)}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      /* not JSON: keep the text */
-    }
-    return { status: response.status, body: parsed as T };
+    const { status, body: parsed } = await this.client(agency, role).request<T>(method, path, { body });
+    return { status, body: parsed };
   }
 
   get<T = any>(agency: string, path: string, role: Role | null): Promise<HttpResult<T>> {
@@ -164,14 +155,8 @@ export class TestFederation {
   }
 
   /** A SQL query on an agency's database as the owner (tests inspect and tamper with it). */
-  async sql<T = any>(agency: string, text: string, params: unknown[] = []): Promise<T[]> {
-    const client = new Client({ connectionString: new URL(`/${this.databaseName(agency)}`, PG).toString() });
-    await client.connect();
-    try {
-      return (await client.query(text, params)).rows as T[];
-    } finally {
-      await client.end();
-    }
+  sql<T = any>(agency: string, text: string, params: unknown[] = []): Promise<T[]> {
+    return this.harness.sql<T>(agency, text, params);
   }
 
   /** Raw producer for an agency's credentials: writes straight to inbox topics, bypassing nodes. */
@@ -181,18 +166,7 @@ export class TestFederation {
 
   async destroy(): Promise<void> {
     for (const agency of [...this.nodes.keys()]) await this.stop(agency);
-    const client = new Client({ connectionString: PG });
-    await client.connect();
-    try {
-      for (const agency of this.agencies) {
-        await client.query(`DROP DATABASE IF EXISTS "${this.databaseName(agency)}" WITH (FORCE)`);
-        await client.query(`DROP ROLE IF EXISTS "${this.databaseName(agency)}_app"`);
-      }
-    } finally {
-      await client.end();
-    }
-    await deleteTestTopics(this.topics);
-    rmSync(this.tmp, { recursive: true, force: true });
+    await this.harness.destroy();
   }
 }
 
@@ -282,18 +256,8 @@ export async function countRows(fed: TestFederation, agency: string, table: stri
 }
 
 /** Downloads the agency's audit bundle (GET /audit/bundle as an auditor) to `file`, from `baseUrl` (default: the in-process node's port). */
-export async function downloadAuditBundle(fed: TestFederation, agency: string, file: string, baseUrl = `http://127.0.0.1:${fed.port(agency)}`): Promise<string> {
-  const response = await fetch(`${baseUrl}/audit/bundle`, { headers: { authorization: `Bearer ${await fed.token(agency, 'auditor')}` } });
-  if (response.status !== 200 || !response.body) throw new Error(`GET /audit/bundle of ${agency}: ${response.status} ${await response.text()}`);
-  const out = createWriteStream(file);
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (!out.write(Buffer.from(value))) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
+export async function downloadAuditBundle(fed: TestFederation, agency: string, file: string, baseUrl = fed.url(agency)): Promise<string> {
+  await saveStream(await fed.harness.client(agency, 'auditor', baseUrl, { retries: 0 }).auditBundle(), file);
   return file;
 }
 
@@ -304,9 +268,10 @@ export async function sendNotices(
   recipients: string[],
   count: number,
   concurrency = 8,
-  baseUrl = `http://127.0.0.1:${fed.port(sender)}`,
+  baseUrl = fed.url(sender),
 ): Promise<string[]> {
   const token = await fed.token(sender, 'operator');
+  const client = new NodeClient({ baseUrl, token, retries: 0 });
   const ids: string[] = [];
   let next = 0;
   const worker = async () => {
@@ -314,14 +279,9 @@ export async function sendNotices(
       next++;
       // A 5xx wrote nothing (one transaction): try again, as a client would, a few times.
       for (let attempt = 1; ; attempt++) {
-        const response = await fetch(`${baseUrl}/notices`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify(noticeRequest(recipients, { priority: 'normal' })),
-        });
-        const body = (await response.json()) as { id?: string };
-        if (response.status === 201 && body.id) {
-          ids.push(body.id);
+        const response = await client.request<{ id?: string }>('POST', '/notices', { body: noticeRequest(recipients, { priority: 'normal' }) });
+        if (response.status === 201 && response.body.id) {
+          ids.push(response.body.id);
           break;
         }
         if (response.status < 500 || attempt >= 5) throw new Error(`POST /notices at ${sender}: ${response.status}`);

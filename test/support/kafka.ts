@@ -1,18 +1,13 @@
 import { randomBytes } from 'crypto';
 import { join } from 'path';
 import { Kafka } from 'kafkajs';
-import { EnvReader } from '@liaison/config';
-import { createKafka, federationTopics, FederationTopics, kafkaSettingsFromEnv, KafkaSettings, provisionFederation } from '@liaison/transport';
+import { createKafka, federationTopics, FederationTopics, KafkaSettings } from '@liaison/transport';
+import { deleteTopics, principalFromSecrets, provisionTopics } from '@liaison/federation';
 import { localSecrets, STATE_DIR } from './local-secrets';
 
 /** Settings for one principal of the local broker, built the way a node builds them: from env. */
 export function principalSettings(principal: string, overrides: Record<string, string> = {}): KafkaSettings {
-  const secrets = localSecrets();
-  const password = principal === secrets.KAFKA_ADMIN_USER ? secrets.KAFKA_ADMIN_PASSWORD : secrets[`KAFKA_PASSWORD_${principal}`];
-  return kafkaSettingsFromEnv(
-    new EnvReader({ KAFKA_BROKERS: `127.0.0.1:${process.env.KAFKA_PORT ?? 19092}`, KAFKA_USERNAME: principal, KAFKA_PASSWORD: password, ...overrides }),
-    `liaison-test-${principal}`,
-  );
+  return principalFromSecrets(localSecrets(), principal, `liaison-test-${principal}`, overrides);
 }
 
 export function adminKafka(): Kafka {
@@ -24,49 +19,10 @@ export const TLS_CA_FILE = join(STATE_DIR, 'kafka', 'tls', 'ca.pem');
 /** A federation of its own for one test file: a unique topic prefix, topics and ACLs provisioned. */
 export async function provisionTestFederation(agencies: string[], inboxPartitions = 3): Promise<FederationTopics> {
   const topics = federationTopics(`t${randomBytes(4).toString('hex')}`);
-  const admin = adminKafka().admin();
-  await admin.connect();
-  try {
-    await provisionFederation(admin, { topics, agencies, inboxPartitions });
-  } finally {
-    await admin.disconnect();
-  }
-  await untilAclsApply(topics, agencies);
+  await provisionTopics(principalSettings(localSecrets().KAFKA_ADMIN_USER), (a) => principalSettings(a), topics, agencies, inboxPartitions);
   return topics;
 }
 
-/**
- * ACLs reach the broker's authorizer through the metadata log, asynchronously: wait until every
- * agency's own credentials can see its inbox and write to another's before the test uses them.
- */
-async function untilAclsApply(topics: FederationTopics, agencies: string[]): Promise<void> {
-  for (const agency of agencies) {
-    const other = agencies.find((a) => a !== agency) ?? agency;
-    const admin = createKafka(principalSettings(agency), { retry: { retries: 0 } }).admin();
-    await admin.connect();
-    try {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await admin.fetchTopicMetadata({ topics: [topics.inbox(agency), topics.inbox(other)] });
-          break;
-        } catch (error) {
-          if (attempt >= 50) throw error;
-          await new Promise((r) => setTimeout(r, 200));
-        }
-      }
-    } finally {
-      await admin.disconnect();
-    }
-  }
-}
-
-export async function deleteTestTopics(topics: FederationTopics): Promise<void> {
-  const admin = adminKafka().admin();
-  await admin.connect();
-  try {
-    const mine = (await admin.listTopics()).filter((t) => t.startsWith(`${topics.prefix}.`));
-    if (mine.length > 0) await admin.deleteTopics({ topics: mine });
-  } finally {
-    await admin.disconnect();
-  }
+export function deleteTestTopics(topics: FederationTopics): Promise<void> {
+  return deleteTopics(principalSettings(localSecrets().KAFKA_ADMIN_USER), topics);
 }

@@ -1,4 +1,5 @@
-import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { ChildProcess, execFileSync } from 'child_process';
+import { spawnNode } from '@liaison/federation';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, WriteStream } from 'fs';
 import { tmpdir } from 'os';
 import { once } from 'events';
@@ -75,26 +76,16 @@ export class ProcessNode {
     if (this.running) throw new Error(`${this.agency} node already runs (pid ${this.pid})`);
     this.log = createWriteStream(this.logFile, { flags: 'a' });
     this.log.write(`--- start ${new Date().toISOString()} (restart ${this.restarts})\n`);
-    const child = spawn(process.execPath, ['-r', './deploy/register-paths.js', MAIN], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', KAFKAJS_NO_PARTITIONER_WARNING: '1', ...this.env() },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const node = await spawnNode({
+      agency: this.agency,
+      port: this.port,
+      root: ROOT,
+      env: { NODE_ENV: 'test', KAFKAJS_NO_PARTITIONER_WARNING: '1', ...this.env() },
+      logFile: this.logFile,
+      log: this.log,
+      timeoutMs,
     });
-    this.child = child;
-    child.stdout?.pipe(this.log, { end: false });
-    child.stderr?.pipe(this.log, { end: false });
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (!this.running) throw new Error(`${this.agency} node exited during start (code ${child.exitCode}, signal ${child.signalCode}); see ${this.logFile}`);
-      try {
-        const response = await fetch(`${this.url}/health/ready`);
-        if (response.status === 200) return;
-      } catch {
-        /* not listening yet */
-      }
-      if (Date.now() > deadline) throw new Error(`${this.agency} node not ready within ${timeoutMs} ms; see ${this.logFile}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    this.child = node.child;
   }
 
   /** Sends a signal and waits for the process to exit. */

@@ -1,5 +1,8 @@
 import { existsSync, readFileSync } from 'fs';
 import { dirname, join } from 'path';
+import { DevTokenIssuer } from '@liaison/auth';
+import { Directory } from '@liaison/envelope';
+import { devIdpIssuer, IDP_KEY_FILE, readEnvFile } from '@liaison/federation';
 
 /** The repository root: the folder holding deploy/local/federation.json (from src or dist). */
 export function repoRoot(): string {
@@ -18,13 +21,7 @@ export function localStateDir(): string {
 }
 
 export function localSecrets(): Record<string, string> {
-  const text = readFileSync(join(localStateDir(), 'secrets.env'), 'utf8');
-  return Object.fromEntries(
-    text.split('\n').filter((l) => l.includes('=')).map((l) => {
-      const i = l.indexOf('=');
-      return [l.slice(0, i), l.slice(i + 1).replace(/^"|"$/g, '')];
-    }),
-  );
+  return readEnvFile(join(localStateDir(), 'secrets.env'));
 }
 
 export interface LocalFederationSpec {
@@ -37,4 +34,28 @@ export function localFederationSpec(): LocalFederationSpec {
   return JSON.parse(readFileSync(join(repoRoot(), 'deploy', 'local', 'federation.json'), 'utf8')) as LocalFederationSpec;
 }
 
-export const LOCAL_IDP_FILE = 'dev-idp.private.jwk.json';
+/** The local federation's generated material: its signed directory's agencies and the development identity provider. */
+export interface LocalFederation {
+  spec: LocalFederationSpec;
+  /** Agency codes listed in the directory local-setup wrote. */
+  listed: string[];
+  idp: DevTokenIssuer;
+}
+
+/**
+ * Reads what `liaison local-setup` wrote, creating nothing: a command run before the setup
+ * says so instead of generating a key nobody trusts.
+ */
+export function localFederation(): LocalFederation {
+  const spec = localFederationSpec();
+  const dir = join(localStateDir(), 'federation');
+  const directoryFile = join(dir, 'directory.json');
+  const idpFile = join(dir, IDP_KEY_FILE);
+  if (!existsSync(directoryFile) || !existsSync(idpFile)) throw new Error(`the local federation is not set up (${dir} holds no directory or identity provider key): run \`liaison local-setup\` first`);
+  const directory = JSON.parse(readFileSync(directoryFile, 'utf8')) as Directory;
+  return {
+    spec,
+    listed: directory.agencies.map((a) => a.code),
+    idp: DevTokenIssuer.fromPrivateJwk(devIdpIssuer(spec.federation), JSON.parse(readFileSync(idpFile, 'utf8'))),
+  };
+}

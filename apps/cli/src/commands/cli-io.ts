@@ -11,6 +11,8 @@ export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   env: Record<string, string | undefined>;
+  /** Standard input, read whole (default: the process's). */
+  stdin?: () => string;
 }
 
 export const processIo: CliIo = {

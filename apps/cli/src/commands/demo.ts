@@ -1,28 +1,33 @@
-import { join } from 'path';
-import { DevTokenIssuer, Role } from '@liaison/auth';
-import { LOCAL_IDP_FILE, localFederationSpec, localStateDir } from '../local-state';
+import { Command } from 'commander';
+import { Role } from '@liaison/auth';
+import { NodeClient } from '@liaison/federation';
+import { act, EXIT } from '../args';
+import { localFederation } from '../local-state';
+import { CliIo } from './cli-io';
 
 type Json = Record<string, any>;
 
 /**
  * `liaison demo`: plays the brief's scenario against the running local federation over the
- * nodes' HTTP APIs, as operators and liaison officers would, and prints each step.
+ * nodes' HTTP APIs (the API client every command uses), as operators and liaison officers
+ * would, and prints each step.
  */
-export async function run(): Promise<number> {
-  const spec = localFederationSpec();
-  const idp = DevTokenIssuer.loadOrGenerate(`urn:liaison:${spec.federation}:dev-idp`, join(localStateDir(), 'federation', LOCAL_IDP_FILE));
-  const url = (agency: string) => `http://127.0.0.1:${spec.agencies.find((a) => a.code === agency)?.port}`;
-  const call = async (agency: string, role: Role, method: string, path: string, body?: unknown): Promise<Json> => {
-    const token = await idp.mint({ subject: `${role}.${agency.toLowerCase()}@demo`, agency, roles: [role], audience: `liaison-${agency.toLowerCase()}` });
-    const response = await fetch(`${url(agency)}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+export function registerDemo(program: Command, io: CliIo, code: { value: number }): void {
+  const command = program
+    .command('demo')
+    .summary('play the NL → ES/CO identity-query scenario against the running local federation')
+    .description('Sends an urgent identity query from NL to ES and CO on the running local federation (npm run federation), then acknowledges and answers it as their liaison officers.');
+  act(command, code, () => demo(io));
+}
+
+async function demo(io: CliIo): Promise<number> {
+  const { spec, idp } = localFederation();
+  const client = (agency: string, role: Role) =>
+    new NodeClient({
+      baseUrl: `http://127.0.0.1:${spec.agencies.find((a) => a.code === agency)?.port}`,
+      token: () => idp.mint({ subject: `${role}.${agency.toLowerCase()}@demo`, agency, roles: [role], audience: `liaison-${agency.toLowerCase()}` }),
     });
-    const json = (await response.json()) as Json;
-    if (!response.ok) throw new Error(`${agency} ${method} ${path}: HTTP ${response.status} ${json.message ?? ''}`);
-    return json;
-  };
+  const call = (agency: string, role: Role, method: string, path: string, body?: unknown): Promise<Json> => client(agency, role).call<Json>(method, path, { body });
   const until = async (what: string, check: () => Promise<boolean>) => {
     for (let i = 0; i < 300; i++) {
       if (await check().catch(() => false)) return;
@@ -32,7 +37,7 @@ export async function run(): Promise<number> {
   };
   const statuses = async (id: string) =>
     Object.fromEntries(((await call('NL', 'operator', 'GET', `/notices/${id}`)).recipients as Json[]).map((r) => [r.agency, r.status]));
-  const step = (text: string) => process.stdout.write(`• ${text}\n`);
+  const step = (text: string) => io.out(`• ${text}\n`);
 
   const sent = await call('NL', 'operator', 'POST', '/notices', {
     kind: 'identity-query',
@@ -70,5 +75,5 @@ export async function run(): Promise<number> {
   for (const r of detail.responses as Json[]) step(`answer from ${r.sender}: ${r.body.outcome}`);
   const timeline = await call('NL', 'auditor', 'GET', `/audit/messages/${id}/timeline`).catch(() => null);
   if (timeline) step(`NL ledger holds ${(timeline.entries ?? timeline).length} entries for this notice`);
-  return 0;
+  return EXIT.ok;
 }

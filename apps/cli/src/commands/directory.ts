@@ -23,7 +23,9 @@ import {
 import { ConfigError, EnvReader } from '@liaison/config';
 import { AGENCY_CODE } from '@liaison/ids';
 import { federationTopics, kafkaSettingsFromEnv, KafkaPublisher } from '@liaison/transport';
-import { option, parseArgs, ParsedArgs, UsageError } from '../args';
+import { DIRECTORY_RECORD_KEY } from '@liaison/federation';
+import { Command } from 'commander';
+import { act, option, ParsedArgs, runStandalone, UsageError } from '../args';
 import { commandKafka, latestVerifiedOnTopic } from './directory-topic';
 import {
   CliIo,
@@ -39,19 +41,6 @@ import {
   writeFileAtomic,
 } from './cli-io';
 
-export const DIRECTORY_USAGE = [
-  'usage: liaison directory <subcommand> ...',
-  '  init    --federation NAME --dir D            root key pair and an empty directory (serial 0)',
-  '  add     --dir D --code NL --name "…" --country NL --keys <public-jwks.json> [--validity-days 730]',
-  '  rotate  --dir D --code NL --keys <new-public-jwks.json> [--validity-days 730]',
-  '  revoke  --dir D --kid <kid> [--at <RFC3339>]',
-  '  sign    --dir D [--root <root.private.jwk.json>] [--validity-days 30] [--renew]',
-  '          writes D/directory.jws, valid for --validity-days (1..366); --renew raises the serial to sign again',
-  '  show    --dir D [--json]',
-  '  publish --dir D                               as the federation admin (KAFKA_* environment)',
-  '  verify  <directory.jws> --root <root.public.jwk.json> [--json]',
-].join('\n');
-
 /** The files of a directory folder. */
 export const directoryFiles = (dir: string) => ({
   rootPrivate: join(dir, 'root.private.jwk.json'),
@@ -59,9 +48,6 @@ export const directoryFiles = (dir: string) => ({
   directory: join(dir, 'directory.json'),
   jws: join(dir, 'directory.jws'),
 });
-
-/** Kafka record key of the directory on its compacted topic: one key, so only the latest stays. */
-export const DIRECTORY_RECORD_KEY = 'directory';
 
 const FEDERATION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const KID = /^[A-Za-z0-9_-]{43}$/;
@@ -448,16 +434,33 @@ async function verify(parsed: ParsedArgs, io: CliIo): Promise<number> {
   return 0;
 }
 
-const SUBCOMMANDS: Record<string, (parsed: ParsedArgs, io: CliIo) => Promise<number>> = { init, add, rotate, revoke, sign, show, publish, verify };
-
 /** `liaison directory …`: build, sign, publish and verify the federation directory. */
-export async function run(args: string[], io: CliIo = processIo): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === undefined || sub === 'help' || sub === '--help') {
-    io.err(`${DIRECTORY_USAGE}\n`);
-    return sub === undefined ? 2 : 0;
-  }
-  const handler = Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
-  if (!handler) throw new UsageError(`unknown subcommand "${sub.slice(0, 40)}"\n${DIRECTORY_USAGE}`);
-  return handler(parseArgs(rest), io);
+export function registerDirectory(program: Command, io: CliIo, code: { value: number }): void {
+  const directory = program.command('directory').summary('federation directory: init, add, rotate, revoke, sign, show, publish, verify');
+  const sub = (name: string, description: string, handler: (parsed: ParsedArgs, io: CliIo) => Promise<number>, options: [string, string][], args: [string, string][] = []) => {
+    const command = directory.command(name).description(description);
+    for (const [arg, text] of args) command.argument(arg, text);
+    for (const [flags, text] of options) command.option(flags, text);
+    act(command, code, (parsed) => handler(parsed, io));
+  };
+  const dir: [string, string] = ['--dir <D>', 'the directory folder'];
+  const keys: [string, string] = ['--keys <file>', 'public JWKs (as `keys generate` prints them) or a sealed key file'];
+  const validity: [string, string] = ['--validity-days <days>', 'key validity, 1 to 3650 (default 730)'];
+  sub('init', 'root key pair and an empty directory (serial 0)', init, [['--federation <NAME>', "the federation's name"], dir]);
+  sub('add', 'list a new agency with its keys', add, [dir, ['--code <CODE>', 'agency code, e.g. NL'], ['--name <name>', "the agency's name"], ['--country <CC>', 'ISO 3166-1 alpha-2 code'], keys, validity]);
+  sub('rotate', "replace an agency's active keys", rotate, [dir, ['--code <CODE>', 'agency code'], keys, validity]);
+  sub('revoke', 'revoke a key', revoke, [dir, ['--kid <kid>', "the key's RFC 7638 thumbprint"], ['--at <RFC3339>', 'when the revocation takes effect (default: now)']]);
+  sub('sign', 'sign the directory: writes D/directory.jws, valid for --validity-days', sign, [
+    dir,
+    ['--root <file>', 'root private JWK (default D/root.private.jwk.json)'],
+    ['--validity-days <days>', 'how long the signed directory is valid, 1 to 366 (default 30): past it nodes fail closed'],
+    ['--renew', 'raise the serial to sign the same directory again (a new expiry needs a new serial)'],
+  ]);
+  sub('show', 'print the directory', show, [dir, ['--json', 'print JSON']]);
+  sub('publish', 'publish the signed directory as the federation admin (KAFKA_* environment)', publish, [dir]);
+  sub('verify', 'verify a signed directory under a root public key', verify, [['--root <file>', 'root public JWK'], ['--json', 'print JSON']], [['<directory.jws>', 'the signed directory']]);
+}
+
+export function run(args: string[], io: CliIo = processIo): Promise<number> {
+  return runStandalone('directory', registerDirectory, args, io);
 }

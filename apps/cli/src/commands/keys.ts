@@ -9,13 +9,11 @@ import {
   SealKeyOptions,
 } from '@liaison/envelope';
 import { AGENCY_CODE } from '@liaison/ids';
-import { option, parseArgs, ParsedArgs, UsageError } from '../args';
+import { Command } from 'commander';
+import { act, option, ParsedArgs, runStandalone, UsageError } from '../args';
 import { CliIo, onlyOptions, optionalValue, positionals, printJson, processIo, readTextFile, writeFileAtomic } from './cli-io';
 
-export const KEYS_USAGE = [
-  'usage: liaison keys generate <AGENCY> --out <file> (--passphrase-env VAR [--argon2 interactive|moderate|sensitive] | --kek-env VAR)',
-  '       liaison keys public <file> (--passphrase-env VAR | --kek-env VAR)',
-  '',
+const KEYS_SECRET_NOTE = [
   'The secret is read from the environment variable named, never from the command line:',
   'a passphrase (at least 12 characters to generate), or a key-encryption key of 32 bytes',
   '(64 hex characters, or base64/base64url).',
@@ -97,14 +95,21 @@ async function showPublic(parsed: ParsedArgs, io: CliIo): Promise<number> {
 }
 
 /** `liaison keys generate|public`: an agency's key pair, sealed at rest; prints public JWKs only. */
-export async function run(args: string[], io: CliIo = processIo): Promise<number> {
-  const [sub, ...rest] = args;
-  const parsed = parseArgs(rest);
-  if (sub === 'generate') return generate(parsed, io);
-  if (sub === 'public') return showPublic(parsed, io);
-  if (sub === undefined || sub === 'help' || sub === '--help') {
-    io.err(`${KEYS_USAGE}\n`);
-    return sub === undefined ? 2 : 0;
-  }
-  throw new UsageError(`unknown subcommand "${sub.slice(0, 40)}"\n${KEYS_USAGE}`);
+export function registerKeys(program: Command, io: CliIo, code: { value: number }): void {
+  const keys = program.command('keys').summary("generate an agency's sealed key file and print its public JWKs").description(`An agency's key pair, sealed at rest; prints public JWKs only.\n\n${KEYS_SECRET_NOTE}`);
+  const secretOptions = (c: Command) =>
+    c.option('--passphrase-env <VAR>', 'environment variable holding the passphrase').option('--kek-env <VAR>', 'environment variable holding a 32-byte key-encryption key');
+  act(
+    secretOptions(keys.command('generate').description('generate and seal a new key pair; prints the public JWKs').argument('<AGENCY>', 'agency code, e.g. NL').option('--out <file>', 'sealed key file to create (never overwritten)'))
+      .option('--argon2 <profile>', 'interactive, moderate (default) or sensitive, with --passphrase-env'),
+    code,
+    (parsed) => generate(parsed, io),
+  );
+  act(secretOptions(keys.command('public').description("print a sealed key file's public JWKs (opening it proves the secret)").argument('<file>', 'sealed key file')), code, (parsed) =>
+    showPublic(parsed, io),
+  );
+}
+
+export function run(args: string[], io: CliIo = processIo): Promise<number> {
+  return runStandalone('keys', registerKeys, args, io);
 }

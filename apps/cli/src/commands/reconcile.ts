@@ -4,7 +4,10 @@
 // way round, and lists what is missing on either side, gaps, duplicates and digest mismatches.
 // Both files are streamed; memory grows only with the entries that concern the pair.
 import { DirectionReport, ReconcileReport, reconcileBundles } from '@liaison/ledger';
-import { VerifyFileReport, bundleLines, formatReport, parseCommon, verifyBundleFile } from './verify';
+import { Command } from 'commander';
+import { act, EXIT, runStandalone } from '../args';
+import { CliIo, processIo } from './cli-io';
+import { VerifyFileReport, bundleLines, bundleOptions, commonOptions, formatReport, verifyBundleFile } from './verify';
 
 export interface ReconcileFilesReport {
   ok: boolean;
@@ -59,15 +62,24 @@ export function formatReconcile(r: ReconcileFilesReport): string {
   return out;
 }
 
-const USAGE = 'usage: liaison reconcile <bundle of agency A> <bundle of agency B> [--root <federation root JWK file or JSON>] [--quorum N] [--json]\n';
+/** `liaison reconcile <a> <b>`: exit 0 when both verify and agree, 1 otherwise. */
+export function registerReconcile(program: Command, io: CliIo, code: { value: number }): void {
+  const command = bundleOptions(
+    program
+      .command('reconcile')
+      .summary("reconcile two agencies' audit bundles offline")
+      .description("Verifies both bundles, then pairs every notice each agency sent the other with its receipt. Exit 0 when both verify and agree, 1 otherwise.")
+      .argument('<bundle-a.ndjson>', "one agency's audit bundle")
+      .argument('<bundle-b.ndjson>', "the other agency's audit bundle"),
+  );
+  act(command, code, async (parsed) => {
+    const opts = commonOptions(parsed, io.env);
+    const report = await reconcileFiles(opts.files[0], opts.files[1], { root: opts.root, quorum: opts.quorum });
+    io.out(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReconcile(report));
+    return report.ok ? EXIT.ok : EXIT.failed;
+  });
+}
 
-export async function run(args: string[]): Promise<number> {
-  const opts = await parseCommon(args, 2);
-  if (typeof opts === 'string') {
-    process.stderr.write(`${opts}\n${USAGE}`);
-    return 2;
-  }
-  const report = await reconcileFiles(opts.files[0], opts.files[1], { root: opts.root, quorum: opts.quorum });
-  process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReconcile(report));
-  return report.ok ? 0 : 1;
+export function run(args: string[], io: CliIo = processIo): Promise<number> {
+  return runStandalone('reconcile', registerReconcile, args, io);
 }

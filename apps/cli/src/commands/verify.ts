@@ -2,7 +2,8 @@
 // Fully offline: recomputes the tree from the bundle's entries, checks the checkpoint's log
 // signature, the cosignatures against the quorum and every proof, and names the first entry that
 // does not match. Reads the file as a stream (two passes at most): memory stays flat.
-import { createReadStream } from 'fs';
+import { accessSync, constants, createReadStream, readFileSync, statSync } from 'fs';
+import { Command } from 'commander';
 import { Directory, PublicOkpJwk, verifyDirectory } from '@liaison/envelope';
 import {
   BundleHeader,
@@ -18,6 +19,8 @@ import {
   validateEntry,
   verifyBundle,
 } from '@liaison/ledger';
+import { act, EXIT, ParsedArgs, runStandalone, UsageError } from '../args';
+import { CliIo, processIo } from './cli-io';
 
 const ORIGIN_PREFIX = 'liaison/';
 
@@ -202,52 +205,66 @@ export interface CommonOptions {
   files: string[];
 }
 
-/** Parses `--json`, `--root <file|JSON>` (default: LIAISON_DIRECTORY_ROOT_JWK), `--quorum N` and the files. */
-export async function parseCommon(args: string[], files: number): Promise<CommonOptions | string> {
-  const out: CommonOptions = { json: false, files: [] };
-  let rootText: string | undefined = process.env.LIAISON_DIRECTORY_ROOT_JWK;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--json') out.json = true;
-    else if (a === '--root' || a === '--quorum') {
-      const v = args[++i];
-      if (v === undefined) return `${a} needs a value`;
-      if (a === '--root') rootText = v;
-      else if (!/^\d{1,3}$/.test(v)) return '--quorum must be a non-negative integer';
-      else out.quorum = Number(v);
-    } else if (a.startsWith('--')) return `unknown option ${a}`;
-    else out.files.push(a);
+/** An input file that cannot be read is a usage/input error, said before anything is verified. */
+export function requireReadable(file: string, what: string): void {
+  try {
+    if (!statSync(file).isFile()) throw new UsageError(`${what} ${file} is not a regular file`);
+    accessSync(file, constants.R_OK);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`${what} ${file} cannot be read (${code === 'ENOENT' ? 'no such file' : code ?? 'error'})`);
   }
-  if (out.files.length !== files) return `expected ${files} bundle file${files > 1 ? 's' : ''}`;
+}
+
+/** Reads `--json`, `--root <file|JSON>` (default: LIAISON_DIRECTORY_ROOT_JWK), `--quorum N` and the bundle files. */
+export function commonOptions(parsed: ParsedArgs, env: Record<string, string | undefined>): CommonOptions {
+  const out: CommonOptions = { json: parsed.options.get('json') === true, files: parsed.positional };
+  const quorum = parsed.options.get('quorum');
+  if (typeof quorum === 'string') {
+    if (!/^\d{1,3}$/.test(quorum)) throw new UsageError('--quorum must be a non-negative integer');
+    out.quorum = Number(quorum);
+  }
+  for (const file of out.files) requireReadable(file, 'bundle file');
+  const rootOption = parsed.options.get('root');
+  const rootText = typeof rootOption === 'string' ? rootOption : env.LIAISON_DIRECTORY_ROOT_JWK;
   if (rootText !== undefined && rootText !== '') {
     let text = rootText.trim();
     if (!text.startsWith('{')) {
-      try {
-        text = (await import('fs')).readFileSync(rootText, 'utf8');
-      } catch {
-        return `--root: cannot read ${rootText}`;
-      }
+      requireReadable(rootText, '--root file');
+      text = readFileSync(rootText, 'utf8');
     }
+    let jwk: PublicOkpJwk;
     try {
-      const jwk = JSON.parse(text) as PublicOkpJwk;
-      if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') return '--root must be an Ed25519 public JWK';
-      out.root = jwk;
+      jwk = JSON.parse(text) as PublicOkpJwk;
     } catch {
-      return '--root is not JSON';
+      throw new UsageError('--root is not JSON');
     }
+    if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') throw new UsageError('--root must be an Ed25519 public JWK');
+    out.root = jwk;
   }
   return out;
 }
 
-const USAGE = 'usage: liaison verify <bundle.ndjson> [--root <federation root JWK file or JSON>] [--quorum N] [--json]\n';
+/** The options verify and reconcile share. */
+export function bundleOptions(command: Command): Command {
+  return command
+    .option('--root <jwk>', 'federation root public JWK, a file or JSON (default: LIAISON_DIRECTORY_ROOT_JWK): pins every key through the directory')
+    .option('--quorum <N>', 'cosignatures required')
+    .option('--json', 'print the report as JSON');
+}
 
-export async function run(args: string[]): Promise<number> {
-  const opts = await parseCommon(args, 1);
-  if (typeof opts === 'string') {
-    process.stderr.write(`${opts}\n${USAGE}`);
-    return 2;
-  }
-  const report = await verifyBundleFile(opts.files[0], { root: opts.root, quorum: opts.quorum });
-  process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
-  return report.ok ? 0 : 1;
+/** `liaison verify <bundle.ndjson>`: exit 0 when the bundle verifies, 1 when it does not. */
+export function registerVerify(program: Command, io: CliIo, code: { value: number }): void {
+  const command = bundleOptions(program.command('verify').summary('verify an audit bundle offline').description('Verifies an audit bundle offline: the tree recomputed, the checkpoint signature, the cosignatures against the quorum, every proof. Exit 0 when it verifies, 1 when it does not.').argument('<bundle.ndjson>', 'the audit bundle (GET /audit/bundle, `liaison export`)'));
+  act(command, code, async (parsed) => {
+    const opts = commonOptions(parsed, io.env);
+    const report = await verifyBundleFile(opts.files[0], { root: opts.root, quorum: opts.quorum });
+    io.out(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    return report.ok ? EXIT.ok : EXIT.failed;
+  });
+}
+
+export function run(args: string[], io: CliIo = processIo): Promise<number> {
+  return runStandalone('verify', registerVerify, args, io);
 }

@@ -13,7 +13,12 @@ import {
   signDirectory,
 } from '@liaison/envelope';
 import { DevTokenIssuer } from '@liaison/auth';
-import { LOCAL_IDP_FILE } from './local-state';
+
+/** The development identity provider's private key, beside the rest of a federation's material. */
+export const IDP_KEY_FILE = 'dev-idp.private.jwk.json';
+
+/** Issuer name of a federation's development identity provider. */
+export const devIdpIssuer = (federation: string): string => `urn:liaison:${federation}:dev-idp`;
 
 export interface AgencySpec {
   code: string;
@@ -71,7 +76,7 @@ export async function ensureFederationMaterial(dir: string, federation: string, 
     writeFileSync(directoryFile, JSON.stringify(directory, null, 2));
     writeFileSync(jwsFile, await signDirectory(directory, rootPrivate));
   }
-  const idpIssuer = `urn:liaison:${federation}:dev-idp`;
+  const idpIssuer = devIdpIssuer(federation);
   return {
     dir,
     federation,
@@ -79,7 +84,7 @@ export async function ensureFederationMaterial(dir: string, federation: string, 
     directory,
     directoryJws: readFileSync(jwsFile, 'utf8'),
     keyFile: (agency) => join(dir, `${agency}.keys.json`),
-    idp: DevTokenIssuer.loadOrGenerate(idpIssuer, join(dir, LOCAL_IDP_FILE)),
+    idp: DevTokenIssuer.loadOrGenerate(idpIssuer, join(dir, IDP_KEY_FILE)),
     idpIssuer,
   };
 }

@@ -1,0 +1,277 @@
+// The daily actions over a node's API (`liaison send`, `inbox`, `sent`, `show`, `acknowledge`,
+// `answer`, `decline`, `pass-on`, `export`), so agencies can script Liaison without writing a
+// client. Everything given is validated (with the rules the node applies) before a request goes
+// out; every changing request carries one Idempotency-Key for all its retries.
+import { readFileSync } from 'fs';
+import { Command } from 'commander';
+import { isAgencyCode, isUuid } from '@liaison/ids';
+import { NOTICE_STATES, PRIORITIES, validateAnswerRequest, validateComposeRequest, validateDeclineRequest } from '@liaison/notices';
+import { ApiError, NodeClient, saveStream } from '@liaison/federation';
+import { act, EXIT, option, ParsedArgs, UsageError } from '../args';
+import { CliIo, printJson, readJsonFile } from './cli-io';
+
+const MAX_PAGE = 200;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** Reads a JSON document from a file, or from standard input for "-". */
+function readJsonInput(source: string, what: string, io: CliIo): unknown {
+  if (source !== '-') {
+    try {
+      return readJsonFile(source, what);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
+  let text: string;
+  try {
+    text = (io.stdin ?? (() => readFileSync(0, 'utf8')))();
+  } catch (error) {
+    throw new UsageError(`${what}: cannot read standard input (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${what} on standard input is not valid JSON (${(error as Error).message.replace(/\s+in JSON.*$/s, '')})`);
+  }
+}
+
+function refuseFields(what: string, errors: { field: string; message: string }[]): never {
+  throw new UsageError(`${what} is not valid:\n${errors.map((e) => `  ${e.field || '(request)'}: ${e.message}`).join('\n')}`);
+}
+
+function agencyList(value: string, name: string): string[] {
+  const list = value.split(',').map((s) => s.trim());
+  if (list.length === 0 || list.some((code) => !isAgencyCode(code))) throw new UsageError(`${name} must be comma-separated agency codes such as ES,CO, got "${value.slice(0, 80)}"`);
+  return list;
+}
+
+function noticeId(parsed: ParsedArgs): string {
+  const id = parsed.positional[0];
+  if (!isUuid(id)) throw new UsageError(`notice id "${String(id).slice(0, 60)}" is not a UUID`);
+  return id;
+}
+
+function limit(parsed: ParsedArgs): number | undefined {
+  const text = parsed.options.get('limit');
+  if (text === undefined) return undefined;
+  if (typeof text !== 'string' || !/^\d{1,3}$/.test(text) || Number(text) < 1 || Number(text) > MAX_PAGE) throw new UsageError(`--limit must be a number from 1 to ${MAX_PAGE}`);
+  return Number(text);
+}
+
+/** The node's URL and the bearer token, from the options or LIAISON_NODE_URL / LIAISON_TOKEN (never printed). */
+function client(parsed: ParsedArgs, io: CliIo): NodeClient {
+  const url = (parsed.options.get('node-url') as string | undefined) ?? io.env.LIAISON_NODE_URL;
+  if (!url) throw new UsageError('give the node with --node-url or LIAISON_NODE_URL (e.g. http://127.0.0.1:3001)');
+  let parsedUrl: URL;
+  try {
+    parsedUrl = new URL(url);
+  } catch {
+    throw new UsageError(`--node-url / LIAISON_NODE_URL is not a URL: "${url.slice(0, 80)}"`);
+  }
+  if (parsedUrl.protocol !== 'http:' && parsedUrl.protocol !== 'https:') throw new UsageError('--node-url / LIAISON_NODE_URL must be an http or https URL');
+  const token = (parsed.options.get('token') as string | undefined) ?? io.env.LIAISON_TOKEN;
+  if (!token) throw new UsageError('give a bearer token with LIAISON_TOKEN (or --token)');
+  const retriesText = (parsed.options.get('retries') as string | undefined) ?? '3';
+  if (!/^\d$/.test(retriesText)) throw new UsageError('--retries must be a number from 0 to 9');
+  return new NodeClient({
+    baseUrl: parsedUrl.toString(),
+    token,
+    retries: Number(retriesText),
+    onRetry: (attempt, reason) => io.err(`retrying (${attempt}) after ${reason}, with the same Idempotency-Key\n`),
+  });
+}
+
+function idempotencyKey(parsed: ParsedArgs): string | undefined {
+  const key = parsed.options.get('idempotency-key');
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) throw new UsageError('--idempotency-key must be 1 to 255 visible ASCII characters');
+  return key;
+}
+
+const json = (parsed: ParsedArgs) => parsed.options.get('json') === true;
+
+/** A plain table: one row per item, columns padded to the widest cell. */
+export function table(rows: Record<string, unknown>[], columns: [string, string][]): string {
+  if (rows.length === 0) return '(none)\n';
+  const cell = (v: unknown) => (v === null || v === undefined ? '-' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const cells = rows.map((r) => columns.map(([key]) => cell(key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], r))));
+  const widths = columns.map(([, title], i) => Math.max(title.length, ...cells.map((c) => c[i].length)));
+  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
+  return `${[line(columns.map(([, t]) => t)), ...cells.map(line)].join('\n')}\n`;
+}
+
+function print(parsed: ParsedArgs, io: CliIo, value: unknown, human: () => string): number {
+  if (json(parsed)) printJson(io, value);
+  else io.out(human());
+  return EXIT.ok;
+}
+
+const keyValues = (value: Record<string, unknown>) =>
+  `${Object.entries(value)
+    .map(([k, v]) => `${k.padEnd(12)} ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`)
+    .join('\n')}\n`;
+
+const NOTICE_COLUMNS: [string, string][] = [
+  ['id', 'ID'],
+  ['kind', 'KIND'],
+  ['priority', 'PRIORITY'],
+  ['status', 'STATUS'],
+  ['deadline', 'DEADLINE'],
+];
+
+/** The options every action takes. */
+function apiCommand(program: Command, name: string, summary: string, changes: boolean): Command {
+  const command = program
+    .command(name)
+    .summary(summary)
+    .description(`${summary[0].toUpperCase()}${summary.slice(1)}.`)
+    .option('--node-url <url>', 'the node (default: LIAISON_NODE_URL)')
+    .option('--token <token>', 'bearer token (default: LIAISON_TOKEN; prefer the variable: options show in process lists)')
+    .option('--retries <n>', 'resend after a connection reset or refusal, or a 5xx with Retry-After (default 3)')
+    .option('--json', 'print JSON for scripts');
+  if (changes) command.option('--idempotency-key <key>', 'the Idempotency-Key of this action (default: a new random UUID); reuse it to retry an action safely');
+  return command;
+}
+
+export function registerActions(program: Command, io: CliIo, code: { value: number }): void {
+  const send = apiCommand(program, 'send', 'send a notice (operator): body from a file or stdin', true)
+    .option('--to <AGENCIES>', 'recipients, comma-separated: ES,CO')
+    .option('--kind <kind>', 'notice kind (default identity-query)')
+    .option('--priority <priority>', `${PRIORITIES.join(' or ')} (default normal)`)
+    .option('--handling <code>', 'handling code H0, H1, H2 or H3 (default H0)')
+    .option('--restriction <text>', 'the restriction, with H3')
+    .option('--source-grade <grade>', 'source reliability A, B, C or X (default B)')
+    .option('--information-grade <grade>', 'information grade 1 to 4 (default 2)')
+    .option('--expires-in-days <days>', 'expiry, in days from now (default 14)')
+    .option('--body <file>', 'the notice body as JSON, or - for standard input');
+  act(send, code, async (parsed) => {
+    const days = option(parsed, 'expires-in-days', '14');
+    if (!/^\d{1,3}$/.test(days) || Number(days) < 1) throw new UsageError('--expires-in-days must be a whole number of days from 1');
+    const restriction = parsed.options.get('restriction') as string | undefined;
+    const request = {
+      kind: option(parsed, 'kind', 'identity-query'),
+      recipients: agencyList(option(parsed, 'to'), '--to'),
+      handling: { code: option(parsed, 'handling', 'H0'), ...(restriction === undefined ? {} : { restriction }) },
+      grades: { source: option(parsed, 'source-grade', 'B'), information: Number(option(parsed, 'information-grade', '2')) },
+      priority: option(parsed, 'priority', 'normal'),
+      expiresAt: new Date(Date.now() + Number(days) * 24 * 3600 * 1000).toISOString(),
+      body: readJsonInput(option(parsed, 'body'), 'notice body', io),
+    };
+    const valid = validateComposeRequest(request);
+    if (!valid.ok) refuseFields('the notice', valid.errors);
+    const api = client(parsed, io);
+    const sent = await api.send(request, idempotencyKey(parsed));
+    return print(parsed, io, sent, () => keyValues(sent as unknown as Record<string, unknown>));
+  });
+
+  const inbox = apiCommand(program, 'inbox', 'list the inbox (liaison officer), open work first', false)
+    .option('--status <status>', NOTICE_STATES.join(', '))
+    .option('--kind <kind>', 'notice kind')
+    .option('--priority <priority>', PRIORITIES.join(' or '))
+    .option('--sender <CODE>', 'sending agency')
+    .option('--overdue', 'only notices past their deadline')
+    .option('--limit <n>', `1 to ${MAX_PAGE} (default 50)`);
+  act(inbox, code, async (parsed) => {
+    const status = parsed.options.get('status') as string | undefined;
+    if (status !== undefined && !(NOTICE_STATES as readonly string[]).includes(status)) throw new UsageError(`--status must be one of ${NOTICE_STATES.join(', ')}`);
+    const priority = parsed.options.get('priority') as string | undefined;
+    if (priority !== undefined && !(PRIORITIES as readonly string[]).includes(priority)) throw new UsageError(`--priority must be ${PRIORITIES.join(' or ')}`);
+    const sender = parsed.options.get('sender') as string | undefined;
+    if (sender !== undefined && !isAgencyCode(sender)) throw new UsageError('--sender must be an agency code such as NL');
+    const kind = parsed.options.get('kind') as string | undefined;
+    if (kind !== undefined && !/^[a-z][a-z0-9-]{0,63}$/.test(kind)) throw new UsageError('--kind must be a notice kind such as identity-query');
+    const filter = { status, priority, sender, kind, overdue: parsed.options.get('overdue') === true ? 'true' : undefined, limit: limit(parsed) };
+    const rows = await client(parsed, io).inbox<Record<string, unknown>[]>(filter);
+    return print(parsed, io, rows, () => table(rows, [NOTICE_COLUMNS[0], ['sender', 'FROM'], ...NOTICE_COLUMNS.slice(1)]));
+  });
+
+  const sent = apiCommand(program, 'sent', 'list the notices sent (operator)', false).option('--limit <n>', `1 to ${MAX_PAGE} (default 50)`);
+  act(sent, code, async (parsed) => {
+    const rows = await client(parsed, io).sent<Record<string, unknown>[]>(limit(parsed));
+    return print(parsed, io, rows, () => table(rows, [NOTICE_COLUMNS[0], ['recipients', 'TO'], ...NOTICE_COLUMNS.slice(1)]));
+  });
+
+  const show = apiCommand(program, 'show', 'show one notice, from the inbox or the notices sent', false)
+    .argument('<id>', 'notice id')
+    .option('--from <where>', 'inbox or sent (default: the inbox, then the notices sent)');
+  act(show, code, async (parsed) => {
+    const id = noticeId(parsed);
+    const from = parsed.options.get('from');
+    if (from !== undefined && from !== 'inbox' && from !== 'sent') throw new UsageError('--from must be inbox or sent');
+    const api = client(parsed, io);
+    let notice: Record<string, unknown>;
+    if (from === 'sent') notice = await api.sentNotice(id);
+    else {
+      try {
+        notice = await api.inboxNotice(id);
+      } catch (error) {
+        // Not in the inbox, or this token may not read it (an operator): the notices sent.
+        if (from === 'inbox' || !(error instanceof ApiError) || ![403, 404].includes(error.problem.status)) throw error;
+        notice = await api.sentNotice(id).catch((second: unknown) => {
+          // In neither: the inbox's answer says why (this token's own role, or not found).
+          throw second instanceof ApiError && [403, 404].includes(second.problem.status) ? error : second;
+        });
+      }
+    }
+    return print(parsed, io, notice, () => keyValues(notice));
+  });
+
+  const acknowledge = apiCommand(program, 'acknowledge', 'acknowledge a notice of the inbox', true).argument('<id>', 'notice id');
+  act(acknowledge, code, async (parsed) => {
+    const id = noticeId(parsed);
+    const result = await client(parsed, io).acknowledge(id, idempotencyKey(parsed));
+    return print(parsed, io, result, () => `${result.id} ${result.status}\n`);
+  });
+
+  const answer = apiCommand(program, 'answer', 'answer a notice of the inbox: hit or no-hit', true)
+    .argument('<id>', 'notice id')
+    .option('--outcome <outcome>', 'hit or no-hit')
+    .option('--details <file>', 'the details as JSON, or - for standard input');
+  act(answer, code, async (parsed) => {
+    const id = noticeId(parsed);
+    const details = parsed.options.get('details');
+    const request = { outcome: option(parsed, 'outcome'), ...(typeof details === 'string' ? { details: readJsonInput(details, 'answer details', io) } : {}) };
+    const valid = validateAnswerRequest(request);
+    if (!valid.ok) refuseFields('the answer', valid.errors);
+    const result = await client(parsed, io).answer(id, request, idempotencyKey(parsed));
+    return print(parsed, io, result, () => `${result.id} ${result.status}\n`);
+  });
+
+  const decline = apiCommand(program, 'decline', 'decline a notice of the inbox, with a reason', true).argument('<id>', 'notice id').option('--reason <text>', 'why it is declined');
+  act(decline, code, async (parsed) => {
+    const id = noticeId(parsed);
+    const request = { reason: option(parsed, 'reason') };
+    const valid = validateDeclineRequest(request);
+    if (!valid.ok) refuseFields('the decline', valid.errors);
+    const result = await client(parsed, io).decline(id, request.reason, idempotencyKey(parsed));
+    return print(parsed, io, result, () => `${result.id} ${result.status}\n`);
+  });
+
+  const passOn = apiCommand(program, 'pass-on', 'pass a notice of the inbox on to other agencies (if its handling code allows)', true)
+    .argument('<id>', 'notice id')
+    .option('--to <AGENCIES>', 'recipients, comma-separated: ES,CO');
+  act(passOn, code, async (parsed) => {
+    const id = noticeId(parsed);
+    const recipients = agencyList(option(parsed, 'to'), '--to');
+    const result = await client(parsed, io).passOn(id, recipients, idempotencyKey(parsed));
+    return print(parsed, io, result, () => keyValues(result as unknown as Record<string, unknown>));
+  });
+
+  const exported = apiCommand(program, 'export', "save the node's audit bundle (auditor) to a file, streamed", false)
+    .option('--out <file>', 'the bundle file to write (NDJSON; written whole or not at all)')
+    .option('--from <seq>', 'first ledger sequence number')
+    .option('--to <seq>', 'end of the range (exclusive)');
+  act(exported, code, async (parsed) => {
+    const out = option(parsed, 'out');
+    const range: Record<string, string> = {};
+    for (const name of ['from', 'to']) {
+      const value = parsed.options.get(name);
+      if (value === undefined) continue;
+      if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) throw new UsageError(`--${name} must be a ledger sequence number`);
+      range[name] = value;
+    }
+    const bytes = await saveStream(await client(parsed, io).auditBundle(range), out);
+    io.err(`wrote ${bytes} bytes to ${out}; check it with \`liaison verify ${out}\`\n`);
+    return EXIT.ok;
+  });
+}
