@@ -254,7 +254,7 @@ describe('web console: a working day in a real browser', () => {
     await expectAccessible(page, 'checkpoint at 640 px');
   });
 
-  it('an administrator sees node health, the directory with its age, and rejected messages with their reasons', async () => {
+  it('an administrator sees node health and queues, the directory with its age, and rejected messages with their reasons', async () => {
     const kit = await HostileKit.create(fed);
     try {
       const value = Buffer.from('not an envelope');
@@ -273,7 +273,11 @@ describe('web console: a working day in a real browser', () => {
       const rejected = page.locator('table.rejected tbody tr').first();
       await rejected.waitFor();
       expect(await rejected.innerText()).toMatch(new RegExp(`CO[\\s\\S]*${jti}`));
-      expect(await rejected.getAttribute('data-code')).not.toBe('');
+      const code = await rejected.getAttribute('data-code');
+      expect(code).toMatch(/^[a-z][a-z0-9_-]*$/);
+      await page.locator('#refused-by-code', { hasText: `${code}: 1` }).waitFor();
+      expect(await page.locator('#outbox-backlog').innerText()).toMatch(/^\d+$/);
+      expect(await page.locator('#consumer-lag').innerText()).toMatch(/^\d+$/);
       await snap(page, 'workday-04-admin');
       await expectAccessible(page, 'administration');
     } finally {

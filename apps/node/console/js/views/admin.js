@@ -1,5 +1,5 @@
-// Administrator: the node's health, the federation directory it trusts (and how old it is), and
-// the messages its inbox refused, with their reasons (metadata only).
+// Administrator: the node's health and queues, the federation directory it trusts (and how old
+// it is), and the messages its inbox refused, with their reasons (metadata only).
 import { api, ApiError } from '../api.js';
 import { clear, copyButton, h, scrollRegion } from '../dom.js';
 import { duration, time } from '../format.js';
@@ -42,6 +42,32 @@ function directoryCard(dir, jws) {
       h('tbody', dir.agencies.map((a) => h('tr', h('td', a.code), h('td', a.name), h('td', a.country ?? '—')))))));
 }
 
+/** The samples of the node's Prometheus text (`/metrics`) whose name is one of `names`. */
+export function samples(text, names) {
+  const out = [];
+  for (const line of text.split('\n')) {
+    const m = /^([a-z_]+)(?:\{([^}]*)\})? ([0-9.eE+-]+)$/.exec(line);
+    if (m && names.includes(m[1])) out.push({ name: m[1], labels: Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]])), value: Number(m[3]) });
+  }
+  return out;
+}
+
+const BACKLOG = 'liaison_outbox_backlog';
+const LAG = 'liaison_inbox_consumer_lag';
+const REFUSED = 'liaison_notices_rejected_total';
+
+function queuesCard(metrics) {
+  const found = samples(metrics, [BACKLOG, LAG, REFUSED]);
+  const sum = (name) => found.filter((s) => s.name === name).reduce((n, s) => n + s.value, 0);
+  const refused = found.filter((s) => s.name === REFUSED && s.value > 0);
+  return h('section.card#queues', { 'aria-labelledby': 'queues-title' },
+    h('h2#queues-title', t('admin.queues')),
+    h('dl.meta',
+      h('dt', t('admin.backlog')), h('dd#outbox-backlog', formatNumber(sum(BACKLOG))),
+      h('dt', t('admin.lag')), h('dd#consumer-lag', formatNumber(sum(LAG))),
+      h('dt', t('admin.refusedSinceStart')), h('dd#refused-by-code', refused.length ? refused.map((s) => `${s.labels.code}: ${formatNumber(s.value)}`).join(' · ') : formatNumber(0))));
+}
+
 function rejectedCard(rows) {
   return h('section.card#rejected', { 'aria-labelledby': 'rejected-title' },
     h('h2#rejected-title', t('admin.rejected')),
@@ -62,16 +88,18 @@ export async function render(main) {
   clear(main, h('h1', t('title.admin')), h('p.lead', t('admin.lead')), region);
   let last = '';
   const refresh = async () => {
-    const [state, dir, jws, rejected] = await Promise.all([
+    const [state, dir, jws, rejected, metrics] = await Promise.all([
       health(),
       api('/directory'),
       fetch('/directory.jws').then((r) => r.text()).catch(() => ''),
       api('/rejected?limit=200'),
+      fetch('/metrics').then((r) => r.text()).catch(() => ''),
     ]);
-    const key = JSON.stringify([state, dir, jws, rejected, Math.floor(Date.now() / 60000)]);
+    const queues = queuesCard(metrics);
+    const key = JSON.stringify([state, dir, jws, rejected, queues.textContent, Math.floor(Date.now() / 60000)]);
     if (key === last) return; // redraw only on change (and each minute: the directory's age)
     last = key;
-    clear(region, healthCard(state), directoryCard(dir, jws), rejectedCard(rejected));
+    clear(region, healthCard(state), queues, directoryCard(dir, jws), rejectedCard(rejected));
   };
   await refresh();
   return { refresh };
