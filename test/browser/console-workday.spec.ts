@@ -285,6 +285,29 @@ describe('web console: a working day in a real browser', () => {
     }
   });
 
+  it('a notice the node refuses names its fields in words, in the chosen language, and nothing is sent', async () => {
+    const page = await browser.newPage('NL operator');
+    await signInWithToken(page, fed.port('NL'), await fed.token('NL', 'operator'));
+    await page.getByLabel('Language').selectOption('es');
+    await page.getByRole('heading', { name: 'Redactar un aviso' }).waitFor();
+    const before = (await fed.get('NL', '/notices', 'operator')).body.length;
+    await page.getByRole('checkbox', { name: /^ES/ }).check();
+    await page.getByLabel('Apellidos').fill('Janssen');
+    await page.getByLabel('Fecha de nacimiento').fill('12/04/1980'); // not a date the node accepts
+    await page.getByLabel('Referencia del caso').fill('NL-2026-0077');
+    await page.getByLabel('Base jurídica').fill('Directiva (UE) 2023/977, art. 4');
+    await page.getByLabel(/Motivo de la solicitud/).fill('Comprobación de identidad');
+    await page.getByRole('button', { name: 'Revisar y enviar…' }).click();
+    await page.getByRole('dialog', { name: '¿Enviar este aviso?' }).getByRole('button', { name: 'Enviar aviso' }).click();
+    const error = page.locator('.field[data-field="/body/date_of_birth"] .field-error');
+    await error.waitFor();
+    expect(await error.innerText()).toBe('debe ser una fecha escrita AAAA, AAAA-MM o AAAA-MM-DD');
+    expect(await page.locator('.error-summary').innerText()).toMatch(/^El aviso no se envió\. Corrija lo siguiente:\s+Fecha de nacimiento: debe ser una fecha escrita/);
+    expect(await page.getByLabel('Fecha de nacimiento').getAttribute('aria-invalid')).toBe('true');
+    expect((await fed.get('NL', '/notices', 'operator')).body.length).toBe(before);
+    await expectAccessible(page, 'aviso rechazado');
+  });
+
   it('the Spanish console: chosen once, remembered, with dates and numbers in the Spanish locale', async () => {
     await officer.goto(consoleUrl(fed.port('ES'), '#/inbox'));
     await row(officer, urgentId).waitFor();

@@ -4,7 +4,23 @@ import { t } from './i18n.js';
 
 // Names the API uses inside its messages, said in words for the person at the screen.
 const INTERNAL_NAMES = /\b(identity_documents|case_reference|legal_basis|last_known_location|date_of_birth|issuing_country|expiresAt|names|photo)\b/g;
-export const humanise = (message) => String(message ?? '').replace(INTERNAL_NAMES, (w) => fieldLabel(w));
+// The node's own field messages (libs/notices validation), said in the chosen language.
+const NODE_MESSAGES = {
+  'is required': 'error.required',
+  'is not an allowed field': 'error.notAllowed',
+  'contains characters or a layout that is not allowed': 'error.layout',
+  'must not be empty': 'error.empty',
+  'is invalid': 'error.invalid',
+  'must be a date written YYYY, YYYY-MM or YYYY-MM-DD': 'error.partialDate',
+  'must be an ISO 3166-1 alpha-2 country code (e.g. "NL")': 'error.country',
+};
+export const humanise = (message) => {
+  const text = String(message ?? '');
+  if (NODE_MESSAGES[text]) return t(NODE_MESSAGES[text]);
+  const oneOf = /^at least one of (.+) is required$/.exec(text);
+  if (oneOf) return t('error.atLeastOne', { names: oneOf[1].split(', ').map((w) => fieldLabel(w)).join(', ') });
+  return text.replace(INTERNAL_NAMES, (w) => fieldLabel(w));
+};
 /** The words for the last part of a field pointer such as /body/identity_documents/0/number. */
 export const fieldLabel = (pointer) => {
   const word = String(pointer ?? '').split('/').filter((p) => p && !/^\d+$/.test(p)).pop() ?? '';
