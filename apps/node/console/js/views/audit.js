@@ -3,6 +3,7 @@
 import { api, ApiError, query } from '../api.js';
 import { announce, clear, copyButton, h, scrollRegion } from '../dom.js';
 import { eventLabel, kindLabel, time } from '../format.js';
+import { csvHeader, csvLine } from '../csv.js';
 import { refusalText } from '../forms.js';
 import { formatNumber, t } from '../i18n.js';
 import { checkNote, directoryKeys } from '../notes.js';
@@ -45,20 +46,12 @@ async function* allEntries(max = Infinity) {
   }
 }
 
-const CSV_COLUMNS = ['seq', 'time', 'event', 'kind', 'counterpart', 'messageId', 're', 'digest', 'actor', 'reason'];
-/** RFC 4180 quoting; a cell that a spreadsheet would run as a formula is prefixed with '. */
-export function csvCell(value) {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 async function exportCsv(button, status) {
   button.disabled = true;
   status.textContent = t('audit.csvPreparing');
   try {
-    const lines = [CSV_COLUMNS.join(',')];
-    for await (const e of allEntries()) lines.push(CSV_COLUMNS.map((c) => csvCell(e[c])).join(','));
+    const lines = [csvHeader()];
+    for await (const e of allEntries()) lines.push(csvLine(e));
     const name = `ledger-${session.principal.agency}-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`;
     const url = URL.createObjectURL(new Blob([`${lines.join('\r\n')}\r\n`], { type: 'text/csv;charset=utf-8' }));
     const a = h('a', { href: url, download: name, hidden: true });
