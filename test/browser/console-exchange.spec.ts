@@ -138,7 +138,7 @@ describe('web console: the exchange scenario in a real browser', () => {
     await page.getByRole('heading', { name: 'Identity query from NL' }).waitFor();
     expect(await text(page, '#handling-panel')).toMatch(/H1[\s\S]*Not for judicial proceedings/);
     expect(await text(page, '#deadline-left')).toMatch(/left$/);
-    expect(await text(page, 'dl.content')).toMatch(/Janssen[\s\S]*Pieter[\s\S]*passport NX1234567/);
+    expect(await text(page, 'dl.content')).toMatch(/Janssen[\s\S]*Pieter[\s\S]*Passport NX1234567 \(NL\)/);
     await expectAccessible(page, 'received notice');
 
     await page.getByRole('button', { name: 'Acknowledge…' }).click();

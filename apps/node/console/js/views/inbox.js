@@ -100,7 +100,7 @@ function describeBody(b) {
   add(t('fieldname.aliases'), (b.aliases ?? []).map((a) => [a.family, a.given].filter(Boolean).join(', ')).join('; '));
   add(t('fieldname.date_of_birth'), b.date_of_birth);
   add(t('fieldname.nationality'), b.nationality);
-  for (const d of b.identity_documents ?? []) add(t('fieldname.identity_documents'), `${d.type} ${d.number} (${d.issuing_country})`);
+  for (const d of b.identity_documents ?? []) add(t('fieldname.identity_documents'), `${t(`doc.${d.type}`, { defaultValue: d.type })} ${d.number} (${d.issuing_country})`);
   if (b.photo) add(t('fieldname.photo'), `${b.photo.reference} (SHA-256 ${b.photo.digest.slice(0, 16)}…)`);
   if (b.last_known_location) {
     const l = b.last_known_location;
