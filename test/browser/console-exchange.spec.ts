@@ -4,7 +4,7 @@ import { join } from 'path';
 import type { Page } from 'playwright-core';
 import { DevTokenIssuer } from '@liaison/auth';
 import { run as verifyBundle } from '../../apps/cli/src/commands/verify';
-import { ConsoleBrowser, consoleUrl, signInWithToken, snap } from '../support/browser';
+import { ConsoleBrowser, consoleUrl, expectAccessible, signInWithToken, snap } from '../support/browser';
 import { noticeRequest, TestFederation } from '../support/federation';
 
 /**
@@ -58,6 +58,7 @@ describe('web console: the exchange scenario in a real browser', () => {
     await page.goto(consoleUrl(fed.port('NL')));
     await page.getByRole('heading', { name: 'Sign in to the NL node' }).waitFor();
     await snap(page, '01-sign-in');
+    await expectAccessible(page, 'sign-in');
     await signInWithToken(page, fed.port('NL'), await fed.token('NL', 'operator'));
     expect(await text(page, '#who')).toMatch(/operator\.nl@example\.test[\s\S]*NL[\s\S]*Operator/);
     const nav = page.getByRole('navigation', { name: 'Main' });
@@ -65,10 +66,16 @@ describe('web console: the exchange scenario in a real browser', () => {
 
     await page.getByRole('link', { name: 'Compose' }).click();
     await page.getByRole('heading', { name: 'Compose a notice' }).waitFor();
-    // The server's validation messages appear next to their fields.
+    await expectAccessible(page, 'compose');
+    // Checked before the final confirmation: the errors appear next to their fields, in words,
+    // and the "cannot be recalled" dialog does not open.
     await page.getByRole('button', { name: 'Review and send…' }).click();
-    await page.getByRole('button', { name: 'Send notice' }).click();
     await page.locator('.error-summary').waitFor();
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    const summary = await page.locator('.error-summary').innerText();
+    expect(summary).toMatch(/Recipients: choose at least one[\s\S]*Person of interest: give at least a name or an identity document[\s\S]*Case reference: is required/);
+    expect(summary).not.toMatch(/[a-z]+_[a-z]+|\/body/); // no internal field names
+    await expectAccessible(page, 'compose with errors');
     const reasonError = page.locator('.field[data-field="/body/reason"] .field-error');
     expect(await reasonError.innerText()).toMatch(/required/);
     expect(await page.locator('fieldset[data-field="/recipients"] .field-error').innerText()).not.toBe('');
@@ -91,17 +98,25 @@ describe('web console: the exchange scenario in a real browser', () => {
     await page.getByLabel(/Reason for the request/).fill('Suspected document fraud at Schiphol');
     await page.getByRole('button', { name: 'Review and send…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Send this notice?' });
-    expect(await dialog.innerText()).toMatch(/urgent, handling H1, to ES and CO/);
+    // The whole notice, as the recipients will receive it.
+    expect(await dialog.innerText()).toMatch(/Identity query[\s\S]*ES — [\s\S]*CO — [\s\S]*Urgent[\s\S]*H1 — [\s\S]*Source B, information 2[\s\S]*Janssen[\s\S]*Pieter[\s\S]*1980-04-12[\s\S]*Passport NX1234567 \(NL\)[\s\S]*NL-2026-0042[\s\S]*Art\. 4[\s\S]*Suspected document fraud at Schiphol[\s\S]*cannot be recalled/);
     await snap(page, '03-compose-confirm');
+    await expectAccessible(page, 'compose confirmation');
     await dialog.getByRole('button', { name: 'Send notice' }).click();
     const follow = page.getByRole('link', { name: 'Follow this notice' });
     await follow.waitFor();
     noticeId = ((await follow.getAttribute('href')) ?? '').replace('#/sent/', '');
     expect(noticeId).toMatch(/^[0-9a-f-]{36}$/);
+    // The next notice starts from the same sensible defaults, not from empty radios.
+    expect(await page.getByRole('radio', { name: 'Identity query' }).isChecked()).toBe(true);
+    expect(await page.getByRole('radio', { name: 'Normal' }).isChecked()).toBe(true);
+    expect(await page.getByLabel('Source reliability').inputValue()).toBe('B');
+    expect(await page.getByLabel('Expires at').inputValue()).not.toBe('');
     await follow.click();
     await page.locator('section.recipient[data-agency="ES"][data-status="DELIVERED"]').waitFor();
     await page.locator('section.recipient[data-agency="CO"][data-status="DELIVERED"]').waitFor();
     await snap(page, '04-sent-delivered');
+    await expectAccessible(page, 'sent notice');
   });
 
   it('an ES liaison officer sees it with its deadline, acknowledges and answers hit', async () => {
@@ -117,12 +132,14 @@ describe('web console: the exchange scenario in a real browser', () => {
     await page.getByLabel('Search').fill('');
     await row.waitFor();
     await snap(page, '05-inbox-es');
+    await expectAccessible(page, 'inbox');
 
     await row.getByRole('link', { name: /Open/ }).click();
     await page.getByRole('heading', { name: 'Identity query from NL' }).waitFor();
     expect(await text(page, '#handling-panel')).toMatch(/H1[\s\S]*Not for judicial proceedings/);
     expect(await text(page, '#deadline-left')).toMatch(/left$/);
-    expect(await text(page, 'dl.content')).toMatch(/Janssen[\s\S]*Pieter[\s\S]*passport NX1234567/);
+    expect(await text(page, 'dl.content')).toMatch(/Janssen[\s\S]*Pieter[\s\S]*Passport NX1234567 \(NL\)/);
+    await expectAccessible(page, 'received notice');
 
     await page.getByRole('button', { name: 'Acknowledge…' }).click();
     await page.getByRole('dialog', { name: 'Acknowledge this notice?' }).getByRole('button', { name: 'Acknowledge' }).click();
@@ -137,6 +154,7 @@ describe('web console: the exchange scenario in a real browser', () => {
     await page.locator('#actions .success-box').waitFor();
     expect(await text(page, '#actions')).toMatch(/ANSWERED/);
     await snap(page, '07-answered-es');
+    await expectAccessible(page, 'answered notice');
   });
 
   it('a CO officer declines with a reason', async () => {
@@ -167,9 +185,11 @@ describe('web console: the exchange scenario in a real browser', () => {
     expect(await co.innerText()).toMatch(/SENT[\s\S]*by operator\.nl@example\.test[\s\S]*DELIVERED[\s\S]*ACKNOWLEDGED[\s\S]*skipped[\s\S]*DECLINED[\s\S]*Declined[\s\S]*Outside our competence/);
     expect(await es.locator('li.step.done').count()).toBe(4);
     await snap(page, '09-timeline-nl');
+    await expectAccessible(page, 'sent notice timeline');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sent notices' }).click();
     const row = page.locator(`tr[data-id="${noticeId}"]`);
     expect(await row.innerText()).toMatch(/CO[\s\S]*DECLINED[\s\S]*ES[\s\S]*ANSWERED/);
+    await expectAccessible(page, 'sent notices');
   });
 
   it('an NL auditor filters the log to the message, sees every event, a verified witnessed checkpoint, and downloads a bundle the CLI verifies', async () => {
@@ -177,12 +197,13 @@ describe('web console: the exchange scenario in a real browser', () => {
     await signInWithToken(page, fed.port('NL'), await fed.token('NL', 'auditor'));
     await page.getByRole('heading', { name: 'Exchange log' }).waitFor();
     expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts()).toEqual(['Exchange log', 'Checkpoint & alerts']);
-    await page.getByLabel('Message id').fill(noticeId);
+    await page.getByRole('textbox', { name: 'Message id' }).fill(noticeId);
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await page.locator('table.ledger tbody tr').first().waitFor();
     const events = await page.locator('table.ledger tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.event));
     expect(events).toEqual(expect.arrayContaining(['sent', 'delivered', 'acknowledged', 'answered', 'declined']));
     await snap(page, '10-audit-log-filtered');
+    await expectAccessible(page, 'exchange log');
 
     await page.getByRole('link', { name: 'its full timeline' }).click();
     await page.getByRole('heading', { name: 'Message timeline' }).waitFor();
@@ -193,6 +214,7 @@ describe('web console: the exchange scenario in a real browser', () => {
     expect(all).toMatch(/ES/);
     expect(all).toMatch(/CO/);
     await snap(page, '11-audit-message-timeline');
+    await expectAccessible(page, 'message timeline');
 
     // Checkpoint: signed by NL, cosigned by ES and CO; the browser checks the signatures itself.
     await page.getByRole('link', { name: 'Checkpoint & alerts' }).click();
@@ -201,10 +223,11 @@ describe('web console: the exchange scenario in a real browser', () => {
     expect(await text(page, '#cp-witnessed')).toMatch(/Witnessed by [12]/);
     expect(await text(page, '#alerts-region')).toMatch(/No alerts/);
     await snap(page, '12-audit-checkpoint');
+    await expectAccessible(page, 'checkpoint and alerts');
 
     // The auditor sees metadata and digests only: no notice content anywhere.
     await page.getByRole('link', { name: 'Exchange log' }).click();
-    await page.getByLabel('Message id').fill(noticeId);
+    await page.getByRole('textbox', { name: 'Message id' }).fill(noticeId);
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await page.locator('table.ledger tbody tr').first().waitFor();
     await page.locator('section.checkpoint[data-verified="true"]').waitFor({ timeout: 60000 });
@@ -252,6 +275,7 @@ describe('web console: the exchange scenario in a real browser', () => {
     expect(await es.locator('#forbidden').innerText()).toMatch(/for the Auditor role/);
     expect(await es.locator('table.ledger').count()).toBe(0);
     await snap(es, '14-officer-forbidden-audit');
+    await expectAccessible(es, 'not for your role');
     const direct = await es.evaluate(async () => {
       const r = await fetch('/audit/entries', { headers: { authorization: `Bearer ${sessionStorage.getItem('liaison.token')}` } });
       return { status: r.status, body: await r.json() };
@@ -267,7 +291,7 @@ describe('web console: the exchange scenario in a real browser', () => {
     await page.goto(consoleUrl(fed.port('ES'), '#/inbox'));
     const row = page.locator(`tr[data-id="${sent.body.id}"]`);
     await row.waitFor({ timeout: 60000 }); // appears without reloading
-    // Open work first: the urgent notice answered earlier comes after this open one.
+    // Open work first: the new normal notice above the urgent one ES already answered.
     const ids = await page.locator('table.inbox tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.id));
     expect(ids.indexOf(sent.body.id)).toBeLessThan(ids.indexOf(noticeId));
     await page.goto(consoleUrl(fed.port('ES'), `#/inbox/${sent.body.id}`));
@@ -289,6 +313,10 @@ describe('web console: the exchange scenario in a real browser', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await page.getByText('You acknowledged this notice.').waitFor();
+    // The Acknowledge button is gone: focus is on what replaced it, not at the top of the page.
+    await page.waitForFunction(() => document.activeElement?.id === 'ack-status');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('answer-nohit');
     await snap(page, '16-h2-notice-keyboard');
 
     // Every form control on the screens used here has a label (or an accessible name).
@@ -311,10 +339,11 @@ describe('web console: the exchange scenario in a real browser', () => {
     const expiring = await skewed(600_000 + 10_000).mint({ subject: 'liaison_officer.es@example.test', agency: 'ES', roles: ['liaison_officer'], audience: 'liaison-es', ttlSeconds: 600 });
     await signInWithToken(page, fed.port('ES'), expiring);
     await page.locator(`tr[data-id="${noticeId}"]`).waitFor();
-    // The inbox keeps polling; once the token expires the console says so.
+    // The inbox's event stream ends when the token expires; its reconnect is refused and the console says so.
     const banner = page.locator('#banner');
     await banner.getByText('Your sign-in has expired. Sign in again to continue.').waitFor({ timeout: 60000 });
     await snap(page, '15-expired');
+    await expectAccessible(page, 'expired sign-in');
     await banner.getByRole('button', { name: 'Sign in again' }).click();
     await page.getByRole('textbox', { name: 'Development token' }).fill(await fed.token('ES', 'liaison_officer'));
     await page.getByRole('button', { name: 'Sign in with token' }).click();

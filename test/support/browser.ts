@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -31,7 +31,7 @@ export class ConsoleBrowser {
     private readonly profile: string,
   ) {}
 
-  static async launch(): Promise<ConsoleBrowser> {
+  static async launch(options: { locale?: string } = {}): Promise<ConsoleBrowser> {
     const profile = mkdtempSync(join(tmpdir(), 'liaison-chromium-'));
     mkdirSync(ARTIFACTS, { recursive: true });
     const context = await chromium.launchPersistentContext(profile, {
@@ -40,7 +40,7 @@ export class ConsoleBrowser {
       args: ARGS,
       viewport: { width: 1366, height: 860 },
       acceptDownloads: true,
-      locale: 'en-GB',
+      locale: options.locale ?? 'en-GB',
       timezoneId: 'UTC',
     });
     context.setDefaultTimeout(45000); // generous: CI runs other integration suites on the same broker at the same time
@@ -78,4 +78,22 @@ export async function signInWithToken(page: Page, port: number, token: string): 
   await page.getByRole('textbox', { name: 'Development token' }).fill(token);
   await page.getByRole('button', { name: 'Sign in with token' }).click();
   await page.locator('#who .who-subject').waitFor();
+}
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+/** The WCAG 2.1 A and AA rules (EN 301 549 asks for AA). */
+const WCAG_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/**
+ * Runs axe-core on the page as it is now and fails on any WCAG 2.1 A/AA violation, naming the
+ * view, the rule and the elements. (CDP evaluation is not subject to the console's CSP.)
+ */
+export async function expectAccessible(page: Page, view: string): Promise<void> {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async (tags) => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+  }, WCAG_AA);
+  expect({ view, violations }).toEqual({ view, violations: [] });
 }

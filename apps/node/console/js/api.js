@@ -48,20 +48,3 @@ export const query = (params) => {
   const s = q.toString();
   return s ? `?${s}` : '';
 };
-
-/** Why a 401 happened, in words for the person at the screen. */
-export function explainAuthError(error) {
-  switch (error.reason) {
-    case 'expired': return 'Your sign-in has expired.';
-    case 'not_yet_valid': return 'Your sign-in is not valid yet: check this computer\'s clock.';
-    case 'missing': return 'You are not signed in.';
-    case 'wrong_audience': return 'This token was issued for another agency node.';
-    case 'other_agency': return 'This token belongs to another agency.';
-    case 'wrong_issuer': return 'This token comes from an identity provider this node does not trust.';
-    case 'bad_signature': return 'This token\'s signature does not verify.';
-    case 'malformed': return 'This is not a valid token.';
-    case 'no_role': return 'This token grants no role at this node.';
-    case 'jwks_unavailable': return 'The identity provider cannot be reached to check your token; try again shortly.';
-    default: return error.message || 'Your sign-in was refused.';
-  }
-}

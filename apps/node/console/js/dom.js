@@ -1,5 +1,6 @@
 // Tiny DOM helpers. Text is always set as text (never innerHTML): notice content comes from
 // other agencies and is untrusted.
+import { t } from './i18n.js';
 
 /** h('tag.class#id', {attrs, on: {event: fn}}, ...children) */
 export function h(spec, attrs = {}, ...children) {
@@ -54,17 +55,38 @@ export function announce(text) {
 }
 
 /** Shows a modal confirmation; resolves true when the person confirms. */
-export function confirmDialog({ title, body, confirmLabel = 'Send', danger = false }) {
+export function confirmDialog({ title, body, confirmLabel = t('action.send'), danger = false }) {
   const dialog = document.getElementById('confirm');
   document.getElementById('confirm-title').textContent = title;
   clear(document.getElementById('confirm-text'), body);
   const ok = document.getElementById('confirm-ok');
   ok.textContent = confirmLabel;
   ok.className = danger ? 'danger' : 'primary';
+  document.getElementById('confirm-cancel').textContent = t('action.cancel');
   dialog.returnValue = '';
   return new Promise((resolve) => {
     dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
     dialog.showModal();
     document.getElementById('confirm-cancel').focus();
   });
+}
+
+/**
+ * A wide table in its own horizontally scrolling region, so that at 200 % zoom only the table
+ * scrolls, not the page. The region is focusable so keyboard users can scroll it too.
+ */
+export function scrollRegion(label, table) {
+  return h('div.table-scroll', { role: 'region', 'aria-label': label, tabindex: '0' }, table);
+}
+
+/** A button that copies `text` (a full id) to the clipboard and says so. */
+export function copyButton(text, label) {
+  return h('button.copy', { type: 'button', 'aria-label': label, title: label, on: { click: async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      announce(t('copy.done'));
+    } catch {
+      announce(t('copy.failed'));
+    }
+  } } }, t('copy.button'));
 }

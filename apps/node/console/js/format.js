@@ -1,14 +1,27 @@
-// Dates, durations and labels shown by every screen.
+// Dates, durations and labels shown by every screen: one date format, with the time zone, in
+// the chosen language's locale.
 import { h } from './dom.js';
+import { locale, t } from './i18n.js';
 
-const dateFmt = new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+const formatters = new Map();
+function dateFormat() {
+  const key = locale();
+  if (!formatters.has(key)) formatters.set(key, new Intl.DateTimeFormat(key, { dateStyle: 'medium', timeStyle: 'long' }));
+  return formatters.get(key);
+}
+
+/** The one way the console writes a point in time: "2 Dec 2026, 09:15:00 UTC". */
+export function formatDate(iso) {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? String(iso) : dateFormat().format(d);
+}
 
 /** A <time> element in local time, with the exact ISO time as its datetime. */
 export function time(iso) {
   if (!iso) return h('span.muted', '—');
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return h('span', String(iso));
-  return h('time', { datetime: d.toISOString(), title: d.toISOString() }, dateFmt.format(d));
+  return h('time', { datetime: d.toISOString(), title: d.toISOString() }, formatDate(d));
 }
 
 export function duration(ms) {
@@ -16,51 +29,53 @@ export function duration(ms) {
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);
   const mins = minutes % 60;
-  if (days > 0) return `${days} d ${hours} h`;
-  if (hours > 0) return `${hours} h ${mins} min`;
-  return `${mins} min`;
+  if (days > 0) return t('duration.days', { days, hours });
+  if (hours > 0) return t('duration.hours', { hours, mins });
+  return t('duration.minutes', { mins });
 }
 
 const OPEN = new Set(['SENT', 'DELIVERED', 'ACKNOWLEDGED']);
+export const isOpen = (status) => OPEN.has(status);
 
 /** "5 h 12 min left" or "Overdue by 2 h"; null when the notice needs nothing more. */
 export function deadlineLabel(deadline, status, now = Date.now()) {
   if (!deadline || (status && !OPEN.has(status))) return null;
   const left = new Date(deadline).getTime() - now;
-  return left >= 0 ? { overdue: false, text: `${duration(left)} left` } : { overdue: true, text: `Overdue by ${duration(left)}` };
+  return left >= 0 ? { overdue: false, text: t('deadline.left', { time: duration(left) }) } : { overdue: true, text: t('deadline.overdue', { time: duration(left) }) };
 }
 
-export const KIND_LABELS = {
-  'identity-query': 'Identity query',
-  'location-query': 'Location query',
-  response: 'Response',
-};
-export const kindLabel = (kind) => KIND_LABELS[kind] ?? kind ?? '—';
-
-export const ROLE_LABELS = { operator: 'Operator', liaison_officer: 'Liaison officer', auditor: 'Auditor', admin: 'Administrator' };
-
-export const HANDLING = {
-  H0: { title: 'Crime prevention and combat only', text: 'This information may be used only to prevent or combat crime.' },
-  H1: { title: 'Not for judicial proceedings', text: 'This information may be used only to prevent or combat crime, and must not be used in judicial proceedings without the permission of the agency that provided it.' },
-  H2: { title: 'Do not pass on', text: 'This information may be used only to prevent or combat crime, and must not be passed on to anyone else (another agency, country or authority) without the permission of the agency that provided it.' },
-  H3: { title: 'Other restrictions', text: 'The agency that provided this information has set restrictions on its use, stated below. Read them before using or passing on the information.' },
-};
+export const kindLabel = (kind) => (kind ? t(`kind.${kind}`, { defaultValue: kind }) : '—');
+export const roleLabel = (role) => t(`role.${role}`, { defaultValue: role });
+export const statusLabel = (status) => t(`status.${status}`, { defaultValue: status });
+export const eventLabel = (event) => t(`event.${event}`, { defaultValue: event });
+export const handlingTitle = (code) => t(`handling.${code}.title`, { defaultValue: '' });
+export const handlingText = (code) => t(`handling.${code}.text`, { defaultValue: '' });
 
 export function handlingBadge(handling) {
   const code = handling?.code ?? '?';
-  return h(`span.badge.handling.handling-${code.toLowerCase()}`, { title: HANDLING[code]?.title ?? '' }, code);
+  return h(`span.badge.handling.handling-${code.toLowerCase()}`, { title: handlingTitle(code) }, code);
 }
 
 export function statusBadge(status) {
-  return h(`span.badge.status.status-${String(status).toLowerCase()}`, status);
+  return h(`span.badge.status.status-${String(status).toLowerCase()}`, statusLabel(status));
 }
 
 export function priorityBadge(priority) {
-  return h(`span.badge.priority-${priority}`, priority === 'urgent' ? 'Urgent' : 'Normal');
+  return h(`span.badge.priority-${priority}`, t(`priority.${priority === 'urgent' ? 'urgent' : 'normal'}`));
 }
 
 export function deadlineCell(deadline, status) {
   const label = deadlineLabel(deadline, status);
-  if (!label) return h('span.muted', status && !OPEN.has(status) ? 'Done' : '—');
+  if (!label) return h('span.muted', status && !OPEN.has(status) ? t('deadline.done') : '—');
   return h(label.overdue ? 'strong.overdue' : 'span.time-left', label.overdue ? ['⚠ ', label.text] : label.text);
+}
+
+/** Why the node refused a token (its `reason`), in words for the person at the screen. */
+export const authText = (error) => t(`auth.${error.reason ?? 'other'}`, { defaultValue: error.body?.detail ?? error.message ?? t('auth.other') });
+
+/** Printed on every page (position: fixed repeats in print): the handling code and who sent it. */
+export function printMarking(n) {
+  const code = n.handling?.code ?? '?';
+  return h('div.print-marking',
+    h('strong', code), ` — ${handlingTitle(code)} · ${kindLabel(n.kind)} · ${n.sender} → ${(n.recipients ?? []).map((r) => r.agency ?? r).join(', ')} · ${n.id}`);
 }

@@ -1,5 +1,38 @@
 // Form fields with labels, hints and the server's field errors shown next to each field.
 import { clear, h, nextId } from './dom.js';
+import { t } from './i18n.js';
+
+// Names the API uses inside its messages, said in words for the person at the screen.
+const INTERNAL_NAMES = /\b(identity_documents|case_reference|legal_basis|last_known_location|date_of_birth|issuing_country|expiresAt|names|photo)\b/g;
+// The node's own field messages (libs/notices validation), said in the chosen language.
+const NODE_MESSAGES = {
+  'is required': 'error.required',
+  'is not an allowed field': 'error.notAllowed',
+  'contains characters or a layout that is not allowed': 'error.layout',
+  'must not be empty': 'error.empty',
+  'is invalid': 'error.invalid',
+  'must be a date written YYYY, YYYY-MM or YYYY-MM-DD': 'error.partialDate',
+  'must be an ISO 3166-1 alpha-2 country code (e.g. "NL")': 'error.country',
+};
+export const humanise = (message) => {
+  const text = String(message ?? '');
+  if (NODE_MESSAGES[text]) return t(NODE_MESSAGES[text]);
+  const oneOf = /^at least one of (.+) is required$/.exec(text);
+  if (oneOf) return t('error.atLeastOne', { names: oneOf[1].split(', ').map((w) => fieldLabel(w)).join(', ') });
+  return text.replace(INTERNAL_NAMES, (w) => fieldLabel(w));
+};
+/** The words for the last part of a field pointer such as /body/identity_documents/0/number. */
+export const fieldLabel = (pointer) => {
+  const word = String(pointer ?? '').split('/').filter((p) => p && !/^\d+$/.test(p)).pop() ?? '';
+  return word ? t(`fieldname.${word}`, { defaultValue: word }) : t('error.request');
+};
+
+/** The field errors of a refusal: RFC 9457 `errors`, or the older `fields`. */
+export const fieldErrors = (error) => error?.body?.errors ?? error?.body?.fields ?? [];
+/** The refusal's explanation: RFC 9457 `detail`, or the older `message`. */
+export const errorText = (error) => humanise(error?.body?.detail ?? error?.message ?? '');
+/** Everything a refusal says, in one line. */
+export const refusalText = (error) => fieldErrors(error).map((f) => `${fieldLabel(f.field)}: ${humanise(f.message)}`).join('; ') || errorText(error);
 
 /** A labelled control. `field` is the JSON pointer the server uses for it (e.g. /body/reason). */
 export function field({ label, field: pointer, control, hint, required = false, className = '' }) {
@@ -60,8 +93,8 @@ export function showErrors(form, errors, fallbackMessage) {
       if (!container) pointer = pointer.slice(0, pointer.lastIndexOf('/'));
     }
     const label = container ? (container.dataset.label ?? (container.querySelector('legend, label')?.textContent ?? '').replace(/\s*\*$/, '')) : '';
-    const raw = e.message.replace(/^must NOT have fewer than 1 items$/, 'choose at least one');
-    const message = container && pointer !== e.field ? `${e.field.slice(pointer.length + 1)} ${raw}` : raw;
+    const raw = humanise(e.message.replace(/^must NOT have fewer than 1 items$/, t('error.chooseOne')));
+    const message = container && pointer !== e.field ? `${fieldLabel(e.field)} ${raw}` : raw;
     if (container) {
       const err = container.querySelector(':scope > .field-error');
       err.textContent = err.textContent ? `${err.textContent}; ${message}` : message;
@@ -70,7 +103,7 @@ export function showErrors(form, errors, fallbackMessage) {
       for (const c of container.querySelectorAll('input, select, textarea')) c.setAttribute('aria-invalid', 'true');
       summaryItems.push(h('li', h('a', { href: `#${control?.id ?? ''}`, on: { click: (ev) => { ev.preventDefault(); control?.focus(); } } }, `${label}: ${message}`)));
     } else {
-      summaryItems.push(h('li', `${e.field || 'Request'}: ${e.message}`));
+      summaryItems.push(h('li', `${fieldLabel(e.field)}: ${humanise(e.message)}`));
     }
   }
   let summary = form.querySelector('.error-summary');
@@ -78,7 +111,7 @@ export function showErrors(form, errors, fallbackMessage) {
     summary = h('div.error-summary', { role: 'alert', tabindex: '-1' });
     form.prepend(summary);
   }
-  clear(summary, h('h2', fallbackMessage ?? 'Please correct the following'), h('ul', summaryItems));
+  clear(summary, h('h2', fallbackMessage ?? t('error.correct')), h('ul', summaryItems));
   summary.hidden = false;
   summary.focus();
   return errors.length;

@@ -1,70 +1,109 @@
-// The console's shell: sign-in, the header (who, agency, role), role-based navigation, the
-// hash router and the polling that keeps the open screen current without reloading.
-import { api, ApiError, explainAuthError, onUnauthorized } from './api.js';
+// The console's shell: sign-in, the header (who, agency, role, language), role-based
+// navigation, the hash router, and keeping the open screen current: pushed events (SSE) for the
+// inbox and sent notices, polling for the ledger screens.
+import { api, ApiError, onUnauthorized } from './api.js';
 import { announce, clear, h } from './dom.js';
-import { ROLE_LABELS } from './format.js';
+import { authText, roleLabel } from './format.js';
+import { LANGUAGES, language, setLanguage, t } from './i18n.js';
+import { onLive, startLive, stopLive } from './live.js';
+import { startNotifier, stopNotifier } from './notify.js';
 import { clearSession, completeOidc, hasRole, rememberReturn, session, setToken, takeReturn } from './session.js';
 import * as signin from './views/signin.js';
 import * as compose from './views/compose.js';
 import * as sent from './views/sent.js';
 import * as inbox from './views/inbox.js';
 import * as audit from './views/audit.js';
+import * as admin from './views/admin.js';
 
-const POLL_MS = 3000;
+/** Screens without pushed events (the ledger's) are read again this often. */
+const POLL_MS = 5000;
+/** Screens with pushed events are still redrawn this often: the time left changes by itself. */
+const REDRAW_MS = 60_000;
 
 const ROUTES = [
-  { path: /^#\/compose$/, role: 'operator', title: 'Compose a notice', view: compose.render },
-  { path: /^#\/sent$/, role: 'operator', title: 'Sent notices', view: sent.renderList },
-  { path: /^#\/sent\/([0-9a-f-]{36})$/, role: 'operator', title: 'Sent notice', view: sent.renderDetail },
-  { path: /^#\/inbox$/, role: 'liaison_officer', title: 'Inbox', view: inbox.renderList },
-  { path: /^#\/inbox\/([0-9a-f-]{36})$/, role: 'liaison_officer', title: 'Received notice', view: inbox.renderDetail },
-  { path: /^#\/audit$/, role: 'auditor', title: 'Exchange log', view: audit.renderLog },
-  { path: /^#\/audit\/message\/([0-9a-f-]{36})$/, role: 'auditor', title: 'Message timeline', view: audit.renderMessage },
-  { path: /^#\/audit\/checkpoint$/, role: 'auditor', title: 'Checkpoint and alerts', view: audit.renderCheckpoint },
+  { path: /^#\/compose$/, role: 'operator', title: 'title.compose', view: compose.render },
+  { path: /^#\/sent$/, role: 'operator', title: 'title.sent', view: sent.renderList },
+  { path: /^#\/sent\/([0-9a-f-]{36})$/, role: 'operator', title: 'title.sentNotice', view: sent.renderDetail },
+  { path: /^#\/inbox$/, role: 'liaison_officer', title: 'title.inbox', view: inbox.renderList },
+  { path: /^#\/inbox\/([0-9a-f-]{36})$/, role: 'liaison_officer', title: 'title.received', view: inbox.renderDetail },
+  { path: /^#\/audit$/, role: 'auditor', title: 'title.log', view: audit.renderLog },
+  { path: /^#\/audit\/message\/([0-9a-f-]{36})$/, role: 'auditor', title: 'title.timeline', view: audit.renderMessage },
+  { path: /^#\/audit\/checkpoint$/, role: 'auditor', title: 'title.checkpoint', view: audit.renderCheckpoint },
+  { path: /^#\/admin$/, role: 'admin', title: 'title.admin', view: admin.render },
 ];
 
 const NAV = [
-  { role: 'operator', href: '#/compose', label: 'Compose' },
-  { role: 'operator', href: '#/sent', label: 'Sent notices' },
-  { role: 'liaison_officer', href: '#/inbox', label: 'Inbox' },
-  { role: 'auditor', href: '#/audit', label: 'Exchange log' },
-  { role: 'auditor', href: '#/audit/checkpoint', label: 'Checkpoint & alerts' },
+  { role: 'operator', href: '#/compose', label: 'nav.compose' },
+  { role: 'operator', href: '#/sent', label: 'nav.sent' },
+  { role: 'liaison_officer', href: '#/inbox', label: 'nav.inbox' },
+  { role: 'auditor', href: '#/audit', label: 'nav.log' },
+  { role: 'auditor', href: '#/audit/checkpoint', label: 'nav.checkpoint' },
+  { role: 'admin', href: '#/admin', label: 'nav.admin' },
 ];
 
 const main = document.getElementById('main');
-let current = null; // { refresh, dispose }
+let current = null; // { refresh, live, dispose }
 let timer = null;
+let offLive = null;
+let firstRoute = true;
 
 function homeFor() {
   return NAV.find((n) => hasRole(n.role))?.href ?? '#/signin';
 }
 
+/** The words of index.html itself, in the chosen language. */
+// The skip link moves focus to the content; it must not change the hash (the router's).
+document.querySelector('.skip-link').addEventListener('click', (ev) => {
+  ev.preventDefault();
+  main.focus();
+});
+
+function translateShell() {
+  document.documentElement.lang = language();
+  document.querySelector('.skip-link').textContent = t('shell.skip');
+  document.getElementById('confirm-cancel').textContent = t('action.cancel');
+  document.getElementById('nav').setAttribute('aria-label', t('shell.nav'));
+}
+
+function languagePicker() {
+  return h('div.lang', h('label', { for: 'language' }, t('shell.language')),
+    h('select', { id: 'language', on: { change: (ev) => {
+      setLanguage(ev.target.value);
+      translateShell();
+      route();
+      document.getElementById('language')?.focus();
+    } } }, Object.entries(LANGUAGES).map(([code, name]) => h('option', { value: code, selected: code === language(), lang: code }, name))));
+}
+
 function renderHeader() {
-  document.getElementById('node-agency').textContent = session.config.agency ? `· ${session.config.agency} node` : '';
+  document.getElementById('node-agency').textContent = session.config.agency ? `· ${t('shell.node', { agency: session.config.agency })}` : '';
   const nav = document.getElementById('nav');
   const who = document.getElementById('who');
   if (!session.principal) {
     clear(nav);
-    clear(who);
+    clear(who, languagePicker());
     return;
   }
   const items = NAV.filter((n) => hasRole(n.role));
   const here = location.hash;
   const active = items.filter((n) => here === n.href || here.startsWith(`${n.href}/`)).sort((a, b) => b.href.length - a.href.length)[0];
-  clear(nav, h('ul', items.map((n) => h('li', h('a', { href: n.href, 'aria-current': n === active ? 'page' : null }, n.label)))));
+  clear(nav, h('ul', items.map((n) => h('li', h('a', { href: n.href, 'aria-current': n === active ? 'page' : null }, t(n.label))))));
   const p = session.principal;
   clear(who,
-    h('span.who-subject', { title: 'Signed in as' }, p.subject),
-    h('span.who-agency', { 'aria-label': `Agency ${p.agency}` }, p.agency),
-    h('span.who-roles', p.roles.map((r) => ROLE_LABELS[r] ?? r).join(', ')),
-    h('button.link', { type: 'button', id: 'sign-out', on: { click: signOut } }, 'Sign out'));
+    h('span.who-subject', { title: t('shell.signedInAs') }, p.subject),
+    h('span.who-agency', { 'aria-label': t('shell.agency', { agency: p.agency }) }, p.agency),
+    h('span.who-roles', p.roles.map(roleLabel).join(', ')),
+    languagePicker(),
+    h('button.link', { type: 'button', id: 'sign-out', on: { click: signOut } }, t('shell.signOut')));
 }
 
 function signOut() {
+  stopLive();
+  stopNotifier();
   clearSession();
   hideBanner();
   location.hash = '#/signin';
-  announce('Signed out');
+  announce(t('shell.signedOut'));
 }
 
 export function showBanner(message, action) {
@@ -81,12 +120,14 @@ function hideBanner() {
 /** A 401 while working: say why and offer to sign in again (keeping where the person was). */
 onUnauthorized((error) => {
   if (!session.principal) return;
-  stopPolling();
+  stopUpdates();
+  stopLive();
+  stopNotifier();
   rememberReturn(location.hash);
   clearSession();
   renderHeader();
-  showBanner(`${explainAuthError(error)} Sign in again to continue.`, {
-    label: 'Sign in again',
+  showBanner(t('shell.signInAgainText', { why: authText(error) }), {
+    label: t('shell.signInAgain'),
     run: () => {
       hideBanner();
       location.hash = '#/signin';
@@ -96,9 +137,16 @@ onUnauthorized((error) => {
   document.getElementById('banner').querySelector('button')?.focus();
 });
 
-function stopPolling() {
+function stopUpdates() {
   if (timer) clearInterval(timer);
   timer = null;
+  offLive?.();
+  offLive = null;
+}
+
+function startSession() {
+  startLive();
+  if (hasRole('liaison_officer')) startNotifier();
 }
 
 async function signedIn(token, method) {
@@ -111,12 +159,26 @@ async function signedIn(token, method) {
   }
   hideBanner();
   renderHeader();
+  startSession();
   location.hash = takeReturn() ?? homeFor();
-  announce(`Signed in as ${session.principal.subject}`);
+  announce(t('shell.signedInAnnounce', { subject: session.principal.subject }));
 }
 
+const refreshQuietly = async () => {
+  if (document.hidden) return;
+  try {
+    await current?.refresh();
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 401) console.warn('refresh failed', error);
+  }
+};
+
 async function route() {
-  stopPolling();
+  // The first screen after the page loads leaves focus where the browser put it, so that the
+  // first Tab reaches the skip link; later screens move focus to the new content.
+  const initial = firstRoute;
+  firstRoute = false;
+  stopUpdates();
   current?.dispose?.();
   current = null;
   let hash = location.hash || '#/';
@@ -132,23 +194,22 @@ async function route() {
   renderHeader();
   clear(main);
   if (hash.startsWith('#/signin')) {
-    document.title = 'Sign in · Liaison';
-    signin.render(main, { config: session.config, onToken: signedIn, signedIn: Boolean(session.principal) });
+    document.title = `${t('title.signin')} · Liaison`;
+    signin.render(main, { config: session.config, onToken: signedIn, focus: !initial });
     return;
   }
   const match = ROUTES.map((r) => ({ r, m: r.path.exec(hash) })).find((x) => x.m);
   if (!match) {
-    clear(main, h('h1', 'Page not found'), h('p', 'There is no such screen. ', h('a', { href: homeFor() }, 'Go to your start page')));
+    clear(main, h('h1', t('shell.notFound')), h('p', t('shell.notFoundText'), ' ', h('a', { href: homeFor() }, t('shell.home'))));
     return;
   }
   const { r, m } = match;
-  document.title = `${r.title} · Liaison`;
+  document.title = `${t(r.title)} · Liaison`;
   if (!hasRole(r.role)) {
     clear(main,
-      h('h1', 'Not available for your role'),
-      h('p.notice-box', { role: 'alert', id: 'forbidden' },
-        `The ${r.title.toLowerCase()} screen is for the ${ROLE_LABELS[r.role]} role. You are signed in as ${session.principal.roles.map((x) => ROLE_LABELS[x] ?? x).join(', ')}.`),
-      h('p', h('a', { href: homeFor() }, 'Go to your start page')));
+      h('h1', t('shell.notForRole')),
+      h('p.notice-box', { role: 'alert', id: 'forbidden' }, t('shell.notForRoleText', { screen: t(r.title), role: roleLabel(r.role), roles: session.principal.roles.map(roleLabel).join(', ') })),
+      h('p', h('a', { href: homeFor() }, t('shell.home'))));
     return;
   }
   try {
@@ -157,28 +218,28 @@ async function route() {
     renderError(main, error);
     return;
   }
-  main.focus({ preventScroll: true });
+  if (!initial) main.focus({ preventScroll: true });
   if (current?.refresh) {
-    timer = setInterval(async () => {
-      if (document.hidden) return;
-      try {
-        await current?.refresh();
-      } catch (error) {
-        if (!(error instanceof ApiError) || error.status !== 401) console.warn('refresh failed', error);
-      }
-    }, POLL_MS);
+    const mine = current;
+    if (mine.live) {
+      offLive = onLive((type) => { if ((type === mine.live || type === 'open') && current === mine) refreshQuietly(); });
+      timer = setInterval(refreshQuietly, REDRAW_MS);
+    } else {
+      timer = setInterval(refreshQuietly, POLL_MS);
+    }
   }
 }
 
 export function renderError(container, error) {
   if (error instanceof ApiError && error.status === 401) return; // the banner says it
   const text = error instanceof ApiError
-    ? error.status === 403 ? `You may not do this: ${error.message}` : error.status === 404 ? 'Not found: it does not exist at this node, or not for your role.' : error.message
-    : `Something went wrong: ${error.message}`;
-  clear(container, h('h1', 'Could not load this screen'), h('p.error-box', { role: 'alert' }, text), h('p', h('a', { href: homeFor() }, 'Go to your start page')));
+    ? error.status === 403 ? t('error.forbidden', { reason: error.body?.detail ?? error.message }) : error.status === 404 ? t('error.notFound') : error.body?.detail ?? error.message
+    : t('error.generic', { reason: error.message });
+  clear(container, h('h1', t('error.screen')), h('p.error-box', { role: 'alert' }, text), h('p', h('a', { href: homeFor() }, t('shell.home'))));
 }
 
 async function start() {
+  translateShell();
   try {
     session.config = await (await fetch('/console/config.json')).json();
   } catch {
@@ -197,16 +258,17 @@ async function start() {
   if (session.token) {
     try {
       session.principal = await api('/me');
+      startSession();
     } catch (error) {
       clearSession();
       if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-        showBanner(`${explainAuthError(error)} Sign in again${error.status === 403 ? ' with an account of this agency' : ''} to continue.`);
+        showBanner(t(error.status === 403 ? 'shell.signInAgainAgency' : 'shell.signInAgainText', { why: authText(error) }));
       } else {
-        showBanner(`Could not check your sign-in: ${error.message}`);
+        showBanner(t('shell.checkFailed', { reason: error.message }));
       }
     }
   }
-  if (oidcError) showBanner(`Sign-in failed: ${oidcError.message}`);
+  if (oidcError) showBanner(t('shell.signInFailed', { reason: oidcError.message }));
   window.addEventListener('hashchange', route);
   await route();
 }

@@ -35,9 +35,12 @@ async function verifyEd25519(publicKey, signature, message) {
   return crypto.subtle.verify({ name: 'Ed25519' }, key, signature, message);
 }
 
-/** Signing keys per agency from a directory JWS (payload only: the node verified its signature). */
+/** The payload of a directory JWS (not verified here: the node verified its signature). */
+export const directoryPayload = (jws) => JSON.parse(new TextDecoder().decode(b64url(jws.split('.')[1])));
+
+/** Signing keys per agency from a directory JWS. */
 export function directoryKeys(jws) {
-  const payload = JSON.parse(new TextDecoder().decode(b64url(jws.split('.')[1])));
+  const payload = directoryPayload(jws);
   const keys = new Map();
   for (const a of payload.agencies ?? []) keys.set(a.code, (a.keys ?? []).filter((k) => k.use === 'sig' && k.jwk?.crv === 'Ed25519').map((k) => b64url(k.jwk.x)));
   return keys;

@@ -8,6 +8,8 @@ import { DataSource } from 'typeorm';
 import { Public, Roles } from '@liaison/auth';
 import type { NodeConfig } from '../config/node-config';
 import { NODE_CONFIG } from '../tokens';
+import { ExchangeModule } from '../exchange/exchange.module';
+import { ConsoleEventsController } from './events.controller';
 
 /** What the console needs to know before anyone signs in. */
 export interface ConsoleConfig {
@@ -169,5 +171,5 @@ export class ConsoleController implements OnApplicationBootstrap {
   }
 }
 
-@Module({ controllers: [ConsoleController] })
+@Module({ imports: [ExchangeModule], controllers: [ConsoleEventsController, ConsoleController] }) // events first: ConsoleController's *path would answer its route
 export class ConsoleModule {}

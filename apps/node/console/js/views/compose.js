@@ -1,11 +1,13 @@
-// Operator: compose an identity or location query and send it.
+// Operator: compose an identity or location query, check it, review the whole notice, send it.
 import { api, ApiError } from '../api.js';
 import { announce, clear, confirmDialog, h } from '../dom.js';
-import { choiceGroup, clearErrors, field, showErrors, val } from '../forms.js';
-import { HANDLING, kindLabel } from '../format.js';
+import { choiceGroup, clearErrors, field, fieldErrors, errorText, showErrors, val } from '../forms.js';
+import { formatDate, handlingText, kindLabel } from '../format.js';
+import { t } from '../i18n.js';
 import { session } from '../session.js';
 
-const DOC_TYPES = [['', '—'], ['passport', 'Passport'], ['national_id', 'National ID card'], ['driving_licence', 'Driving licence'], ['residence_permit', 'Residence permit'], ['visa', 'Visa'], ['other', 'Other']];
+const DOC_TYPES = ['passport', 'national_id', 'driving_licence', 'residence_permit', 'visa', 'other'];
+const EXPIRY_DAYS = 14;
 
 function localInput(date) {
   const pad = (n) => String(n).padStart(2, '0');
@@ -15,73 +17,134 @@ function localInput(date) {
 const input = (name, attrs = {}) => h('input', { name, type: 'text', autocomplete: 'off', ...attrs });
 const select = (name, options, attrs = {}) => h('select', { name, ...attrs }, options.map(([v, l]) => h('option', { value: v }, l)));
 
+/**
+ * What the console can tell before sending: required fields and the person's identifiers.
+ * The node checks everything again; its refusals are shown next to the fields the same way.
+ */
+function check(request) {
+  const errors = [];
+  const required = (pointer, value) => { if (!value) errors.push({ field: pointer, message: t('error.required') }); };
+  if (request.recipients.length === 0) errors.push({ field: '/recipients', message: t('error.chooseOne') });
+  if (!request.kind) errors.push({ field: '/kind', message: t('error.required') });
+  if (!request.priority) errors.push({ field: '/priority', message: t('error.required') });
+  const expires = Date.parse(request.expiresAt ?? '');
+  if (Number.isNaN(expires)) errors.push({ field: '/expiresAt', message: t('error.required') });
+  else if (expires <= Date.now()) errors.push({ field: '/expiresAt', message: t('error.future') });
+  if (request.handling.code === 'H3') required('/handling/restriction', request.handling.restriction);
+  const b = request.body;
+  if (!b.names && !b.identity_documents) errors.push({ field: '/body', message: t('error.person') });
+  for (const [i, d] of (b.identity_documents ?? []).entries()) {
+    required(`/body/identity_documents/${i}/type`, d.type);
+    required(`/body/identity_documents/${i}/number`, d.number);
+    required(`/body/identity_documents/${i}/issuing_country`, d.issuing_country);
+  }
+  if (request.kind === 'location-query' && Object.keys(b.last_known_location ?? {}).length === 0) errors.push({ field: '/body/last_known_location', message: t('error.location') });
+  required('/body/case_reference', b.case_reference);
+  required('/body/legal_basis', b.legal_basis);
+  required('/body/reason', b.reason);
+  return errors;
+}
+
+/** The whole notice as the recipients will receive it, for the final confirmation. */
+function preview(request, agencies) {
+  const b = request.body;
+  const rows = [];
+  const add = (label, value) => { if (value) rows.push(h('dt', label), h('dd', value)); };
+  add(t('compose.kind'), kindLabel(request.kind));
+  add(t('compose.recipients'), request.recipients.map((r) => `${r} — ${agencies.get(r) ?? ''}`).join('; '));
+  add(t('compose.priority'), t(`priority.${request.priority}`));
+  add(t('compose.expiresAt'), formatDate(request.expiresAt));
+  add(t('compose.handling'), `${request.handling.code} — ${handlingText(request.handling.code)}`);
+  add(t('compose.restriction'), request.handling.restriction);
+  add(t('compose.grades'), t('compose.gradesValue', { source: request.grades.source, information: request.grades.information }));
+  add(t('fieldname.family'), b.names?.family);
+  add(t('fieldname.given'), b.names?.given);
+  add(t('fieldname.date_of_birth'), b.date_of_birth);
+  add(t('fieldname.nationality'), b.nationality);
+  for (const d of b.identity_documents ?? []) add(t('fieldname.identity_documents'), `${t(`doc.${d.type}`)} ${d.number} (${d.issuing_country})`);
+  if (b.last_known_location) add(t('fieldname.last_known_location'), [b.last_known_location.address, b.last_known_location.area, b.last_known_location.country].filter(Boolean).join(', '));
+  add(t('fieldname.case_reference'), b.case_reference);
+  add(t('fieldname.legal_basis'), b.legal_basis);
+  add(t('fieldname.reason'), b.reason);
+  return h('div', h('dl.meta.preview', rows), h('p', h('strong', t('compose.cannotRecall'))));
+}
+
 export async function render(main) {
   const directory = await api('/directory');
   const others = directory.agencies.filter((a) => a.code !== session.principal.agency);
+  const agencies = new Map(others.map((a) => [a.code, a.name]));
 
-  const h3Restriction = field({ label: 'Restriction (H3)', field: '/handling/restriction', required: true, hint: 'State the restriction in words; recipients see it next to the notice.', control: h('textarea', { name: 'restriction', rows: 2 }) });
-  const handlingHelp = h('p.hint.handling-help', { id: 'handling-help' }, HANDLING.H0.text);
+  const h3Restriction = field({ label: t('compose.restrictionH3'), field: '/handling/restriction', required: true, hint: t('compose.restrictionHint'), control: h('textarea', { name: 'restriction', rows: 2 }) });
+  const handlingHelp = h('p.hint.handling-help', { id: 'handling-help' });
   const locationSection = h('fieldset.section', { hidden: true, id: 'location-section' },
-    h('legend', 'Last known location'),
+    h('legend', t('fieldname.last_known_location')),
     h('div.grid3',
-      field({ label: 'Country', field: '/body/last_known_location/country', hint: 'ISO code, e.g. ES', control: input('loc_country', { maxlength: 2, size: 4 }) }),
-      field({ label: 'Area or city', field: '/body/last_known_location/area', control: input('loc_area') }),
-      field({ label: 'Address', field: '/body/last_known_location/address', control: input('loc_address') })),
-    h('div.field', { dataset: { field: '/body/last_known_location', label: 'Last known location' } }, h('p.field-error', { hidden: true })));
+      field({ label: t('fieldname.country'), field: '/body/last_known_location/country', hint: t('compose.isoHint', { example: 'ES' }), control: input('loc_country', { maxlength: 2, size: 4 }) }),
+      field({ label: t('fieldname.area'), field: '/body/last_known_location/area', control: input('loc_area') }),
+      field({ label: t('fieldname.address'), field: '/body/last_known_location/address', control: input('loc_address') })),
+    h('div.field', { dataset: { field: '/body/last_known_location', label: t('fieldname.last_known_location') } }, h('p.field-error', { hidden: true })));
 
   const onKind = () => { locationSection.hidden = val(form, 'kind') !== 'location-query'; };
   const onHandling = () => {
     const code = val(form, 'handling');
     h3Restriction.hidden = code !== 'H3';
-    handlingHelp.textContent = `${code}: ${HANDLING[code].text}`;
+    handlingHelp.textContent = `${code}: ${handlingText(code)}`;
   };
 
   const form = h('form#compose-form.stack', { novalidate: true },
-    h('fieldset.section', h('legend', 'What and to whom'),
-      choiceGroup({ legend: 'Kind of notice', name: 'kind', field: '/kind', required: true, options: [
+    h('fieldset.section', h('legend', t('compose.what')),
+      choiceGroup({ legend: t('compose.kind'), name: 'kind', field: '/kind', required: true, options: [
         { value: 'identity-query', label: kindLabel('identity-query'), checked: true, on: { change: onKind } },
         { value: 'location-query', label: kindLabel('location-query'), on: { change: onKind } },
       ] }),
       others.length
-        ? choiceGroup({ legend: 'Recipients', name: 'recipients', type: 'checkbox', field: '/recipients', required: true, hint: 'Agencies of the federation directory; only these receive the notice.',
+        ? choiceGroup({ legend: t('compose.recipients'), name: 'recipients', type: 'checkbox', field: '/recipients', required: true, hint: t('compose.recipientsHint'),
             options: others.map((a) => ({ value: a.code, label: `${a.code} — ${a.name}` })) })
-        : h('p.notice-box', 'The federation directory lists no other agency yet, so there is no one to send to.'),
-      choiceGroup({ legend: 'Priority', name: 'priority', field: '/priority', required: true, hint: 'Urgent requests must be answered within hours, others within days (EU Directive 2023/977, Art. 5).', options: [
-        { value: 'urgent', label: 'Urgent' }, { value: 'normal', label: 'Normal', checked: true },
+        : h('p.notice-box', t('compose.noAgency')),
+      choiceGroup({ legend: t('compose.priority'), name: 'priority', field: '/priority', required: true, hint: t('compose.priorityHint'), options: [
+        { value: 'urgent', label: t('priority.urgent') }, { value: 'normal', label: t('priority.normal'), checked: true },
       ] }),
-      field({ label: 'Expires at', field: '/expiresAt', required: true, hint: 'Local time. After this the notice may no longer be used.', control: h('input', { name: 'expiresAt', type: 'datetime-local', value: localInput(new Date(Date.now() + 14 * 86400000)) }) })),
-    h('fieldset.section', h('legend', 'Handling and grading'),
+      field({ label: t('compose.expiresAt'), field: '/expiresAt', required: true, hint: t('compose.expiresHint'), control: h('input', { name: 'expiresAt', type: 'datetime-local' }) })),
+    h('fieldset.section', h('legend', t('compose.handlingSection')),
       h('div.grid3',
-        field({ label: 'Handling code', field: '/handling/code', required: true, control: select('handling', [['H0', 'H0 — crime prevention and combat only'], ['H1', 'H1 — not for judicial proceedings'], ['H2', 'H2 — do not pass on'], ['H3', 'H3 — other restrictions']], { on: { change: () => onHandling() }, 'aria-controls': 'handling-help' }) }),
-        field({ label: 'Source reliability', field: '/grades/source', required: true, control: select('source', [['A', 'A — reliable'], ['B', 'B — mostly reliable'], ['C', 'C — not reliable'], ['X', 'X — cannot be assessed']], { value: 'B' }) }),
-        field({ label: 'Information grade', field: '/grades/information', required: true, control: select('information', [['1', '1 — known to be true'], ['2', '2 — known personally to the source'], ['3', '3 — not known personally, corroborated'], ['4', '4 — cannot be assessed']], { value: '2' }) })),
+        field({ label: t('compose.handling'), field: '/handling/code', required: true, control: select('handling', ['H0', 'H1', 'H2', 'H3'].map((c) => [c, `${c} — ${t(`handling.${c}.title`)}`]), { on: { change: () => onHandling() }, 'aria-controls': 'handling-help' }) }),
+        field({ label: t('compose.source'), field: '/grades/source', required: true, control: select('source', ['A', 'B', 'C', 'X'].map((g) => [g, `${g} — ${t(`grade.source.${g}`)}`])) }),
+        field({ label: t('compose.information'), field: '/grades/information', required: true, control: select('information', ['1', '2', '3', '4'].map((g) => [g, `${g} — ${t(`grade.information.${g}`)}`])) })),
       handlingHelp,
       h3Restriction),
-    h('fieldset.section', h('legend', 'Person of interest'),
-      h('p.hint', 'Give at least a name or an identity document.'),
-      h('div.field', { dataset: { field: '/body', label: 'Person of interest' } }, h('p.field-error', { hidden: true })),
+    h('fieldset.section', h('legend', t('compose.person')),
+      h('p.hint', t('compose.personHint')),
+      h('div.field', { dataset: { field: '/body', label: t('compose.person') } }, h('p.field-error', { hidden: true })),
       h('div.grid3',
-        field({ label: 'Family name', field: '/body/names/family', control: input('family') }),
-        field({ label: 'Given name', field: '/body/names/given', control: input('given') }),
-        field({ label: 'Date of birth', field: '/body/date_of_birth', hint: 'YYYY, YYYY-MM or YYYY-MM-DD', control: input('dob', { inputmode: 'numeric' }) }),
-        field({ label: 'Nationality', field: '/body/nationality', hint: 'ISO code, e.g. NL', control: input('nationality', { maxlength: 2, size: 4 }) })),
-      h('div.field', { dataset: { field: '/body/names', label: 'Name' } }, h('p.field-error', { hidden: true })),
+        field({ label: t('fieldname.family'), field: '/body/names/family', control: input('family') }),
+        field({ label: t('fieldname.given'), field: '/body/names/given', control: input('given') }),
+        field({ label: t('fieldname.date_of_birth'), field: '/body/date_of_birth', hint: t('compose.dobHint'), control: input('dob', { inputmode: 'numeric' }) }),
+        field({ label: t('fieldname.nationality'), field: '/body/nationality', hint: t('compose.isoHint', { example: 'NL' }), control: input('nationality', { maxlength: 2, size: 4 }) })),
+      h('div.field', { dataset: { field: '/body/names', label: t('fieldname.names') } }, h('p.field-error', { hidden: true })),
       h('div.grid3',
-        field({ label: 'Document type', field: '/body/identity_documents/0/type', control: select('doc_type', DOC_TYPES) }),
-        field({ label: 'Document number', field: '/body/identity_documents/0/number', control: input('doc_number') }),
-        field({ label: 'Issuing country', field: '/body/identity_documents/0/issuing_country', hint: 'ISO code', control: input('doc_country', { maxlength: 2, size: 4 }) })),
-      h('div.field', { dataset: { field: '/body/identity_documents', label: 'Identity document' } }, h('p.field-error', { hidden: true }))),
+        field({ label: t('fieldname.type'), field: '/body/identity_documents/0/type', control: select('doc_type', [['', '—'], ...DOC_TYPES.map((d) => [d, t(`doc.${d}`)])]) }),
+        field({ label: t('fieldname.number'), field: '/body/identity_documents/0/number', control: input('doc_number') }),
+        field({ label: t('fieldname.issuing_country'), field: '/body/identity_documents/0/issuing_country', hint: t('compose.isoHint', { example: 'NL' }), control: input('doc_country', { maxlength: 2, size: 4 }) })),
+      h('div.field', { dataset: { field: '/body/identity_documents', label: t('fieldname.identity_documents') } }, h('p.field-error', { hidden: true }))),
     locationSection,
-    h('fieldset.section', h('legend', 'Case'),
+    h('fieldset.section', h('legend', t('compose.case')),
       h('div.grid3',
-        field({ label: 'Case reference', field: '/body/case_reference', required: true, control: input('case_reference') }),
-        field({ label: 'Legal basis', field: '/body/legal_basis', required: true, control: input('legal_basis') })),
-      field({ label: 'Reason for the request', field: '/body/reason', required: true, control: h('textarea', { name: 'reason', rows: 3 }) })),
-    h('div.actions', h('button.primary', { type: 'submit', id: 'send-notice' }, 'Review and send…')));
-  // select's value attribute is not applied by setAttribute; set it now.
-  form.querySelector('[name=source]').value = 'B';
-  form.querySelector('[name=information]').value = '2';
-  onHandling();
+        field({ label: t('fieldname.case_reference'), field: '/body/case_reference', required: true, control: input('case_reference') }),
+        field({ label: t('fieldname.legal_basis'), field: '/body/legal_basis', required: true, control: input('legal_basis') })),
+      field({ label: t('fieldname.reason'), field: '/body/reason', required: true, control: h('textarea', { name: 'reason', rows: 3 }) })),
+    h('div.actions', h('button.primary', { type: 'submit', id: 'send-notice' }, t('compose.review'))));
+
+  /** Defaults of a new form, also after a send: identity query, normal priority, grades B2, expiry in 14 days. */
+  const defaults = () => {
+    form.querySelector('[name=kind][value="identity-query"]').checked = true;
+    form.querySelector('[name=priority][value="normal"]').checked = true;
+    form.querySelector('[name=source]').value = 'B';
+    form.querySelector('[name=information]').value = '2';
+    form.querySelector('[name=expiresAt]').value = localInput(new Date(Date.now() + EXPIRY_DAYS * 86400000));
+    onKind();
+    onHandling();
+  };
+  defaults();
 
   const result = h('div#compose-result', { 'aria-live': 'polite' });
   form.addEventListener('submit', async (ev) => {
@@ -89,42 +152,37 @@ export async function render(main) {
     clearErrors(form);
     clear(result);
     const request = buildRequest(form);
-    const ok = await confirmDialog({
-      title: 'Send this notice?',
-      body: h('div',
-        h('p', `${kindLabel(request.kind)}, ${request.priority}, handling ${request.handling.code}, to ${request.recipients.join(' and ') || '(no recipient chosen)'}.`),
-        h('p', 'Once sent it is signed, encrypted and recorded in the ledger; it cannot be recalled.')),
-      confirmLabel: 'Send notice',
-    });
+    const problems = check(request);
+    if (problems.length) {
+      showErrors(form, problems, t('compose.notReady'));
+      return;
+    }
+    const ok = await confirmDialog({ title: t('compose.confirmTitle'), body: preview(request, agencies), confirmLabel: t('compose.confirmSend') });
     if (!ok) return;
     const button = form.querySelector('#send-notice');
     button.disabled = true;
     try {
       const sent = await api('/notices', { method: 'POST', body: request });
       clear(result, h('div.success-box', { role: 'status' },
-        h('p', h('strong', 'Sent. '), `Reply deadline ${new Date(sent.deadline).toLocaleString('en-GB')}. `, h('a', { href: `#/sent/${sent.id}`, id: 'follow-sent' }, 'Follow this notice'))));
-      announce('Notice sent');
+        h('p', h('strong', t('compose.sent')), ' ', t('compose.sentDeadline', { deadline: formatDate(sent.deadline) }), ' ', h('a', { href: `#/sent/${sent.id}`, id: 'follow-sent' }, t('compose.follow')))));
+      announce(t('compose.sentAnnounce'));
       form.reset();
-      onKind();
-      onHandling();
-      form.querySelector('[name=source]').value = 'B';
-      form.querySelector('[name=information]').value = '2';
-      form.querySelector('[name=expiresAt]').value = localInput(new Date(Date.now() + 14 * 86400000));
+      defaults();
       result.querySelector('a').focus();
     } catch (error) {
       if (error instanceof ApiError && error.status === 400) {
-        showErrors(form, error.body.fields?.length ? error.body.fields : [{ field: '', message: error.message }], 'The notice was not sent. Please correct the following:');
+        showErrors(form, fieldErrors(error).length ? fieldErrors(error) : [{ field: '', message: errorText(error) }], t('compose.notSent'));
       } else if (error instanceof ApiError && error.status === 401) {
         /* the banner says it */
       } else {
-        clear(result, h('p.error-box', { role: 'alert' }, `The notice was not sent: ${error.message}`));
+        clear(result, h('p.error-box', { role: 'alert' }, t('compose.notSentBecause', { reason: errorText(error) })));
       }
     } finally {
       button.disabled = false;
     }
   });
 
-  clear(main, h('h1', 'Compose a notice'), h('p.lead', `From ${session.principal.agency}. Fields marked * are required.`), result, form);
+  clear(main, h('h1', t('compose.title')), h('p.lead', t('compose.lead', { agency: session.principal.agency })), result, form);
 }
 
 function buildRequest(form) {

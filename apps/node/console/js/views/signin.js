@@ -1,20 +1,22 @@
 // Sign-in: the agency's identity provider (OIDC authorization code + PKCE) or, in the local
 // federation, a development token printed by the start command.
-import { ApiError, explainAuthError } from '../api.js';
+import { ApiError } from '../api.js';
 import { clear, h } from '../dom.js';
+import { authText } from '../format.js';
+import { t } from '../i18n.js';
 import { startOidc } from '../session.js';
 
-export function render(main, { config, onToken }) {
+export function render(main, { config, onToken, focus = true }) {
   const error = h('p.error-box', { role: 'alert', id: 'signin-error', hidden: true });
   const fail = (e) => {
-    error.textContent = e instanceof ApiError ? `${explainAuthError(e)} ${e.status === 401 ? '' : e.message}` : e.message;
+    error.textContent = e instanceof ApiError ? `${authText(e)} ${e.status === 401 ? '' : e.body?.detail ?? e.message}` : e.message;
     error.hidden = false;
   };
 
   const oidcSection = config.oidc
     ? h('section.card', { 'aria-labelledby': 'oidc-title' },
-        h('h2#oidc-title', 'Agency sign-in'),
-        h('p', 'Sign in with your agency account. You will be sent to ', h('code', config.oidc.issuer), ' and back.'),
+        h('h2#oidc-title', t('signin.agency')),
+        h('p', t('signin.agencyText'), ' ', h('code', config.oidc.issuer)),
         h('button.primary', { type: 'button', id: 'oidc-signin', on: { click: async (ev) => {
           ev.target.disabled = true;
           try {
@@ -23,7 +25,7 @@ export function render(main, { config, onToken }) {
             ev.target.disabled = false;
             fail(e);
           }
-        } } }, 'Sign in with your agency account'))
+        } } }, t('signin.agencyButton')))
     : null;
 
   const tokenInput = h('textarea#dev-token', { rows: 4, spellcheck: 'false', autocomplete: 'off', 'aria-describedby': 'dev-token-help', required: true });
@@ -32,7 +34,7 @@ export function render(main, { config, onToken }) {
     error.hidden = true;
     const token = tokenInput.value.trim().replace(/^Bearer\s+/i, '');
     if (!token) {
-      fail(new Error('Paste a token first.'));
+      fail(new Error(t('signin.pasteFirst')));
       tokenInput.focus();
       return;
     }
@@ -47,17 +49,16 @@ export function render(main, { config, onToken }) {
       button.disabled = false;
     }
   } } },
-    h('label', { for: 'dev-token' }, 'Development token'),
-    h('p.hint#dev-token-help', 'In the local federation the start command prints a token for each agency and role; ',
-      h('code', `npm run liaison -- token --agency ${config.agency ?? 'NL'} --role operator`), ' prints a new one.'),
+    h('label', { for: 'dev-token' }, t('signin.token')),
+    h('p.hint#dev-token-help', t('signin.tokenHelp'), ' ', h('code', `npm run liaison -- token --agency ${config.agency ?? 'NL'} --role operator`)),
     tokenInput,
-    h('div.actions', h('button.primary', { type: 'submit' }, 'Sign in with token')));
+    h('div.actions', h('button.primary', { type: 'submit' }, t('signin.tokenButton'))));
 
   clear(main,
-    h('h1', `Sign in${config.agency ? ` to the ${config.agency} node` : ''}`),
+    h('h1', config.agency ? t('signin.titleAgency', { agency: config.agency }) : t('signin.title')),
     error,
     h('div.signin-grid',
       oidcSection,
-      h('section.card', { 'aria-labelledby': 'dev-title' }, h('h2#dev-title', config.oidc ? 'Or: development token' : 'Development token'), devForm)));
-  (main.querySelector('#oidc-signin') ?? tokenInput).focus();
+      h('section.card', { 'aria-labelledby': 'dev-title' }, h('h2#dev-title', config.oidc ? t('signin.orToken') : t('signin.token')), devForm)));
+  if (focus) (main.querySelector('#oidc-signin') ?? tokenInput).focus();
 }
