@@ -5,6 +5,7 @@ import { CoreModule } from './core.module';
 import { DirectoryModule } from './directory/directory.module';
 import { ExchangeModule } from './exchange/exchange.module';
 import { HealthController } from './health/health.controller';
+import { HealthRepository } from './health/health.repository';
 import { LedgerModule } from './ledger/ledger.module';
 import { NodeRuntime } from './runtime';
 import { Clock } from './tokens';
@@ -26,6 +27,7 @@ export class AppModule {
       ],
       // AuthModule guards every route: a valid token and a role, unless marked @Public().
       controllers: [HealthController],
+      providers: [HealthRepository],
     };
   }
 }

@@ -2,9 +2,10 @@ import { Controller, Get, Inject, Logger, Module, NotFoundException, OnApplicati
 import { ApiExcludeController } from '@nestjs/swagger';
 import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
 import { dirname, extname, join, relative, sep } from 'path';
-import { DataSource } from 'typeorm';
 import { Public, Roles } from '@liaison/auth';
 import type { NodeConfig } from '../config/node-config';
+import { LedgerModule } from '../ledger/ledger.module';
+import { LedgerRepository } from '../ledger/ledger.repository';
 import { NODE_CONFIG } from '../tokens';
 
 /** What the console needs to know before anyone signs in. */
@@ -94,7 +95,7 @@ export class ConsoleController implements OnApplicationBootstrap {
 
   constructor(
     @Inject(NODE_CONFIG) nodeConfig: NodeConfig,
-    private readonly dataSource: DataSource,
+    private readonly ledger: LedgerRepository,
   ) {
     this.files = loadConsoleFiles(findConsoleDir(nodeConfig.consoleDir));
     this.config = consoleConfig(nodeConfig);
@@ -123,12 +124,7 @@ export class ConsoleController implements OnApplicationBootstrap {
   @Get('api/notices/:id/progress')
   async progress(@Param('id') id: string) {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) throw new NotFoundException({ error: 'not_found', message: 'no such notice' });
-    const rows: { event: string; counterpart: string; time: Date; actor: string | null }[] = await this.dataSource.query(
-      `SELECT event, counterpart, time, actor FROM ledger_entry
-        WHERE message_id = $1 AND counterpart IS NOT NULL AND event IN ('sent', 'delivered', 'acknowledged', 'answered', 'declined', 'expired')
-        ORDER BY seq LIMIT 1000`,
-      [id],
-    );
+    const rows = await this.ledger.noticeSteps(id, 1000);
     const steps = new Map<string, { status: string; at: string; actedBy: string | null }[]>();
     for (const r of rows) {
       const list = steps.get(r.counterpart) ?? [];
@@ -166,5 +162,5 @@ export class ConsoleController implements OnApplicationBootstrap {
   }
 }
 
-@Module({ controllers: [ConsoleController] })
+@Module({ imports: [LedgerModule], controllers: [ConsoleController] })
 export class ConsoleModule {}
