@@ -62,6 +62,8 @@ export class LedgerIntegrity implements OnApplicationBootstrap, OnApplicationShu
   private readonly alerted = new Set<string>();
   /** The compact range the follow has reached; null until the first round (the sweep covers what came before). */
   private verified: { size: bigint; frontier: Uint8Array[] } | null = null;
+  /** What the last follow saw at the head (a sweep does not look beyond the head it started from). */
+  private followDamage: Damage[] = [];
   private sweep: Sweep | null = null;
   private nextSweepAt = 0;
   private lastCompletedAt: Date | null = null;
@@ -172,6 +174,7 @@ export class LedgerIntegrity implements OnApplicationBootstrap, OnApplicationShu
       this.verified = { size: head.size, frontier: head.frontier };
       return damage;
     });
+    this.followDamage = found.filter((d) => d.kind === 'inserted' || d.kind === 'truncated');
     await this.report(found);
   }
 
@@ -209,13 +212,20 @@ export class LedgerIntegrity implements OnApplicationBootstrap, OnApplicationShu
       await this.report(damage);
       return;
     }
-    // A whole clean sweep after damage was seen: the operator has restored the log.
-    if (this.known.size > 0) {
-      this.logger.warn(`ledger self-audit: the damage reported earlier is no longer seen (${[...this.known.keys()].join(', ')})`);
-      this.known.clear();
-      this.alerted.clear();
+    // A whole clean sweep after damage was seen: the operator has restored the log (except what
+    // the follow still sees at the head, beyond the sweep's reach).
+    const still = new Set(this.followDamage.map(damageKey));
+    const gone = [...this.known.keys()].filter((k) => !still.has(k));
+    if (gone.length > 0) {
+      this.logger.warn(`ledger self-audit: damage reported earlier is no longer seen (${gone.join(', ')})`);
+      for (const k of gone) {
+        this.known.delete(k);
+        this.alerted.delete(k);
+      }
       this.metrics.damage.reset();
+      this.countDamage();
     }
+    if (this.known.size > 0) return;
     this.lastCleanAt = this.lastCompletedAt;
     this.metrics.lastCleanSweep.set(Math.floor(this.lastCleanAt.getTime() / 1000));
   }
@@ -249,11 +259,7 @@ export class LedgerIntegrity implements OnApplicationBootstrap, OnApplicationShu
       this.metrics.damageFound.inc({ kind: d.kind });
       this.logger.error(`LEDGER INTEGRITY ALERT: ${d.kind} at ${d.seq}${d.toSeq === undefined ? '' : `..${d.toSeq}`}: ${d.detail}`);
     }
-    if (fresh.length > 0) {
-      const counts = new Map<string, number>();
-      for (const d of this.known.values()) counts.set(d.kind, (counts.get(d.kind) ?? 0) + 1);
-      for (const [kind, n] of counts) this.metrics.damage.set({ kind }, n);
-    }
+    if (fresh.length > 0) this.countDamage();
     for (const [key, d] of this.known) {
       if (this.alerted.has(key)) continue;
       try {
@@ -264,6 +270,12 @@ export class LedgerIntegrity implements OnApplicationBootstrap, OnApplicationShu
         return;
       }
     }
+  }
+
+  private countDamage(): void {
+    const counts = new Map<string, number>();
+    for (const d of this.known.values()) counts.set(d.kind, (counts.get(d.kind) ?? 0) + 1);
+    for (const [kind, n] of counts) this.metrics.damage.set({ kind }, n);
   }
 
   /** A signed damage statement, kept with the witness alerts and published to the peers. */

@@ -31,6 +31,13 @@ export function sequenceEntries(size: bigint, time: string, events: readonly Led
   });
 }
 
+/** The stored ledger does not allow the append (an operator must look: docs/runbook-ledger-damage.md). */
+export class LedgerDamagedError extends Error {
+  constructor(detail: string) {
+    super(`ledger damaged, append refused: ${detail}`);
+  }
+}
+
 @Injectable()
 export class LedgerSequencer extends LedgerWriter {
   constructor(
@@ -50,7 +57,9 @@ export class LedgerSequencer extends LedgerWriter {
       const leaves = entries.map(entryLeafHash);
       const next = appendLeaves(head.size, head.frontier, leaves);
       // The cheap check on every batch: the rows at the head must be exactly what the head says.
-      await this.integrity.checkAppendPoint(q, head.size);
+      // A row already at the next seq was never written by the sequencer: appending stops, named.
+      const damage = await this.integrity.checkAppendPoint(q, head.size);
+      if (damage?.kind === 'inserted') throw new LedgerDamagedError(damage.detail);
       await this.repo.writeAppend(q, { entries, leaves, nodes: next.nodes, head: next });
     });
   }
