@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     const keyring = await AgencyKeyring.import(await generateAgencyKeys('EE'));
     const nopPublisher: MessagePublisher = { publish: async () => undefined };
     const trust = { current: () => null, currentJws: () => null } as unknown as TrustStore;
-    const config = { agency: 'EE', checkpoint: { everyEntries: 1000, everySeconds: 10, witnessQuorum: 0 }, selfAudit: { entriesPerSecond: 20_000, pauseSeconds: 60 } };
+    const config = { agency: 'EE', checkpoint: { everyEntries: 1000, everySeconds: 10, witnessQuorum: 0 }, selfAudit: { entriesPerSecond: 10_000, pauseSeconds: 60 } };
     const topics = federationTopics('bench');
     const repo = new LedgerRepository(app);
     const proofs = new LedgerProofs(repo);

@@ -74,7 +74,7 @@ export interface FederationWiring {
 }
 
 /** The self-audit as tests run it: sweeps back to back, at the default rate. */
-export const TEST_SELF_AUDIT: LedgerConfig['selfAudit'] = { entriesPerSecond: 20_000, pauseSeconds: 1 };
+export const TEST_SELF_AUDIT: LedgerConfig['selfAudit'] = { entriesPerSecond: 10_000, pauseSeconds: 1 };
 
 /** The ledger's services over one database, wired as the LedgerModule wires them. */
 export function ledgerServices(db: TestDatabase, clock: SteppingClock, config: LedgerConfig, keyring: AgencyKeyring, trust: TrustStore, topics: FederationTopics, publisher: MessagePublisher) {

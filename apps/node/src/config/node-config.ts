@@ -121,7 +121,7 @@ export function loadNodeConfig(env: Env = process.env): NodeConfig {
       witnessQuorum: reader.integer('LIAISON_WITNESS_QUORUM', 1, { min: 0, max: 100 }),
     },
     selfAudit: {
-      entriesPerSecond: reader.integer('LIAISON_LEDGER_AUDIT_RATE', 20_000, { min: 100, max: 1_000_000 }),
+      entriesPerSecond: reader.integer('LIAISON_LEDGER_AUDIT_RATE', 10_000, { min: 100, max: 1_000_000 }),
       pauseSeconds: reader.integer('LIAISON_LEDGER_AUDIT_PAUSE_SECONDS', 60, { min: 1, max: 86400 }),
     },
     consoleDir: reader.optional('LIAISON_CONSOLE_DIR'),

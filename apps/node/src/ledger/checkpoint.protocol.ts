@@ -127,6 +127,11 @@ export function signingKeysOf(directory: Directory | null, agency: string, at: D
   return entry.keys.filter((k) => k.use === 'sig' && keyInvalidity(k, at) === null);
 }
 
+/** Every signing key the directory has ever listed for an agency (active, retired or revoked). */
+export function everSigningKeysOf(directory: Directory | null, agency: string): DirectoryKey[] {
+  return directory?.agencies.find((a) => a.code === agency)?.keys.filter((k) => k.use === 'sig') ?? [];
+}
+
 /** Directory keys as the log keys the ledger's pure code checks notes with. */
 export function asLogKeys(keys: readonly DirectoryKey[]): LogKey[] {
   return keys.map((k) => ({ jwk: { kty: 'OKP', crv: 'Ed25519', x: k.jwk.x } }));

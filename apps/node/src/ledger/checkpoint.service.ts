@@ -1,12 +1,24 @@
 // The origin side of witnessing: sign checkpoints of our log every N entries or T seconds,
 // publish them with consistency proofs for each witness, record the cosignatures and alerts
 // that come back.
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AgencyKeyring, TrustStore } from '@liaison/envelope';
 import { addSignatureLines, checkpointBody, ed25519PublicJwk, encodeBase64, noteSignedBy, signNote, verifyCosignature } from '@liaison/ledger';
 import { FederationTopics, MessagePublisher } from '@liaison/transport';
 import { Clock, NODE_CONFIG, PUBLISHER } from '../tokens';
-import { AlertMessage, CheckpointMessage, CosignatureMessage, TYPE_HEADER, agencyOfOrigin, checkpointDue, evidenceDigest, originOf, signingKeysOf } from './checkpoint.protocol';
+import {
+  AlertMessage,
+  CheckpointMessage,
+  CosignatureMessage,
+  TYPE_HEADER,
+  agencyOfOrigin,
+  asLogKeys,
+  checkpointDue,
+  everSigningKeysOf,
+  evidenceDigest,
+  originOf,
+  signingKeysOf,
+} from './checkpoint.protocol';
 import { LedgerConfig } from './ledger.config';
 import { LedgerIntegrity } from './ledger.integrity';
 import { LedgerProofs } from './ledger.proofs';
@@ -28,7 +40,7 @@ export interface CheckpointStatus extends StoredCheckpoint {
 }
 
 @Injectable()
-export class CheckpointService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class CheckpointService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('LedgerCheckpoints');
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -52,6 +64,26 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
 
   get origin(): string {
     return originOf(this.config.agency);
+  }
+
+  /** A node knows its own ledger: it refuses a database whose checkpoints another key signed. */
+  async onModuleInit(): Promise<void> {
+    const foreign = await this.foreignCheckpoint();
+    if (foreign === null) return;
+    throw new Error(
+      `this database holds ledger checkpoint ${foreign} that no key ${this.config.agency} has ever held in the directory signed: ` +
+        'it belongs to another federation or checkout, or was restored under other keys. The node will not adopt another log: ' +
+        "point DATABASE_URL at this node's own database, or reset it (deploy/local/federation.sh reset).",
+    );
+  }
+
+  /** The size of a stored checkpoint (the first or the latest) not signed by our key or one the directory has listed for us, else null. */
+  async foreignCheckpoint(): Promise<number | null> {
+    const ours = [{ jwk: ed25519PublicJwk(this.keyring.signingPublicKey) }, ...asLogKeys(everSigningKeysOf(this.trust.current(), this.config.agency))];
+    for (const cp of [...(await this.repo.checkpointPage(-1, Number.MAX_SAFE_INTEGER, undefined, 1)), await this.repo.latestCheckpoint()]) {
+      if (cp !== null && !noteSignedBy(cp.note, this.origin, ours)) return cp.size;
+    }
+    return null;
   }
 
   onApplicationBootstrap(): void {
