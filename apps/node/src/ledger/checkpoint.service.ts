@@ -6,19 +6,7 @@ import { AgencyKeyring, TrustStore } from '@liaison/envelope';
 import { addSignatureLines, checkpointBody, ed25519PublicJwk, encodeBase64, noteSignedBy, signNote, verifyCosignature } from '@liaison/ledger';
 import { FederationTopics, MessagePublisher } from '@liaison/transport';
 import { Clock, NODE_CONFIG, PUBLISHER } from '../tokens';
-import {
-  AlertMessage,
-  CheckpointMessage,
-  CosignatureMessage,
-  TYPE_HEADER,
-  agencyOfOrigin,
-  asLogKeys,
-  checkpointDue,
-  everSigningKeysOf,
-  evidenceDigest,
-  originOf,
-  signingKeysOf,
-} from './checkpoint.protocol';
+import { AlertMessage, CheckpointMessage, CosignatureMessage, TYPE_HEADER, agencyOfOrigin, asLogKeys, checkpointDue, everSigningKeysOf, evidenceDigest, originOf, signingKeysOf } from './checkpoint.protocol';
 import { LedgerConfig } from './ledger.config';
 import { LedgerIntegrity } from './ledger.integrity';
 import { LedgerProofs } from './ledger.proofs';
