@@ -39,7 +39,6 @@ async function startApi(runtime: NodeRuntime, options: NodeOptions): Promise<Run
   });
   // Bodies are small JSON documents; anything larger is refused before it is parsed.
   app.useBodyParser('json', { limit: '256kb' });
-  app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -2,7 +2,7 @@
 // other agencies' checkpoints are judged (cosign or refuse with evidence); cosignatures and
 // alerts about our own log go to the CheckpointService. Malformed messages are ignored with a
 // warning, never thrown: a poison message must not stall the topic.
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AgencyKeyring, TrustStore } from '@liaison/envelope';
 import { WitnessState, cosign, judgeCheckpoint, noteSignedBy } from '@liaison/ledger';
 import { FederationTopics, InboundMessage, MessageConsumer, MessagePublisher } from '@liaison/transport';
@@ -27,9 +27,10 @@ import { LedgerRepository } from './ledger.repository';
 export type WitnessOutcome = 'cosigned' | 'refused' | 'ignored' | 'stored';
 
 @Injectable()
-export class WitnessService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WitnessService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('LedgerWitness');
   private consumer: MessageConsumer | null = null;
+  private stopping: Promise<void> | null = null;
   /** Last offset handled per topic-partition. */
   private readonly handled = new Map<string, bigint>();
 
@@ -58,8 +59,14 @@ export class WitnessService implements OnApplicationBootstrap, OnApplicationShut
     await this.consumer.start((batch) => this.handleBatch(batch));
   }
 
+  /** Leaving the group waits for the in-flight fetch: started early, so it overlaps the other consumers' stops. */
+  beforeApplicationShutdown(): void {
+    this.stopping ??= this.consumer?.stop() ?? Promise.resolve();
+  }
+
   async onApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
+    this.beforeApplicationShutdown();
+    await this.stopping;
     this.consumer = null;
   }
 
