@@ -46,7 +46,7 @@ describe('node shutdown', () => {
     await fed?.destroy();
   });
 
-  it('stops cleanly on SIGTERM when everything is up', async () => {
+  it('stops cleanly on SIGTERM when everything is up, every line of the run in one JSON schema, no ERROR line', async () => {
     const node = new ProcessNode(fed, 'NL', {}, 'clean');
     await node.start();
     await new Promise((r) => setTimeout(r, 3000)); // consumers joined their groups
@@ -54,6 +54,16 @@ describe('node shutdown', () => {
     const log = readFileSync(node.logFile, 'utf8');
     expect(log).toMatch(/SIGTERM: stopping/);
     expect(log).toMatch(/"message":"stopped"/);
+    const lines = log.split('\n').filter((l) => l !== '' && !l.startsWith('--- '));
+    expect(lines.length).toBeGreaterThan(5);
+    for (const line of lines) {
+      const record = JSON.parse(line);
+      expect(Object.keys(record)).toEqual(['time', 'level', 'agency', 'context', 'message']);
+      expect(record.agency).toBe('NL');
+    }
+    // Migrations and kafkajs too, and a normal start and stop has nothing to alarm an operator.
+    expect(lines.some((l) => JSON.parse(l).context === 'Runtime')).toBe(true);
+    expect(lines.filter((l) => JSON.parse(l).level === 'error')).toEqual([]);
   });
 
   it('stops within the deadline on SIGTERM when its database is gone', async () => {

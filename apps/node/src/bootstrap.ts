@@ -8,6 +8,8 @@ import { JsonLogger } from './json-logger';
 import { NodeRuntime, openRuntime } from './runtime';
 import { Clock } from './tokens';
 
+const DEFAULT_LOG_LEVELS: LogLevel[] = ['log', 'warn', 'error', 'fatal'];
+
 export interface NodeOptions {
   clock?: Clock;
   logLevels?: LogLevel[];
@@ -21,6 +23,8 @@ export interface RunningNode {
 
 /** Opens the runtime and starts the node's HTTP API, inbox consumer, outbox relay and ledger. */
 export async function startNode(config: NodeConfig, options: NodeOptions = {}): Promise<RunningNode> {
+  // Every line in the node's schema from the first (migrations, the runtime, kafkajs), not only Nest's own.
+  Logger.overrideLogger(new JsonLogger(config.agency, options.logLevels ?? DEFAULT_LOG_LEVELS));
   const runtime = await openRuntime(config);
   try {
     return await startApi(runtime, options);
@@ -34,7 +38,7 @@ export async function startNode(config: NodeConfig, options: NodeOptions = {}): 
 async function startApi(runtime: NodeRuntime, options: NodeOptions): Promise<RunningNode> {
   const { config } = runtime;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRuntime(runtime, options.clock), {
-    logger: new JsonLogger(config.agency, options.logLevels ?? ['log', 'warn', 'error']),
+    logger: new JsonLogger(config.agency, options.logLevels ?? DEFAULT_LOG_LEVELS),
     bodyParser: false,
   });
   // Bodies are small JSON documents; anything larger is refused before it is parsed.

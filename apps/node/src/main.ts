@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { ConfigError } from '@liaison/config';
 import { startNode } from './bootstrap';
 import { loadNodeConfig } from './config/node-config';
+import { logLine } from './json-logger';
 import { SHUTDOWN_DEADLINE_MS, closeWithin } from './shutdown';
 
 async function main(): Promise<void> {
@@ -24,6 +25,6 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   // Fail fast with the reason: a wrong variable is named, an unreachable database says what to do.
   const message = error instanceof ConfigError ? error.message : `node failed to start: ${(error as Error).message}`;
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'fatal', message })}\n`);
+  process.stderr.write(logLine('fatal', process.env.LIAISON_AGENCY ?? null, 'Node', message));
   process.exit(1);
 });
