@@ -62,6 +62,8 @@ describe('ledger store (PostgreSQL)', () => {
     expect(head.size).toBe(300n);
     expect(Buffer.from(head.root)).toEqual(Buffer.from(merkleRoot(rows.map((r: { leaf_hash: Buffer }) => r.leaf_hash))));
     expect((await integrity.auditNow()).ok).toBe(true);
+    // Appenders that waited for the head lock saw their predecessors' rows: no false damage.
+    expect(integrity.status().damage).toEqual([]);
   });
 
   it('rolls the entries back with the caller’s transaction', async () => {

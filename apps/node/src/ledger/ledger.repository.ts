@@ -151,9 +151,20 @@ export class LedgerRepository {
 
   // ------------------------------------------------------------ head, entries, nodes
 
-  /** The head; `lock` takes the sequencer's row lock until the transaction ends. */
-  async head(q: Queryable = this.db, lock = false): Promise<HeadRecord> {
-    const [row] = (await q.query(`SELECT size, frontier FROM ledger_head WHERE id = 1${lock ? ' FOR UPDATE' : ''}`)) as { size: string; frontier: Buffer[] }[];
+  /** The committed head (no lock). */
+  async head(q: Queryable = this.db): Promise<HeadRecord> {
+    const [row] = (await q.query('SELECT size, frontier FROM ledger_head WHERE id = 1')) as { size: string; frontier: Buffer[] }[];
+    if (row === undefined) throw new Error('ledger_head is missing: run the migrations');
+    return { size: BigInt(row.size), frontier: row.frontier };
+  }
+
+  /**
+   * The head under the sequencer's row lock (held until the transaction ends). Read the rows at
+   * the head in a later statement: one that waited for the lock sees the new head but, in the
+   * same statement, not the entries its previous holder committed.
+   */
+  async lockHead(q: Queryable): Promise<HeadRecord> {
+    const [row] = (await q.query('SELECT size, frontier FROM ledger_head WHERE id = 1 FOR UPDATE')) as { size: string; frontier: Buffer[] }[];
     if (row === undefined) throw new Error('ledger_head is missing: run the migrations');
     return { size: BigInt(row.size), frontier: row.frontier };
   }

@@ -52,7 +52,7 @@ export class LedgerSequencer extends LedgerWriter {
   async append(manager: EntityManager, events: LedgerEventInput[]): Promise<void> {
     if (events.length === 0) return;
     await this.repo.inTransaction(manager, async (q) => {
-      const head = await this.repo.head(q, true);
+      const head = await this.repo.lockHead(q);
       const entries = sequenceEntries(head.size, this.clock.now().toISOString(), events);
       const leaves = entries.map(entryLeafHash);
       const next = appendLeaves(head.size, head.frontier, leaves);
