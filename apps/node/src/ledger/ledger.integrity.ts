@@ -1,6 +1,6 @@
 // The node's continuous audit of its own stored ledger. It re-derives every leaf hash from the
 // stored entries and checks the stored leaves against the head and the signed checkpoints:
-// - every append checks the rows at the head under the sequencer's lock (two index lookups);
+// - every append checks the rows at the head under the sequencer's lock (one index lookup);
 // - every second, entries appended since the last check are re-derived (a "follow");
 // - a background sweep re-reads the whole log at a bounded rate, then pauses and starts again.
 // Damage is named (which entries, what kind), counted, alerted (signed, stored with the witness
@@ -22,8 +22,9 @@ export const DAMAGE_REASON_PREFIX = 'ledger_damage:';
 
 export interface IntegrityReport {
   ok: boolean;
-  /** What was read: the head's size and the seq range of entries examined. */
+  /** The head's size in the snapshot audited. */
   headSize: number;
+  /** Entry rows read (all of them, beyond the head too). */
   checkedEntries: number;
   damage: Damage[];
   /** Damage items beyond the ones listed. */
