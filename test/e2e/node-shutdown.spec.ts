@@ -50,6 +50,9 @@ describe('node shutdown', () => {
     const node = new ProcessNode(fed, 'NL', {}, 'clean');
     await node.start();
     await new Promise((r) => setTimeout(r, 3000)); // consumers joined their groups
+    const refused = await fetch(`${node.url}/audit/entries?kind=identity-query`, { headers: { authorization: 'Bearer not-a-token' } });
+    expect(refused.status).toBe(401);
+    const requestId = refused.headers.get('x-request-id');
     await node.stop(SHUTDOWN_DEADLINE_MS + 30_000);
     const log = readFileSync(node.logFile, 'utf8');
     expect(log).toMatch(/SIGTERM: stopping/);
@@ -58,12 +61,16 @@ describe('node shutdown', () => {
     expect(lines.length).toBeGreaterThan(5);
     for (const line of lines) {
       const record = JSON.parse(line);
-      expect(Object.keys(record)).toEqual(['time', 'level', 'agency', 'context', 'message']);
+      expect(Object.keys(record)).toEqual(['time', 'level', 'agency', 'context', 'requestId', 'message']);
       expect(record.agency).toBe('NL');
     }
     // Migrations and kafkajs too, and a normal start and stop has nothing to alarm an operator.
     expect(lines.some((l) => JSON.parse(l).context === 'Runtime')).toBe(true);
     expect(lines.filter((l) => JSON.parse(l).level === 'error')).toEqual([]);
+    // One access line for the request, with its id, without the query string or the token.
+    const access = lines.map((l) => JSON.parse(l)).filter((r) => r.context === 'Http');
+    expect(access).toEqual([expect.objectContaining({ requestId, message: expect.stringMatching(/^GET \/audit\/entries 401 [\d.]+ ms$/) })]);
+    expect(log).not.toContain('not-a-token');
   });
 
   it('stops within the deadline on SIGTERM when its database is gone', async () => {

@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { NodeConfig } from './config/node-config';
+import { accessLog } from './access-log';
 import { JsonLogger } from './json-logger';
 import { NodeRuntime, openRuntime } from './runtime';
 import { Clock } from './tokens';
@@ -41,6 +42,7 @@ async function startApi(runtime: NodeRuntime, options: NodeOptions): Promise<Run
     logger: new JsonLogger(config.agency, options.logLevels ?? DEFAULT_LOG_LEVELS),
     bodyParser: false,
   });
+  app.use(accessLog);
   // Bodies are small JSON documents; anything larger is refused before it is parsed.
   app.useBodyParser('json', { limit: '256kb' });
   const document = SwaggerModule.createDocument(

@@ -1,13 +1,19 @@
 import { logLevel } from 'kafkajs';
-import { kafkaLogRecord, logLine } from './json-logger';
+import { kafkaLogRecord, logLine, requestContext } from './json-logger';
 
 describe('log schema', () => {
   it('writes one JSON object per line with exactly time, level, agency, context and message', () => {
     const line = logLine('warn', 'NL', 'Ledger', 'x');
     expect(line.endsWith('\n')).toBe(true);
     const record = JSON.parse(line);
-    expect(Object.keys(record)).toEqual(['time', 'level', 'agency', 'context', 'message']);
+    expect(Object.keys(record)).toEqual(['time', 'level', 'agency', 'context', 'requestId', 'message']);
     expect(record).toMatchObject({ level: 'warn', agency: 'NL', context: 'Ledger', message: 'x' });
+  });
+
+  it('names the HTTP request a line was written for', () => {
+    expect(JSON.parse(logLine('log', 'NL', 'Notices', 'x')).requestId).toBeNull();
+    const inside = requestContext.run({ requestId: 'r-1' }, () => logLine('log', 'NL', 'Notices', 'x'));
+    expect(JSON.parse(inside).requestId).toBe('r-1');
   });
 
   it('puts kafkajs entries in the same schema, normal start-up conditions at debug', () => {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'async_hooks';
 import { ConsoleLogger, Logger, LogLevel } from '@nestjs/common';
 import { logLevel as KafkaLevel, type LogEntry } from 'kafkajs';
 
@@ -14,11 +15,16 @@ export interface LogRecord {
   agency: string | null;
   /** Who logged it: a Nest context (`Ledger`, `InboxConsumer`) or `kafkajs.<namespace>`. */
   context: string;
+  /** The HTTP request whose handling wrote the line (its `X-Request-Id`), else null. */
+  requestId: string | null;
   message: string;
 }
 
+/** The request being handled, for every line its handling logs (set by the access log). */
+export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
+
 export function logLine(level: LogLevel, agency: string | null, context: string, message: string): string {
-  const record: LogRecord = { time: new Date().toISOString(), level, agency, context, message };
+  const record: LogRecord = { time: new Date().toISOString(), level, agency, context, requestId: requestContext.getStore()?.requestId ?? null, message };
   return `${JSON.stringify(record)}\n`;
 }
 
