@@ -14,7 +14,7 @@ import { decodeBase64, verifyConsistency, verifyInclusion } from '@liaison/ledge
 import { FederationTopics } from '@liaison/transport';
 import { applyApiRules } from '../../apps/node/src/http/api-rules';
 import { LedgerModule } from '../../apps/node/src/ledger/ledger.module';
-import { LedgerService } from '../../apps/node/src/ledger/ledger.service';
+import { LedgerWriter } from '../../apps/node/src/ledger/ledger.port';
 import { CheckpointService } from '../../apps/node/src/ledger/checkpoint.service';
 import { Clock, ConsumerFactory, NODE_CONFIG, PUBLISHER } from '../../apps/node/src/tokens';
 import { verifyBundleFile } from '../../apps/cli/src/commands/verify';
@@ -80,7 +80,7 @@ describe('auditor API', () => {
     base = await app.getUrl();
 
     // The node's own services from the module, fed like the exchange would.
-    const ledger = app.get(LedgerService);
+    const ledger = app.get(LedgerWriter);
     const checkpoints = app.get(CheckpointService);
     await ledger.append(origin.db.app.manager, sampleEvents(30, 'q'));
     await ledger.append(origin.db.app.manager, [
@@ -192,7 +192,7 @@ describe('auditor API', () => {
   });
 
   it('answers 409 with Retry-After for a range no witnessed checkpoint covers yet, and the bundle once one does', async () => {
-    await app.get(LedgerService).append(f.nodes[0].db.app.manager, [
+    await app.get(LedgerWriter).append(f.nodes[0].db.app.manager, [
       { event: 'acknowledged', messageId: 'q-4', kind: null, counterpart: 'AG1', channel: null, digest: null, re: null, actor: 'officer-3', reason: null },
     ]);
     const early = await get('/audit/bundle?from=30&to=34');

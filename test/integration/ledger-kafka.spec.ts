@@ -6,7 +6,7 @@ import { createKafka, FederationTopics, KafkaBatchConsumer, KafkaPublisher } fro
 import { ConsumerFactory } from '../../apps/node/src/tokens';
 import { TYPE_HEADER } from '../../apps/node/src/ledger/checkpoint.protocol';
 import { deleteTestTopics, principalSettings, provisionTestFederation } from '../support/kafka';
-import { tamper } from '../support/ledger-db';
+import { rewriteHistory } from '../support/ledger-db';
 import { sampleEvents } from '../support/ledger-fixtures';
 import { LedgerFederation, makeLedgerFederation } from '../support/ledger-nodes';
 
@@ -77,8 +77,7 @@ describe('ledger witnessing over Kafka', () => {
 
   it('refuses a rewritten history: alerts at both witnesses and at the origin', async () => {
     const [nl, es, co] = f.nodes;
-    await tamper(nl.db, [`UPDATE ledger_entry SET kind = 'location-query' WHERE seq = 4`]);
-    await nl.ledger.selfCheck({ repair: true });
+    await rewriteHistory(nl.db, [`UPDATE ledger_entry SET kind = 'location-query' WHERE seq = 4`]);
     await nl.ledger.append(nl.db.app.manager, sampleEvents(6, 'k2', 'CO'));
     await nl.checkpoints.checkpointNow();
     for (const w of [es, co]) {

@@ -1,24 +1,32 @@
 // The ledger in a real PostgreSQL database: migrations, privileges and triggers, the sequencer
-// under concurrency, proofs from the stored tree, and the startup self-check.
+// under concurrency, proofs from the stored tree, and the self-audit that reports and never repairs.
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
-import { merkleRoot, entryLeafHash, verifyConsistency, verifyInclusion } from '@liaison/ledger';
-import { LedgerService } from '../../apps/node/src/ledger/ledger.service';
-import { Clock } from '../../apps/node/src/tokens';
+import { AgencyKeyring, generateAgencyKeys } from '@liaison/envelope';
+import { merkleRoot, verifyConsistency, verifyInclusion } from '@liaison/ledger';
+import { federationTopics } from '@liaison/transport';
+import { LedgerProofs } from '../../apps/node/src/ledger/ledger.proofs';
+import { LedgerSequencer } from '../../apps/node/src/ledger/ledger.sequencer';
+import { LedgerIntegrity } from '../../apps/node/src/ledger/ledger.integrity';
 import { createLedgerDatabase, tamper, TestDatabase } from '../support/ledger-db';
-import { sampleEvents, SteppingClock } from '../support/ledger-fixtures';
+import { MemoryPublisher, sampleEvents, SteppingClock } from '../support/ledger-fixtures';
+import { ledgerServices, TEST_SELF_AUDIT } from '../support/ledger-nodes';
 
 jest.setTimeout(60_000);
 
 describe('ledger store (PostgreSQL)', () => {
   let db: TestDatabase;
-  let ledger: LedgerService;
-  const clock: Clock = new SteppingClock();
+  let ledger: LedgerSequencer;
+  let proofs: LedgerProofs;
+  let integrity: LedgerIntegrity;
+  const clock = new SteppingClock();
 
   beforeAll(async () => {
     Logger.overrideLogger(['error']);
     db = await createLedgerDatabase('store', { poolSize: 12 });
-    ledger = new LedgerService(db.app, clock);
+    const keyring = await AgencyKeyring.import(await generateAgencyKeys('EE'));
+    const config = { agency: 'EE', checkpoint: { everyEntries: 1000, everySeconds: 10, witnessQuorum: 0 }, selfAudit: TEST_SELF_AUDIT };
+    ({ ledger, proofs, integrity } = ledgerServices(db, clock, config, keyring, null as never, federationTopics('store'), new MemoryPublisher()));
   });
   afterAll(async () => {
     await db?.drop();
@@ -36,8 +44,7 @@ describe('ledger store (PostgreSQL)', () => {
       'witness_alert',
       'witness_state',
     ]);
-    const report = await ledger.selfCheck();
-    expect(report).toMatchObject({ ok: true, rows: 0, headSize: 0 });
+    expect(await integrity.auditNow()).toMatchObject({ ok: true, checkedEntries: 0, headSize: 0 });
   });
 
   it('appends from concurrent transactions as one gapless sequence', async () => {
@@ -51,10 +58,12 @@ describe('ledger store (PostgreSQL)', () => {
     await Promise.all(writers);
     const rows = await db.app.query('SELECT seq, leaf_hash FROM ledger_entry ORDER BY seq');
     expect(rows.map((r: { seq: string }) => Number(r.seq))).toEqual(Array.from({ length: 300 }, (_, i) => i));
-    const head = await ledger.head();
+    const head = await proofs.head();
     expect(head.size).toBe(300n);
     expect(Buffer.from(head.root)).toEqual(Buffer.from(merkleRoot(rows.map((r: { leaf_hash: Buffer }) => r.leaf_hash))));
-    expect((await ledger.selfCheck()).ok).toBe(true);
+    expect((await integrity.auditNow()).ok).toBe(true);
+    // Appenders that waited for the head lock saw their predecessors' rows: no false damage.
+    expect(integrity.status().damage).toEqual([]);
   });
 
   it('rolls the entries back with the caller’s transaction', async () => {
@@ -64,7 +73,7 @@ describe('ledger store (PostgreSQL)', () => {
         throw new Error('notice refused');
       }),
     ).rejects.toThrow('notice refused');
-    expect((await ledger.head()).size).toBe(300n);
+    expect((await proofs.head()).size).toBe(300n);
   });
 
   it('refuses events that would not verify', async () => {
@@ -74,17 +83,17 @@ describe('ledger store (PostgreSQL)', () => {
   it('serves inclusion and consistency proofs from stored nodes that verify', async () => {
     const leaves = (await db.app.query('SELECT leaf_hash FROM ledger_entry ORDER BY seq')).map((r: { leaf_hash: Buffer }) => r.leaf_hash);
     for (const size of [1, 255, 256, 257, 300]) {
-      const root = await ledger.rootAt(BigInt(size));
+      const root = await proofs.rootAt(BigInt(size));
       expect(Buffer.from(root)).toEqual(Buffer.from(merkleRoot(leaves, 0, size)));
       for (const seq of [0, Math.floor(size / 2), size - 1]) {
-        expect(verifyInclusion(seq, size, leaves[seq], await ledger.inclusionProof(BigInt(seq), BigInt(size)), root)).toBe(true);
+        expect(verifyInclusion(seq, size, leaves[seq], await proofs.inclusionProof(BigInt(seq), BigInt(size)), root)).toBe(true);
       }
       for (const from of [1, 100, 256].filter((f) => f <= size)) {
-        const proof = await ledger.consistencyProof(BigInt(from), BigInt(size));
+        const proof = await proofs.consistencyProof(BigInt(from), BigInt(size));
         expect(verifyConsistency(from, size, proof, merkleRoot(leaves, 0, from), root)).toBe(true);
       }
     }
-    await expect(ledger.inclusionProof(0n, 301n)).rejects.toThrow(RangeError);
+    await expect(proofs.inclusionProof(0n, 301n)).rejects.toThrow(RangeError);
   });
 
   it('gives the app role SELECT and INSERT only: no UPDATE, DELETE or TRUNCATE', async () => {
@@ -100,33 +109,31 @@ describe('ledger store (PostgreSQL)', () => {
     for (const sql of ['UPDATE ledger_entry SET actor = $$x$$ WHERE seq = 1', 'DELETE FROM ledger_entry WHERE seq = 1', 'TRUNCATE ledger_entry', 'TRUNCATE ledger_entry CASCADE']) {
       await expect(db.owner.query(sql)).rejects.toThrow(/append-only/);
     }
-    expect((await ledger.head()).size).toBe(300n);
+    expect((await proofs.head()).size).toBe(300n);
   });
 
-  it('detects a rewritten row at startup, alerts without content and continues from what the rows say', async () => {
-    const before = await ledger.head();
+  it('names a rewritten row without content, changes nothing, and stops nothing but checkpoints', async () => {
+    const before = await proofs.head();
     await tamper(db, [`UPDATE ledger_entry SET counterpart = 'ZZ' WHERE seq = 42`]);
     const errors: string[] = [];
     const spy = jest.spyOn(Logger.prototype, 'error').mockImplementation((m: unknown) => void errors.push(String(m)));
     try {
-      const report = await ledger.selfCheck({ repair: true });
-      expect(report.ok).toBe(false);
-      expect(report.firstMismatch).toBe(42);
+      const report = await integrity.auditNow();
+      expect(report).toMatchObject({ ok: false, headSize: 300, damage: [{ kind: 'edited', seq: 42 }] });
     } finally {
       spy.mockRestore();
     }
-    expect(errors.join('\n')).toMatch(/LEDGER INTEGRITY ALERT/);
+    expect(errors.join('\n')).toMatch(/LEDGER INTEGRITY ALERT: edited at 42/);
     expect(errors.join('\n')).not.toMatch(/ZZ/);
-    const after = await ledger.head();
+    // Never repaired: the head still commits to what was appended.
+    const after = await proofs.head();
     expect(after.size).toBe(before.size);
-    expect(Buffer.from(after.root)).not.toEqual(Buffer.from(before.root));
-    // The repaired head is the root of the entries as they now read.
-    const entries = [];
-    for await (const { entry } of ledger.entries(0n, after.size)) entries.push(entryLeafHash(entry));
-    expect(Buffer.from(after.root)).toEqual(Buffer.from(merkleRoot(entries)));
-    // Appends go on.
+    expect(Buffer.from(after.root)).toEqual(Buffer.from(before.root));
+    expect(integrity.damaged()).toBe(true);
+    // Appends go on (the exchange keeps working); the damage stays reported.
     await ledger.append(db.app.manager, sampleEvents(1, 'after'));
-    expect((await ledger.head()).size).toBe(301n);
+    expect((await proofs.head()).size).toBe(301n);
+    expect((await integrity.auditNow()).damage).toEqual([expect.objectContaining({ kind: 'edited', seq: 42 })]);
   });
 
   it('runs as a different connection than the superuser (sanity)', async () => {

@@ -3,6 +3,8 @@
 import { randomBytes } from 'crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { appendLeaves, entryLeafHash } from '@liaison/ledger';
+import { LedgerRepository } from '../../apps/node/src/ledger/ledger.repository';
 import { AppRole1764000000000 } from '../../apps/node/src/persistence/migrations/1764000000000-AppRole';
 import { LEDGER_ENTITIES, LEDGER_MIGRATIONS } from '../../apps/node/src/ledger/ledger.persistence';
 import { withDatabase } from '../../apps/node/src/persistence/database';
@@ -83,6 +85,39 @@ export async function tamper(db: TestDatabase, statements: string[]): Promise<vo
     await client.query('BEGIN');
     await client.query('SET LOCAL session_replication_role = replica');
     for (const s of statements) await client.query(s);
+    await client.query('COMMIT');
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A consistent rewrite of history by the database superuser: after `statements`, every leaf
+ * hash, interior node and the head are recomputed from the rows, so the tree agrees with the
+ * rewritten entries. Only signed checkpoints made before (the node's own, the witnesses') can
+ * then tell.
+ */
+export async function rewriteHistory(db: TestDatabase, statements: string[]): Promise<void> {
+  await tamper(db, statements);
+  const repo = new LedgerRepository(db.owner);
+  const rows = [];
+  for (let at = 0n; ; ) {
+    const page = await repo.entryPage(at, 1n << 62n);
+    if (page.length === 0) break;
+    rows.push(...page);
+    at = BigInt(page[page.length - 1].entry.seq) + 1n;
+  }
+  const leaves = rows.map((r) => entryLeafHash(r.entry));
+  const tree = appendLeaves(0n, [], leaves);
+  const client = new Client({ connectionString: db.ownerUrl });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SET LOCAL session_replication_role = replica');
+    for (const [i, r] of rows.entries()) await client.query('UPDATE ledger_entry SET leaf_hash = $1 WHERE seq = $2', [Buffer.from(leaves[i]), r.entry.seq]);
+    await client.query('DELETE FROM ledger_node');
+    for (const n of tree.nodes) await client.query('INSERT INTO ledger_node (level, idx, hash) VALUES ($1, $2, $3)', [n.level, n.index.toString(), Buffer.from(n.hash)]);
+    await client.query('UPDATE ledger_head SET size = $1, frontier = $2 WHERE id = 1', [tree.size.toString(), tree.frontier.map((h) => Buffer.from(h))]);
     await client.query('COMMIT');
   } finally {
     await client.end();

@@ -8,7 +8,7 @@ import { LedgerFederation, LedgerNode } from './ledger-nodes';
 export function bundleDeps(f: LedgerFederation, node: LedgerNode): BundleDeps {
   const agency = f.fed.agencies.find((a) => a.code === node.agency);
   if (!agency) throw new Error(`no agency ${node.agency}`);
-  return { ledger: node.ledger, checkpoints: node.checkpoints, keyring: agency.keyring, trust: f.fed.trust, clock: node.clock, config: node.config, db: node.db.app };
+  return { ledger: node.proofs, repo: node.repo, checkpoints: node.checkpoints, keyring: agency.keyring, trust: f.fed.trust, clock: node.clock, config: node.config };
 }
 
 export async function exportBundleTo(dir: string, f: LedgerFederation, node: LedgerNode, name: string, range: { from?: number; to?: number } = {}): Promise<string> {

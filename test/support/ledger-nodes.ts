@@ -3,8 +3,13 @@
 import { AgencyKeyring, addAgency, emptyDirectory, generateAgencyKeys, generateRootKey, publicJwks, signDirectory, TrustStore } from '@liaison/envelope';
 import { FederationTopics, federationTopics, MessageConsumer, MessagePublisher } from '@liaison/transport';
 import { COUNTRIES, MemoryDirectoryCache, TestAgency, TestFederation } from '../../libs/envelope/src/testing/fixtures';
-import { CheckpointService, LedgerConfig } from '../../apps/node/src/ledger/checkpoint.service';
-import { LedgerService } from '../../apps/node/src/ledger/ledger.service';
+import { CheckpointService } from '../../apps/node/src/ledger/checkpoint.service';
+import { LedgerConfig } from '../../apps/node/src/ledger/ledger.config';
+import { LedgerIntegrity } from '../../apps/node/src/ledger/ledger.integrity';
+import { LedgerMetrics } from '../../apps/node/src/ledger/ledger.metrics';
+import { LedgerProofs } from '../../apps/node/src/ledger/ledger.proofs';
+import { LedgerRepository } from '../../apps/node/src/ledger/ledger.repository';
+import { LedgerSequencer } from '../../apps/node/src/ledger/ledger.sequencer';
 import { WitnessOutcome, WitnessService } from '../../apps/node/src/ledger/witness.service';
 import { ConsumerFactory } from '../../apps/node/src/tokens';
 import { createLedgerDatabase, TestDatabase } from './ledger-db';
@@ -21,7 +26,12 @@ export interface LedgerNode {
   agency: string;
   db: TestDatabase;
   clock: SteppingClock;
-  ledger: LedgerService;
+  repo: LedgerRepository;
+  /** The sequencer (what the exchange appends through). */
+  ledger: LedgerSequencer;
+  proofs: LedgerProofs;
+  integrity: LedgerIntegrity;
+  metrics: LedgerMetrics;
   checkpoints: CheckpointService;
   witness: WitnessService;
   publisher: MemoryPublisher;
@@ -63,6 +73,20 @@ export interface FederationWiring {
   consumers?: (agency: string) => ConsumerFactory;
 }
 
+/** The self-audit as tests run it: sweeps back to back, at the default rate. */
+export const TEST_SELF_AUDIT: LedgerConfig['selfAudit'] = { entriesPerSecond: 10_000, pauseSeconds: 1 };
+
+/** The ledger's services over one database, wired as the LedgerModule wires them. */
+export function ledgerServices(db: TestDatabase, clock: SteppingClock, config: LedgerConfig, keyring: AgencyKeyring, trust: TrustStore, topics: FederationTopics, publisher: MessagePublisher) {
+  const repo = new LedgerRepository(db.app);
+  const metrics = new LedgerMetrics();
+  const proofs = new LedgerProofs(repo);
+  const integrity = new LedgerIntegrity(repo, clock, config, metrics, keyring, publisher, topics);
+  const ledger = new LedgerSequencer(repo, clock, integrity);
+  const checkpoints = new CheckpointService(repo, proofs, integrity, clock, publisher, config, keyring, trust, topics);
+  return { repo, metrics, proofs, integrity, ledger, checkpoints };
+}
+
 export async function makeLedgerFederation(n: number, checkpoint: LedgerConfig['checkpoint'], label: string, wiring: FederationWiring = {}): Promise<LedgerFederation> {
   const fed = await makeCodedFederation(wiring.codes ?? Array.from({ length: n }, (_, i) => `AG${i}`));
   const topics = wiring.topics ?? federationTopics(`t${label}`);
@@ -72,11 +96,10 @@ export async function makeLedgerFederation(n: number, checkpoint: LedgerConfig['
     const clock = new SteppingClock();
     const memory = new MemoryPublisher();
     const publisher = wiring.publisher?.(a.code) ?? memory;
-    const config: LedgerConfig = { agency: a.code, checkpoint };
-    const ledger = new LedgerService(db.app, clock);
-    const checkpoints = new CheckpointService(db.app, ledger, clock, publisher, config, a.keyring, fed.trust, topics);
-    const witness = new WitnessService(db.app, checkpoints, clock, publisher, config, a.keyring, fed.trust, topics, wiring.consumers?.(a.code) ?? new NoConsumers());
-    nodes.push({ agency: a.code, db, clock, ledger, checkpoints, witness, publisher: memory, config });
+    const config: LedgerConfig = { agency: a.code, checkpoint, selfAudit: TEST_SELF_AUDIT };
+    const services = ledgerServices(db, clock, config, a.keyring, fed.trust, topics, publisher);
+    const witness = new WitnessService(services.repo, services.checkpoints, clock, publisher, config, a.keyring, fed.trust, topics, wiring.consumers?.(a.code) ?? new NoConsumers());
+    nodes.push({ agency: a.code, db, clock, ...services, witness, publisher: memory, config });
   }
   const route = async () => {
     const outcomes: { agency: string; type: string; outcome: WitnessOutcome }[] = [];

@@ -103,7 +103,7 @@ export class ProcessNode {
     return this.signal('SIGKILL');
   }
 
-  /** Graceful stop (SIGTERM, Nest shutdown hooks); SIGKILL if it does not exit within the deadline. */
+  /** Graceful stop (SIGTERM: main.ts closes the node within SHUTDOWN_DEADLINE_MS); SIGKILL if it does not exit within the deadline. */
   async stop(timeoutMs = 20000): Promise<void> {
     const child = this.child;
     if (!child || !this.running) return;

@@ -6,6 +6,7 @@ import { DirectoryModule } from './directory/directory.module';
 import { ExchangeModule } from './exchange/exchange.module';
 import { HealthController } from './health/health.controller';
 import { IdempotencyModule } from './idempotency/idempotency.module';
+import { HealthRepository } from './health/health.repository';
 import { LedgerModule } from './ledger/ledger.module';
 import { NodeRuntime } from './runtime';
 import { Clock } from './tokens';
@@ -28,6 +29,7 @@ export class AppModule {
       ],
       // AuthModule guards every route: a valid token and a role, unless marked @Public().
       controllers: [HealthController],
+      providers: [HealthRepository],
     };
   }
 }

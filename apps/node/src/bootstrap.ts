@@ -5,6 +5,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { KafkaInboxTransport } from './exchange/inbox.transport';
 import { NodeConfig } from './config/node-config';
+import { accessLog } from './access-log';
 import { JsonLogger } from './json-logger';
 import { applyApiRules, documentedMethods } from './http/api-rules';
 import { buildOpenApi } from './http/openapi';
@@ -14,6 +15,8 @@ import { Clock } from './tokens';
 
 /** How long the server keeps an idle keep-alive connection open (docs/api.md). */
 export const KEEP_ALIVE_MS = 95_000;
+
+const DEFAULT_LOG_LEVELS: LogLevel[] = ['log', 'warn', 'error', 'fatal'];
 
 export interface NodeOptions {
   clock?: Clock;
@@ -28,6 +31,8 @@ export interface RunningNode {
 
 /** Opens the runtime and starts the node's HTTP API, inbox consumer, outbox relay and ledger. */
 export async function startNode(config: NodeConfig, options: NodeOptions = {}): Promise<RunningNode> {
+  // Every line in the node's schema from the first (migrations, the runtime, kafkajs), not only Nest's own.
+  Logger.overrideLogger(new JsonLogger(config.agency, options.logLevels ?? DEFAULT_LOG_LEVELS));
   const runtime = await openRuntime(config);
   try {
     return await startApi(runtime, options);
@@ -41,13 +46,13 @@ export async function startNode(config: NodeConfig, options: NodeOptions = {}): 
 async function startApi(runtime: NodeRuntime, options: NodeOptions): Promise<RunningNode> {
   const { config } = runtime;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRuntime(runtime, options.clock), {
-    logger: new JsonLogger(config.agency, options.logLevels ?? ['log', 'warn', 'error']),
+    logger: new JsonLogger(config.agency, options.logLevels ?? DEFAULT_LOG_LEVELS),
     bodyParser: false,
   });
+  app.use(accessLog);
   // Strict JSON (UTF-8, no repeated member names, 256 KiB); its refusals are problems too.
   app.useBodyParser('json', STRICT_JSON_OPTIONS as never);
   app.use(bodyErrorHandler);
-  app.enableShutdownHooks();
   const document = buildOpenApi(app, config.agency);
   applyApiRules(app, documentedMethods(document));
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });

@@ -1,5 +1,6 @@
 import { readFile } from 'fs/promises';
 import { Logger } from '@nestjs/common';
+import { kafkaLogCreator } from './json-logger';
 import { DataSource } from 'typeorm';
 import { AgencyKeyring, EnvelopeOpener, EnvelopeSealer, PublicOkpJwk, TrustStore, openPrivateKeys } from '@liaison/envelope';
 import { validateBodyForEnvelope } from '@liaison/notices';
@@ -56,7 +57,7 @@ export async function openRuntime(config: NodeConfig): Promise<NodeRuntime> {
     await dataSource.destroy(); // a refused start leaves no connection behind
     throw error;
   }
-  const kafka = createKafka(config.kafka);
+  const kafka = createKafka(config.kafka, { logCreator: kafkaLogCreator() });
   return {
     config,
     dataSource,

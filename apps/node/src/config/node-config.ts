@@ -36,6 +36,8 @@ export interface NodeConfig {
   maxPendingSends: number;
   clockSkewSeconds: number;
   checkpoint: { everyEntries: number; everySeconds: number; witnessQuorum: number };
+  /** The ledger's background self-audit: entries re-derived per second, pause between full sweeps. */
+  selfAudit: { entriesPerSecond: number; pauseSeconds: number };
   consoleDir: string | undefined;
   /** The console's sign-in: the agency's OpenID Provider and the console's client id. */
   oidc: { issuer: string; clientId: string } | null;
@@ -160,6 +162,10 @@ export function loadNodeConfig(env: Env = process.env): NodeConfig {
       everyEntries: reader.integer('LIAISON_CHECKPOINT_EVERY_ENTRIES', 1000, { min: 1, max: 10_000_000 }),
       everySeconds: reader.integer('LIAISON_CHECKPOINT_EVERY_SECONDS', 10, { min: 1, max: 86400 }),
       witnessQuorum: reader.integer('LIAISON_WITNESS_QUORUM', 1, { min: 0, max: 100 }),
+    },
+    selfAudit: {
+      entriesPerSecond: reader.integer('LIAISON_LEDGER_AUDIT_RATE', 10_000, { min: 100, max: 1_000_000 }),
+      pauseSeconds: reader.integer('LIAISON_LEDGER_AUDIT_PAUSE_SECONDS', 60, { min: 1, max: 86400 }),
     },
     consoleDir: reader.optional('LIAISON_CONSOLE_DIR'),
     oidc: oidcConfig(reader),

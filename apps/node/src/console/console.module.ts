@@ -4,9 +4,10 @@ import { problem, ProblemException } from '../http/problem';
 import { QueryParams, UuidPipe } from '../http/request-shape';
 import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
 import { dirname, extname, join, relative, sep } from 'path';
-import { DataSource } from 'typeorm';
 import { Public, Roles } from '@liaison/auth';
 import type { NodeConfig } from '../config/node-config';
+import { LedgerModule } from '../ledger/ledger.module';
+import { LedgerRepository } from '../ledger/ledger.repository';
 import { NODE_CONFIG } from '../tokens';
 import { ExchangeModule } from '../exchange/exchange.module';
 import { ConsoleEventsController } from './events.controller';
@@ -98,7 +99,7 @@ export class ConsoleController implements OnApplicationBootstrap {
 
   constructor(
     @Inject(NODE_CONFIG) nodeConfig: NodeConfig,
-    private readonly dataSource: DataSource,
+    private readonly ledger: LedgerRepository,
   ) {
     this.files = loadConsoleFiles(findConsoleDir(nodeConfig.consoleDir));
     this.config = consoleConfig(nodeConfig);
@@ -126,12 +127,7 @@ export class ConsoleController implements OnApplicationBootstrap {
   @Roles('operator')
   @Get('api/notices/:id/progress')
   async progress(@Param('id', UuidPipe) id: string) {
-    const rows: { event: string; counterpart: string; time: Date; actor: string | null }[] = await this.dataSource.query(
-      `SELECT event, counterpart, time, actor FROM ledger_entry
-        WHERE message_id = $1 AND counterpart IS NOT NULL AND event IN ('sent', 'delivered', 'acknowledged', 'answered', 'declined', 'expired')
-        ORDER BY seq LIMIT 1000`,
-      [id],
-    );
+    const rows = await this.ledger.noticeSteps(id, 1000);
     const steps = new Map<string, { status: string; at: string; actedBy: string | null }[]>();
     for (const r of rows) {
       const list = steps.get(r.counterpart) ?? [];
@@ -171,5 +167,5 @@ export class ConsoleController implements OnApplicationBootstrap {
   }
 }
 
-@Module({ imports: [ExchangeModule], controllers: [ConsoleEventsController, ConsoleController] }) // events first: ConsoleController's *path would answer its route
+@Module({ imports: [ExchangeModule, LedgerModule], controllers: [ConsoleEventsController, ConsoleController] }) // events first: ConsoleController's *path would answer its route
 export class ConsoleModule {}

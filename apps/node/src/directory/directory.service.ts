@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { randomUUID } from 'crypto';
 import { Gauge } from 'prom-client';
-import { DataSource } from 'typeorm';
 import { TrustStore, TrustStatus, sha256Hex } from '@liaison/envelope';
 import { FederationTopics, MessageConsumer } from '@liaison/transport';
 import { NodeConfig } from '../config/node-config';
 import { MetricsRegistry } from '../metrics';
 import { LedgerWriter } from '../ledger/ledger.port';
+import { Transactions } from '../persistence/transactions';
 import { ConsumerFactory, NODE_CONFIG } from '../tokens';
 
 const ALARM_INTERVAL_MS = 15 * 60_000;
@@ -24,7 +24,7 @@ export class DirectoryService implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(
     private readonly trust: TrustStore,
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly ledger: LedgerWriter,
     private readonly consumers: ConsumerFactory,
     private readonly topics: FederationTopics,
@@ -80,8 +80,8 @@ export class DirectoryService implements OnApplicationBootstrap, OnApplicationSh
     if (result.changed) {
       this.log.log(`directory serial ${result.directory.serial} accepted from ${source}, expires ${result.directory.expires_at}`);
       this.checkExpiry();
-      await this.dataSource.transaction((manager) =>
-        this.ledger.append(manager, [{
+      await this.transactions.run((tx) =>
+        this.ledger.append(tx, [{
           event: 'directory-updated', messageId: null, kind: null, counterpart: null, channel: null,
           digest: sha256Hex(Buffer.from(jws)), re: null, actor: null, reason: `serial ${result.directory.serial} from ${source}`,
         }]),

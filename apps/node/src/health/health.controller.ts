@@ -1,24 +1,46 @@
 import { Controller, Get, Header, HttpCode, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
+import { Registry } from 'prom-client';
 import { Public } from '@liaison/auth';
 import { problem, ProblemException } from '../http/problem';
-import { ExchangeMetrics } from '../exchange/exchange.metrics';
-import { BROKER_PROBE, NODE_CONFIG } from '../tokens';
 import { FederationTopics, type BrokerProbe } from '@liaison/transport';
+import { ExchangeMetrics } from '../exchange/exchange.metrics';
 import { NodeConfig } from '../config/node-config';
+import { CheckpointService } from '../ledger/checkpoint.service';
+import { LedgerIntegrity } from '../ledger/ledger.integrity';
+import { LedgerMetrics } from '../ledger/ledger.metrics';
+import { LedgerProofs } from '../ledger/ledger.proofs';
+import { BROKER_PROBE, Clock, NODE_CONFIG } from '../tokens';
+import { HealthRepository } from './health.repository';
+import { Check, checkpointCheck, ledgerCheck, outboxCheck, readiness, witnessCheck } from './readiness';
 
-/** Liveness (the process answers), readiness (database and broker reachable), Prometheus metrics. */
+/** How long a probe may take before it counts as down. */
+const PROBE_TIMEOUT_MS = 3000;
+/** Outbox messages older than this mean the broker is not taking ours. */
+const OUTBOX_LIMIT_SECONDS = 30;
+
+/** Liveness (the process answers), readiness (each check with its reason), Prometheus metrics. */
 @ApiTags('operations')
 @Controller()
 export class HealthController {
+  private readonly registry: Registry;
+  private readonly startedAt: Date;
+
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly repo: HealthRepository,
     @Inject(BROKER_PROBE) private readonly broker: BrokerProbe,
     private readonly topics: FederationTopics,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
     private readonly metrics: ExchangeMetrics,
-  ) {}
+    private readonly ledgerMetrics: LedgerMetrics,
+    private readonly integrity: LedgerIntegrity,
+    private readonly checkpoints: CheckpointService,
+    private readonly ledger: LedgerProofs,
+    private readonly clock: Clock,
+  ) {
+    this.registry = Registry.merge([metrics.registry, ledgerMetrics.registry]);
+    this.startedAt = clock.now();
+  }
 
   @Public()
   @Get('health/live')
@@ -30,20 +52,38 @@ export class HealthController {
   @Get('health/ready')
   @HttpCode(200)
   async ready() {
-    const checks = { database: await this.check(() => this.dataSource.query('SELECT 1')), broker: await this.check(() => this.broker.check()) };
-    if (checks.database !== 'up' || checks.broker !== 'up') {
-      throw new ProblemException(problem(503, 'not_ready', 'the database or the broker cannot be reached', { checks }), { 'Retry-After': '5' });
+    const [database, broker] = await Promise.all([this.probe(() => this.repo.ping()), this.probe(() => this.broker.check())]);
+    const checks: Record<string, Check> = { database, broker, ledger: ledgerCheck(this.integrity.status().damage) };
+    if (database.status === 'up') {
+      Object.assign(checks, await this.ledgerChecks().catch((e: unknown) => ({ checkpoint: { status: 'warn' as const, reason: `not measured: ${(e as Error).message}` } })));
     }
-    return { status: 'ready', checks };
+    const result = readiness(checks);
+    if (result.status !== 'ready') {
+      const down = Object.entries(result.checks).filter(([, c]) => c.status === 'down').map(([name, c]) => `${name}: ${c.reason ?? 'down'}`);
+      throw new ProblemException(problem(503, 'not_ready', down.join('; '), { checks: result.checks }), { 'Retry-After': '5' });
+    }
+    return result;
+  }
+
+  private async ledgerChecks(): Promise<Record<string, Check>> {
+    const now = this.clock.now();
+    const limit = this.config.checkpoint.everySeconds * 3;
+    const [head, latest, outbox] = await Promise.all([this.ledger.head(), this.checkpoints.status(), this.repo.outbox()]);
+    const checkpoint = latest === null ? null : { size: latest.size, createdAt: new Date(latest.createdAt), cosignatures: latest.cosignatures.length };
+    return {
+      checkpoint: checkpointCheck({ headSize: Number(head.size), checkpoint, now, limitSeconds: limit, startedAt: this.startedAt }),
+      witnesses: witnessCheck({ checkpoint, quorum: this.config.checkpoint.witnessQuorum, now, limitSeconds: limit }),
+      outbox: outboxCheck({ ...outbox, now, limitSeconds: OUTBOX_LIMIT_SECONDS }),
+    };
   }
 
   @Public()
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4')
   async prometheus(): Promise<string> {
-    await this.refreshBacklog();
+    await this.refreshGauges();
     await this.refreshLag().catch(() => undefined); // a broker outage must not break scraping
-    return this.metrics.registry.metrics();
+    return this.registry.metrics();
   }
 
   private async refreshLag(): Promise<void> {
@@ -51,17 +91,24 @@ export class HealthController {
     for (const [partition, behind] of lag) this.metrics.consumerLag.set({ partition: String(partition) }, behind);
   }
 
-  private async refreshBacklog(): Promise<void> {
-    const rows: { n: string }[] = await this.dataSource.query('SELECT count(*) AS n FROM outbox');
-    this.metrics.outboxBacklog.set(Number(rows[0].n));
+  private async refreshGauges(): Promise<void> {
+    const [outbox, head, latest, witnessed] = await Promise.all([this.repo.outbox(), this.ledger.head(), this.checkpoints.latest(), this.checkpoints.latestWitnessed()]);
+    this.metrics.outboxBacklog.set(outbox.count);
+    this.ledgerMetrics.size.set(Number(head.size));
+    this.ledgerMetrics.checkpointSize.set(latest?.size ?? 0);
+    this.ledgerMetrics.witnessedSize.set(witnessed?.size ?? 0);
+    if (latest) this.ledgerMetrics.checkpointAge.set(Math.max(0, (this.clock.now().getTime() - Date.parse(latest.createdAt)) / 1000));
   }
 
-  private async check(probe: () => Promise<unknown>): Promise<'up' | string> {
+  private async probe(probe: () => Promise<unknown>): Promise<Check> {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([probe(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000))]);
-      return 'up';
+      await Promise.race([probe(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), PROBE_TIMEOUT_MS)))]);
+      return { status: 'up' };
     } catch (error) {
-      return `down: ${(error as Error).message}`;
+      return { status: 'down', reason: (error as Error).message };
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -226,6 +226,12 @@ const operations = (example: ReturnType<typeof exampleNotice>): Record<string, O
     errors: [400, ...AUTH_ERRORS],
   },
   'GET /audit/checkpoint': { summary: 'Latest checkpoint', description: 'With its witness cosignatures and whether the quorum is reached.', ok: { status: 200, description: 'The checkpoint.', schema: { type: 'object' } }, errors: [...AUTH_ERRORS, 404] },
+  'GET /audit/integrity': {
+    summary: 'Ledger damage report',
+    description: 'A full self-audit now, in one snapshot: every damage found (seq and kind: edited, missing, inserted, reordered), and what the background audit knows. Reports only, never repairs (docs/runbook-ledger-damage.md). Roles auditor, admin.',
+    ok: { status: 200, description: 'The report.', schema: { type: 'object' } },
+    errors: [...AUTH_ERRORS],
+  },
   'GET /audit/alerts': {
     summary: 'Witness alerts',
     description: 'Refused checkpoints with both signed notes as evidence.',

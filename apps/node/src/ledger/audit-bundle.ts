@@ -15,10 +15,12 @@ import {
 } from '@liaison/ledger';
 import { AgencyKeyring, TrustStore } from '@liaison/envelope';
 import { Clock } from '../tokens';
-import { CheckpointService, CheckpointStatus, LedgerConfig } from './checkpoint.service';
+import { CheckpointService, CheckpointStatus } from './checkpoint.service';
 import { originOf, signingKeysOf } from './checkpoint.protocol';
 import { Queryable } from '../persistence/queryable';
-import { LedgerService } from './ledger.service';
+import { LedgerConfig } from './ledger.config';
+import { LedgerProofs } from './ledger.proofs';
+import { LedgerRepository } from './ledger.repository';
 
 export class BundleRangeError extends Error {
   constructor(
@@ -36,19 +38,22 @@ export class BundleRangeError extends Error {
 export class NotCheckpointedError extends Error {}
 
 export interface BundleDeps {
-  ledger: LedgerService;
+  ledger: LedgerProofs;
+  repo: LedgerRepository;
   checkpoints: CheckpointService;
   keyring: AgencyKeyring;
   trust: TrustStore;
   clock: Clock;
   config: LedgerConfig;
-  db: Queryable;
+  /** Where the bundle reads from (one snapshot, or the pool). */
+  db?: Queryable;
 }
 
 /**
  * An entry line. Besides the format's members it carries `storedLeafHash`, the leaf hash this
  * node stored when it appended the entry: when only an entry's fields were altered, a verifier
- * can then name it exactly (the stored hashes still lead to the signed root).
+ * can then name it exactly (the stored hashes still lead to the signed root). It is a hint,
+ * never signed: verifiers recompute every leaf hash (docs/protocol/ledger.md).
  */
 export interface ExportedEntryLine {
   type: 'entry';
@@ -64,25 +69,21 @@ export interface ExportedEntryLine {
  * proven, so one that only an unwitnessed checkpoint covers waits for the witnesses.
  */
 async function closingCheckpoint(deps: BundleDeps, to?: number): Promise<CheckpointStatus> {
-  const { checkpoints, db } = deps;
+  const { checkpoints, repo, db } = deps;
   if (to === undefined) {
     const latest = (await checkpoints.latestWitnessed()) ?? (await checkpoints.status());
     if (latest === null) throw new NotCheckpointedError('the ledger has no checkpoint yet');
     return latest;
   }
   const quorum = deps.config.checkpoint.witnessQuorum;
-  const rows = (await db.query(
-    `SELECT c.size, count(s.witness) >= $2 AS witnessed FROM ledger_checkpoint c LEFT JOIN ledger_cosignature s ON s.checkpoint_size = c.size
-      WHERE c.size >= $1 GROUP BY c.size ORDER BY witnessed DESC, c.size LIMIT 1`,
-    [to, quorum],
-  )) as { size: string; witnessed: boolean }[];
-  if (rows.length === 0) {
+  const covering = await repo.coveringCheckpoint(to, quorum, db);
+  if (covering === null) {
     const size = Number((await deps.ledger.head(db)).size);
     if (to > size) throw new BundleRangeError('to', `to (${to}) is beyond the ledger's ${size} entries`);
     throw new NotCheckpointedError(`no checkpoint covers entry ${to - 1} yet`);
   }
-  if (!rows[0].witnessed) throw new NotCheckpointedError(`checkpoint ${rows[0].size} covers entry ${to - 1} but is not yet cosigned by ${quorum} witnesses`);
-  return (await checkpoints.status(Number(rows[0].size))) as CheckpointStatus;
+  if (!covering.witnessed) throw new NotCheckpointedError(`checkpoint ${covering.size} covers entry ${to - 1} but is not yet cosigned by ${quorum} witnesses`);
+  return (await checkpoints.status(covering.size)) as CheckpointStatus;
 }
 
 /**
@@ -116,7 +117,7 @@ export async function planBundle(deps: BundleDeps, from?: number, to?: number): 
 }
 
 /** Subtree hashes with a bounded memo: consecutive leaves' proofs share most of their siblings. */
-function memoSubtree(ledger: LedgerService, db: Queryable, limit = 4096) {
+function memoSubtree(ledger: LedgerProofs, db: Queryable | undefined, limit = 4096) {
   const memo = new Map<string, Uint8Array>();
   return async (start: bigint, end: bigint): Promise<Uint8Array> => {
     const key = `${start}:${end}`;
@@ -130,16 +131,13 @@ function memoSubtree(ledger: LedgerService, db: Queryable, limit = 4096) {
 }
 
 /** Checkpoint notes with from < size < to, in size order, read in pages. */
-async function* checkpointNotes(db: Queryable, from: number, to: number): AsyncGenerator<{ size: number; note: string }> {
+async function* checkpointNotes(repo: LedgerRepository, db: Queryable | undefined, from: number, to: number): AsyncGenerator<{ size: number; note: string }> {
   let after = from;
   for (;;) {
-    const rows = (await db.query('SELECT size, note FROM ledger_checkpoint WHERE size > $1 AND size < $2 ORDER BY size LIMIT 500', [after, to])) as {
-      size: string;
-      note: string;
-    }[];
+    const rows = await repo.checkpointPage(after, to, db);
     if (rows.length === 0) return;
-    for (const r of rows) yield { size: Number(r.size), note: r.note };
-    after = Number(rows[rows.length - 1].size);
+    yield* rows;
+    after = rows[rows.length - 1].size;
   }
 }
 
@@ -150,9 +148,9 @@ export async function* bundleNdjson(deps: BundleDeps, plan: { header: BundleHead
   const line = (l: BundleLine) => `${bundleLine(l)}\n`;
   yield line(header);
   const subtree = full ? null : memoSubtree(deps.ledger, deps.db);
-  const intermediates = full ? checkpointNotes(deps.db, 0, header.treeSize) : null;
+  const intermediates = full ? checkpointNotes(deps.repo, deps.db, 0, header.treeSize) : null;
   let nextCp = intermediates ? (await intermediates.next()).value : undefined;
-  for await (const { entry, leafHash } of deps.ledger.entries(BigInt(header.from), BigInt(header.to), deps.db, true)) {
+  for await (const { entry, leafHash } of deps.ledger.entries(BigInt(header.from), BigInt(header.to), deps.db)) {
     let proof: string[] | undefined;
     if (subtree) {
       // A ledger damaged in the database (a leaf gone) cannot prove its entries: the line goes out
@@ -161,7 +159,7 @@ export async function* bundleNdjson(deps: BundleDeps, plan: { header: BundleHead
     }
     // The format's canonical entry line, extended with one member that verifiers may ignore.
     const base = bundleLine(proof === undefined ? { type: 'entry', entry } : { type: 'entry', entry, proof });
-    yield `${base.slice(0, -1)},"storedLeafHash":"${encodeBase64(leafHash as Buffer)}"}\n`;
+    yield `${base.slice(0, -1)},"storedLeafHash":"${encodeBase64(leafHash)}"}\n`;
     // A checkpoint goes right after the entry that completes it.
     while (intermediates && nextCp && nextCp.size <= entry.seq + 1) {
       if (nextCp.size === entry.seq + 1) yield line({ type: 'checkpoint', note: nextCp.note });

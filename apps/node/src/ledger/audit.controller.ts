@@ -3,15 +3,17 @@
 import { once } from 'events';
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { ServerResponse } from 'http';
-import { DataSource } from 'typeorm';
 import { Roles } from '@liaison/auth';
 import { AgencyKeyring, TrustStore } from '@liaison/envelope';
 import { encodeBase64 } from '@liaison/ledger';
 import { Clock, NODE_CONFIG } from '../tokens';
 import { BundleDeps, BundleRangeError, NotCheckpointedError, bundleNdjson, planBundle } from './audit-bundle';
-import { ENTRY_COLUMNS, LedgerService, rowToEntry } from './ledger.service';
-import { CheckpointService, LedgerConfig } from './checkpoint.service';
-import { ENTRY_FILTER_PARAMS, QueryError, entryFilterSql, integer, messageIdParam, parseEntryFilter } from './audit.query';
+import { CheckpointService } from './checkpoint.service';
+import { ENTRY_FILTER_PARAMS, QueryError, integer, messageIdParam, parseEntryFilter } from './audit.query';
+import { LedgerConfig } from './ledger.config';
+import { LedgerIntegrity } from './ledger.integrity';
+import { LedgerProofs } from './ledger.proofs';
+import { LedgerRepository, StoredEntry } from './ledger.repository';
 import { problem, ProblemException } from '../http/problem';
 import { QueryParams } from '../http/request-shape';
 
@@ -25,6 +27,10 @@ async function drainedOrClosed(res: ServerResponse): Promise<void> {
   } finally {
     done.abort();
   }
+}
+
+function entryView(r: StoredEntry) {
+  return { ...r.entry, leafHash: r.leafHash.toString('base64') };
 }
 
 function badRequest(e: QueryError | BundleRangeError): ProblemException {
@@ -45,8 +51,9 @@ async function validated<T>(fn: () => Promise<T> | T): Promise<T> {
 @Roles('auditor')
 export class AuditController {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly ledger: LedgerService,
+    private readonly repo: LedgerRepository,
+    private readonly ledger: LedgerProofs,
+    private readonly integrity: LedgerIntegrity,
     private readonly checkpoints: CheckpointService,
     private readonly keyring: AgencyKeyring,
     private readonly trust: TrustStore,
@@ -60,12 +67,11 @@ export class AuditController {
   entries(@Query() query: Query) {
     return validated(async () => {
       const filter = parseEntryFilter(query);
-      const { where, params } = entryFilterSql(filter);
-      const rows = await this.dataSource.query(`SELECT ${ENTRY_COLUMNS}, leaf_hash FROM ledger_entry ${where} ORDER BY seq LIMIT ${filter.limit + 1}`, params);
+      const rows = await this.repo.filteredEntries(filter, filter.limit + 1);
       const page = rows.slice(0, filter.limit);
       return {
-        entries: page.map((r: { leaf_hash: Buffer }) => ({ ...rowToEntry(r as never), leafHash: r.leaf_hash.toString('base64') })),
-        next: rows.length > filter.limit ? String(rowToEntry(page[page.length - 1]).seq) : null,
+        entries: page.map(entryView),
+        next: rows.length > filter.limit ? String(page[page.length - 1].entry.seq) : null,
       };
     });
   }
@@ -75,12 +81,9 @@ export class AuditController {
   timeline(@Param('id') id: string) {
     return validated(async () => {
       const messageId = messageIdParam(id);
-      const rows = await this.dataSource.query(
-        `SELECT ${ENTRY_COLUMNS}, leaf_hash FROM ledger_entry WHERE message_id = $1 OR re = $1 ORDER BY seq LIMIT 10000`,
-        [messageId],
-      );
+      const rows = await this.repo.timeline(messageId, 10000);
       if (rows.length === 0) throw new ProblemException(problem(404, 'not_found', `no ledger entry for message ${messageId}`));
-      return { messageId, entries: rows.map((r: { leaf_hash: Buffer }) => ({ ...rowToEntry(r as never), leafHash: r.leaf_hash.toString('base64') })) };
+      return { messageId, entries: rows.map(entryView) };
     });
   }
 
@@ -92,14 +95,14 @@ export class AuditController {
       const head = await this.ledger.head();
       const size = integer(query, 'size', { min: 1, max: Number(head.size) }) ?? (await this.checkpoints.latest())?.size ?? Number(head.size);
       if (seq >= size) throw new QueryError('seq', `seq must be below size (${size})`);
-      const [row] = await this.dataSource.query('SELECT leaf_hash FROM ledger_entry WHERE seq = $1', [seq]);
-      if (!row) throw new ProblemException(problem(404, 'not_found', `no entry ${seq}`));
+      const leaf = await this.repo.leafHash(seq);
+      if (leaf === null) throw new ProblemException(problem(404, 'not_found', `no entry ${seq}`));
       const proof = await this.ledger.inclusionProof(BigInt(seq), BigInt(size));
       const checkpoint = await this.checkpoints.status(size);
       return {
         seq,
         size,
-        leafHash: encodeBase64(row.leaf_hash),
+        leafHash: encodeBase64(leaf),
         proof: proof.map(encodeBase64),
         rootHash: encodeBase64(await this.ledger.rootAt(BigInt(size))),
         checkpoint: checkpoint?.cosignedNote ?? null,
@@ -134,6 +137,19 @@ export class AuditController {
     return status;
   }
 
+  /**
+   * The operator's damage report: a full self-audit now, in one snapshot, naming every damage
+   * (seq, kind); plus what the background audit currently knows. Reports only, never repairs.
+   */
+  @Get('integrity')
+  @Roles('auditor', 'admin')
+  integrityReport() {
+    return validated(async () => {
+      const report = await this.integrity.auditNow();
+      return { ...report, background: this.integrity.status(), runbook: 'docs/runbook-ledger-damage.md' };
+    });
+  }
+
   /** Witness alerts: refused checkpoints with both signed notes as evidence (ours and those we raised). */
   @Get('alerts')
   @QueryParams('after', 'limit')
@@ -141,22 +157,8 @@ export class AuditController {
     return validated(async () => {
       const after = integer(query, 'after') ?? 0;
       const limit = integer(query, 'limit', { min: 1, max: 1000 }) ?? 100;
-      const rows = (await this.dataSource.query(
-        'SELECT id, origin, witness, reason, cosigned_note, refused_note, created_at FROM witness_alert WHERE id > $1 ORDER BY id LIMIT $2',
-        [after, limit],
-      )) as { id: string; origin: string; witness: string; reason: string; cosigned_note: string | null; refused_note: string; created_at: Date }[];
-      return {
-        alerts: rows.map((r) => ({
-          id: Number(r.id),
-          origin: r.origin,
-          witness: r.witness,
-          reason: r.reason,
-          cosignedNote: r.cosigned_note,
-          refusedNote: r.refused_note,
-          createdAt: r.created_at.toISOString(),
-        })),
-        next: rows.length === limit ? String(rows[rows.length - 1].id) : null,
-      };
+      const alerts = await this.repo.alerts(after, limit);
+      return { alerts, next: alerts.length === limit ? String(alerts[alerts.length - 1].id) : null };
     });
   }
 
@@ -191,6 +193,6 @@ export class AuditController {
   }
 
   private deps(): BundleDeps {
-    return { ledger: this.ledger, checkpoints: this.checkpoints, keyring: this.keyring, trust: this.trust, clock: this.clock, config: this.config, db: this.dataSource };
+    return { ledger: this.ledger, repo: this.repo, checkpoints: this.checkpoints, keyring: this.keyring, trust: this.trust, clock: this.clock, config: this.config };
   }
 }

@@ -5,11 +5,12 @@ import {
   encodeBase64,
   leafHash,
   merkleRoot,
+  noteSignedBy,
   signNote,
   subtreeHashFromLeaves,
 } from '@liaison/ledger';
 import type { Directory, DirectoryKey } from '@liaison/envelope';
-import { agencyOfOrigin, checkpointDue, judgeCheckpoint, originOf, parseLedgerMessage, signingKeysOf, CheckpointMessage } from './checkpoint.protocol';
+import { agencyOfOrigin, asLogKeys, checkpointDue, originOf, parseLedgerMessage, signingKeysOf, CheckpointMessage } from './checkpoint.protocol';
 
 const leaves = Array.from({ length: 20 }, (_, i) => leafHash(Buffer.from(`e${i}`)));
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -39,7 +40,6 @@ async function message(size: number, from: number[], signer = privateKey): Promi
 }
 
 const keys = [key(publicKey)];
-const state = (size: number, tree = leaves) => ({ size: BigInt(size), root: merkleRoot(tree, 0, size), note: note(size, privateKey, tree) });
 
 describe('origins', () => {
   it('names an agency’s log liaison/<AGENCY> and reads it back', () => {
@@ -77,34 +77,6 @@ describe('parseLedgerMessage', () => {
   });
 });
 
-describe('judgeCheckpoint', () => {
-  it('cosigns on first contact (trust on first use) and then only extensions', async () => {
-    expect(judgeCheckpoint({ message: await message(5, []), self: 'NL', state: null, originKeys: keys }).action).toBe('cosign');
-    expect(judgeCheckpoint({ message: await message(12, [5, 8]), self: 'NL', state: state(8), originKeys: keys }).action).toBe('cosign');
-    expect(judgeCheckpoint({ message: await message(8, []), self: 'NL', state: state(8), originKeys: keys }).action).toBe('cosign'); // re-request
-  });
-
-  it('refuses a rewritten history and a split view, naming the reason', async () => {
-    const rewritten = [...leaves];
-    rewritten[2] = leafHash(Buffer.from('forged'));
-    const v1 = judgeCheckpoint({ message: await message(12, [8]), self: 'NL', state: state(8, rewritten), originKeys: keys });
-    expect(v1).toMatchObject({ action: 'refuse', reason: 'not_an_extension' });
-    const v2 = judgeCheckpoint({ message: await message(8, []), self: 'NL', state: state(8, rewritten), originKeys: keys });
-    expect(v2).toMatchObject({ action: 'refuse', reason: 'same_size_different_root' });
-  });
-
-  it('ignores what cannot be evidence or is stale', async () => {
-    const ignore = async (m: Promise<CheckpointMessage> | CheckpointMessage, s = state(8), k = keys, self = 'NL') => judgeCheckpoint({ message: await m, self, state: s, originKeys: k });
-    expect(await ignore(message(12, [8]), state(8), keys, 'EE')).toMatchObject({ action: 'ignore', why: 'own checkpoint' });
-    expect(await ignore(message(12, [8], other.privateKey))).toMatchObject({ action: 'ignore', why: 'log signature does not verify' });
-    expect(await ignore(message(12, [8]), state(8), [])).toMatchObject({ action: 'ignore' });
-    expect(await ignore(message(5, []))).toMatchObject({ action: 'ignore', why: expect.stringMatching(/older/) });
-    expect(await ignore(message(12, [5]))).toMatchObject({ action: 'ignore', why: 'no consistency proof from size 8' });
-    expect(await ignore({ ...(await message(12, [8])), note: 'garbage' })).toMatchObject({ action: 'ignore' });
-    expect(await ignore({ ...(await message(12, [8])), origin: 'liaison/NL' })).toMatchObject({ action: 'ignore' });
-  });
-});
-
 describe('signingKeysOf', () => {
   it('returns the agency’s signing keys valid at the time (rotation overlap), not encryption, retired or revoked ones', () => {
     const dir = {
@@ -129,6 +101,14 @@ describe('signingKeysOf', () => {
     expect(signingKeysOf(dir, 'EE', new Date('2026-03-01T00:00:00Z')).map((k) => k.kid)).toEqual([keys[0].kid, 'old']);
     expect(signingKeysOf(dir, 'NL', new Date())).toEqual([]);
     expect(signingKeysOf(null, 'EE', new Date())).toEqual([]);
+  });
+});
+
+describe('asLogKeys', () => {
+  it('lets the ledger check notes with the directory’s signing keys', async () => {
+    const m = await message(5, []);
+    expect(noteSignedBy(m.note, 'liaison/EE', asLogKeys(keys))).toBe(true);
+    expect(noteSignedBy(m.note, 'liaison/EE', asLogKeys([key(other.publicKey)]))).toBe(false);
   });
 });
 

@@ -6,15 +6,8 @@
 // name of its note signature (signed with X's Ed25519 directory signing key) and the witness
 // name of X's cosignatures on other agencies' checkpoints (key id type 0x04, so the two uses
 // never share a key id).
-import {
-  Checkpoint,
-  Ed25519PublicJwk,
-  WitnessRejection,
-  decodeBase64,
-  parseCheckpoint,
-  verifyNote,
-  witnessDecision,
-} from '@liaison/ledger';
+import { createHash } from 'crypto';
+import { ConsistencyProofRef, LogKey, decodeBase64 } from '@liaison/ledger';
 import type { Directory, DirectoryKey } from '@liaison/envelope';
 import { keyInvalidity } from '@liaison/envelope';
 import { AGENCY_CODE } from '@liaison/ids';
@@ -34,13 +27,6 @@ export function agencyOfOrigin(origin: unknown): string | null {
   if (typeof origin !== 'string' || !origin.startsWith(ORIGIN_PREFIX)) return null;
   const agency = origin.slice(ORIGIN_PREFIX.length);
   return AGENCY_CODE.test(agency) ? agency : null;
-}
-
-export interface ConsistencyProofRef {
-  /** Tree size the proof starts from (a witness's last cosigned size). */
-  from: number;
-  /** Base64 hashes. */
-  proof: string[];
 }
 
 export interface CheckpointMessage {
@@ -63,10 +49,13 @@ export interface CosignatureMessage {
 export interface AlertMessage {
   type: 'alert';
   origin: string;
+  /** The agency that raised it; the origin itself for damage its self-audit found. */
   witness: string;
-  reason: WitnessRejection;
-  /** Last checkpoint the witness cosigned, or null. */
+  /** A WitnessRejection, or `ledger_damage:<kind>` from the origin's self-audit. */
+  reason: string;
+  /** Last checkpoint the witness cosigned (the origin's latest checkpoint for self-reported damage), or null. */
   cosignedNote: string | null;
+  /** The refused checkpoint, or the origin's signed damage statement. */
   refusedNote: string;
 }
 
@@ -123,7 +112,7 @@ export function parseLedgerMessage(value: Uint8Array | null, headerType?: string
       if (!isNote(m.refusedNote)) return { ok: false, error: 'refusedNote missing' };
       return {
         ok: true,
-        message: { type: 'alert', origin: m.origin as string, witness: m.witness as string, reason: m.reason as WitnessRejection, cosignedNote: m.cosignedNote as string | null, refusedNote: m.refusedNote },
+        message: { type: 'alert', origin: m.origin as string, witness: m.witness as string, reason: m.reason, cosignedNote: m.cosignedNote as string | null, refusedNote: m.refusedNote },
       };
     }
     default:
@@ -138,52 +127,19 @@ export function signingKeysOf(directory: Directory | null, agency: string, at: D
   return entry.keys.filter((k) => k.use === 'sig' && keyInvalidity(k, at) === null);
 }
 
-/** Whether some key verifies the note under `name`. */
-export function noteSignedBy(note: string, name: string, keys: readonly (DirectoryKey | { jwk: Ed25519PublicJwk })[]): boolean {
-  return keys.some((k) => verifyNote(note, name, k.jwk as unknown as Ed25519PublicJwk).ok);
+/** Every signing key the directory has ever listed for an agency (active, retired or revoked). */
+export function everSigningKeysOf(directory: Directory | null, agency: string): DirectoryKey[] {
+  return directory?.agencies.find((a) => a.code === agency)?.keys.filter((k) => k.use === 'sig') ?? [];
 }
 
-export interface WitnessState {
-  size: bigint;
-  root: Uint8Array;
-  note: string;
+/** Directory keys as the log keys the ledger's pure code checks notes with. */
+export function asLogKeys(keys: readonly DirectoryKey[]): LogKey[] {
+  return keys.map((k) => ({ jwk: { kty: 'OKP', crv: 'Ed25519', x: k.jwk.x } }));
 }
 
-export type WitnessVerdict =
-  | { action: 'ignore'; why: string; stale?: boolean }
-  | { action: 'cosign'; checkpoint: Checkpoint }
-  | { action: 'refuse'; checkpoint: Checkpoint; reason: WitnessRejection; error: string };
-
-/**
- * What a witness does with another agency's checkpoint. Only a checkpoint validly signed by the
- * origin can be evidence: anything else is ignored (anyone may write garbage on the topic).
- * Older checkpoints (redeliveries, replays) are ignored, not alerted. A validly signed checkpoint
- * that is not provably an extension of the last one cosigned is refused and becomes an alert.
- */
-export function judgeCheckpoint(input: { message: CheckpointMessage; self: string; state: WitnessState | null; originKeys: readonly DirectoryKey[] }): WitnessVerdict {
-  const { message, state } = input;
-  if (message.agency === input.self) return { action: 'ignore', why: 'own checkpoint' };
-  const parsed = parseCheckpoint(message.note);
-  if (!parsed.ok) return { action: 'ignore', why: `malformed checkpoint: ${parsed.error}` };
-  const checkpoint = parsed.value;
-  if (checkpoint.origin !== message.origin) return { action: 'ignore', why: 'note origin differs from the message origin' };
-  if (input.originKeys.length === 0) return { action: 'ignore', why: `no valid signing key for ${message.agency} in the directory` };
-  if (!noteSignedBy(message.note, message.origin, input.originKeys)) return { action: 'ignore', why: 'log signature does not verify' };
-  if (state !== null && checkpoint.size < state.size) return { action: 'ignore', why: `older than the last cosigned size ${state.size}`, stale: true };
-  let proof: Uint8Array[] = [];
-  if (state !== null && checkpoint.size > state.size) {
-    const ref = message.proofs.find((p) => BigInt(p.from) === state.size);
-    if (ref === undefined) return { action: 'ignore', why: `no consistency proof from size ${state.size}` };
-    proof = ref.proof.map((h) => decodeBase64(h) as Uint8Array);
-  }
-  const decision = witnessDecision({
-    last: state === null ? null : { size: state.size, root: state.root, origin: message.origin },
-    incoming: checkpoint,
-    consistencyProof: proof,
-    signatureValid: true,
-  });
-  if (decision.ok) return { action: 'cosign', checkpoint };
-  return { action: 'refuse', checkpoint, reason: decision.reason, error: decision.error };
+/** One alert per refusal (or damage statement), however often redelivered. */
+export function evidenceDigest(origin: string, witness: string, refusedNote: string): string {
+  return createHash('sha256').update(`${origin}\n${witness}\n${refusedNote}`).digest('hex');
 }
 
 /** Whether it is time for a new checkpoint. */

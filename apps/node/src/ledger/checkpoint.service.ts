@@ -1,26 +1,16 @@
 // The origin side of witnessing: sign checkpoints of our log every N entries or T seconds,
 // publish them with consistency proofs for each witness, record the cosignatures and alerts
 // that come back.
-import { createHash } from 'crypto';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AgencyKeyring, TrustStore } from '@liaison/envelope';
-import { addSignatureLines, checkpointBody, encodeBase64, signNote, verifyCosignature } from '@liaison/ledger';
+import { addSignatureLines, checkpointBody, ed25519PublicJwk, encodeBase64, noteSignedBy, signNote, verifyCosignature } from '@liaison/ledger';
 import { FederationTopics, MessagePublisher } from '@liaison/transport';
-import { NodeConfig } from '../config/node-config';
 import { Clock, NODE_CONFIG, PUBLISHER } from '../tokens';
-import {
-  AlertMessage,
-  CheckpointMessage,
-  CosignatureMessage,
-  TYPE_HEADER,
-  agencyOfOrigin,
-  checkpointDue,
-  noteSignedBy,
-  originOf,
-  signingKeysOf,
-} from './checkpoint.protocol';
-import { LedgerService } from './ledger.service';
+import { AlertMessage, CheckpointMessage, CosignatureMessage, TYPE_HEADER, agencyOfOrigin, asLogKeys, checkpointDue, everSigningKeysOf, evidenceDigest, originOf, signingKeysOf } from './checkpoint.protocol';
+import { LedgerConfig } from './ledger.config';
+import { LedgerIntegrity } from './ledger.integrity';
+import { LedgerProofs } from './ledger.proofs';
+import { CheckpointRecord, LedgerRepository } from './ledger.repository';
 
 export interface StoredCheckpoint {
   size: number;
@@ -37,23 +27,19 @@ export interface CheckpointStatus extends StoredCheckpoint {
   witnessed: boolean;
 }
 
-export type LedgerConfig = Pick<NodeConfig, 'agency' | 'checkpoint'>;
-
-export function evidenceDigest(origin: string, witness: string, refusedNote: string): string {
-  return createHash('sha256').update(`${origin}\n${witness}\n${refusedNote}`).digest('hex');
-}
-
 @Injectable()
-export class CheckpointService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class CheckpointService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('LedgerCheckpoints');
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private readonly startedAt: number;
   private lastPublishedAt = 0;
+  private holding = false;
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly ledger: LedgerService,
+    private readonly repo: LedgerRepository,
+    private readonly ledger: LedgerProofs,
+    private readonly integrity: LedgerIntegrity,
     private readonly clock: Clock,
     @Inject(PUBLISHER) private readonly publisher: MessagePublisher,
     @Inject(NODE_CONFIG) private readonly config: LedgerConfig,
@@ -66,6 +52,26 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
 
   get origin(): string {
     return originOf(this.config.agency);
+  }
+
+  /** A node knows its own ledger: it refuses a database whose checkpoints another key signed. */
+  async onModuleInit(): Promise<void> {
+    const foreign = await this.foreignCheckpoint();
+    if (foreign === null) return;
+    throw new Error(
+      `this database holds ledger checkpoint ${foreign} that no key ${this.config.agency} has ever held in the directory signed: ` +
+        'it belongs to another federation or checkout, or was restored under other keys. The node will not adopt another log: ' +
+        "point DATABASE_URL at this node's own database, or reset it (deploy/local/federation.sh reset).",
+    );
+  }
+
+  /** The size of a stored checkpoint (the first or the latest) not signed by our key or one the directory has listed for us, else null. */
+  async foreignCheckpoint(): Promise<number | null> {
+    const ours = [{ jwk: ed25519PublicJwk(this.keyring.signingPublicKey) }, ...asLogKeys(everSigningKeysOf(this.trust.current(), this.config.agency))];
+    for (const cp of [...(await this.repo.checkpointPage(-1, Number.MAX_SAFE_INTEGER, undefined, 1)), await this.repo.latestCheckpoint()]) {
+      if (cp !== null && !noteSignedBy(cp.note, this.origin, ours)) return cp.size;
+    }
+    return null;
   }
 
   onApplicationBootstrap(): void {
@@ -111,8 +117,17 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
-  /** Signs, stores and publishes a checkpoint of the current head (nothing when the log is empty or unchanged). */
+  /**
+   * Signs, stores and publishes a checkpoint of the current head (nothing when the log is empty or
+   * unchanged). None while the self-audit sees damage: a checkpoint would sign the damage over.
+   */
   async checkpointNow(): Promise<StoredCheckpoint | null> {
+    if (this.integrity.damaged()) {
+      if (!this.holding) this.logger.error('no new checkpoints while the ledger is damaged (GET /audit/integrity, docs/runbook-ledger-damage.md)');
+      this.holding = true;
+      return null;
+    }
+    this.holding = false;
     const head = await this.ledger.head();
     if (head.size === 0n) return null;
     const latest = await this.latest();
@@ -121,12 +136,7 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
     const note = signNote(body, this.origin, this.keyring.signingPrivateKey);
     const createdAt = this.clock.now().toISOString();
     // Replicas may race to the same size: the same key signs the same body to the same note.
-    await this.dataSource.query('INSERT INTO ledger_checkpoint (size, root, note, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (size) DO NOTHING', [
-      head.size.toString(),
-      Buffer.from(head.root),
-      note,
-      createdAt,
-    ]);
+    await this.repo.insertCheckpoint({ size: head.size, root: head.root, note, createdAt });
     const stored = await this.bySize(Number(head.size));
     if (stored === null) throw new Error('checkpoint vanished');
     if (stored.note !== note) this.logger.error(`LEDGER INTEGRITY ALERT: two different checkpoints for size ${head.size}`);
@@ -136,14 +146,8 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
 
   private async publish(cp: StoredCheckpoint): Promise<void> {
     // A proof from every size a witness may hold: their last cosigned sizes and our earlier checkpoints.
-    const rows = (await this.dataSource.query(
-      `SELECT size FROM (SELECT max(checkpoint_size) AS size FROM ledger_cosignature GROUP BY witness
-        UNION SELECT size FROM (SELECT size FROM ledger_checkpoint WHERE size < $1 ORDER BY size DESC LIMIT 4) recent) s
-        WHERE size > 0 AND size < $1 ORDER BY size DESC LIMIT 32`,
-      [cp.size],
-    )) as { size: string }[];
     const proofs = [];
-    for (const { size } of rows) {
+    for (const size of await this.repo.proofBaseSizes(cp.size)) {
       const proof = await this.ledger.consistencyProof(BigInt(size), BigInt(cp.size));
       proofs.push({ from: Number(size), proof: proof.map(encodeBase64) });
     }
@@ -170,10 +174,7 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
       this.logger.warn(`cosignature by ${witness} for size ${m.size} does not verify; ignored`);
       return 'ignored';
     }
-    await this.dataSource.query(
-      'INSERT INTO ledger_cosignature (checkpoint_size, witness, line, verified_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
-      [m.size, witness, m.line.endsWith('\n') ? m.line.slice(0, -1) : m.line, this.clock.now().toISOString()],
-    );
+    await this.repo.insertCosignature({ size: m.size, witness, line: m.line.endsWith('\n') ? m.line.slice(0, -1) : m.line, verifiedAt: this.clock.now().toISOString() });
     return 'stored';
   }
 
@@ -181,40 +182,42 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
   async recordAlert(m: AlertMessage): Promise<'stored' | 'ignored'> {
     if (m.origin !== this.origin) return 'ignored';
     const witness = agencyOfOrigin(m.witness);
-    const ours = [{ jwk: this.keyring.signingPublicJwk as never }];
+    const ours = [{ jwk: ed25519PublicJwk(this.keyring.signingPublicKey) }];
     if (witness === null || !noteSignedBy(m.refusedNote, this.origin, ours)) return 'ignored';
     if (m.cosignedNote !== null && !noteSignedBy(m.cosignedNote, this.origin, ours)) return 'ignored';
-    const inserted = await this.dataSource.query(
-      `INSERT INTO witness_alert (origin, witness, reason, cosigned_note, refused_note, evidence_digest, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (evidence_digest) DO NOTHING RETURNING id`,
-      [this.config.agency, witness, m.reason, m.cosignedNote, m.refusedNote, evidenceDigest(m.origin, m.witness, m.refusedNote), this.clock.now().toISOString()],
-    );
-    if (inserted.length > 0) this.logger.error(`LEDGER WITNESS ALERT: ${witness} refused our checkpoint (${m.reason})`);
+    const inserted = await this.repo.insertAlert({
+      origin: this.config.agency,
+      witness,
+      reason: m.reason,
+      cosignedNote: m.cosignedNote,
+      refusedNote: m.refusedNote,
+      evidenceDigest: evidenceDigest(m.origin, m.witness, m.refusedNote),
+      createdAt: this.clock.now().toISOString(),
+    });
+    if (inserted) this.logger.error(`LEDGER WITNESS ALERT: ${witness} refused our checkpoint (${m.reason})`);
     return 'stored';
   }
 
   async latest(): Promise<StoredCheckpoint | null> {
-    const rows = await this.dataSource.query('SELECT size, root, note, created_at FROM ledger_checkpoint ORDER BY size DESC LIMIT 1');
-    return rows.length === 0 ? null : toStored(rows[0]);
+    const cp = await this.repo.latestCheckpoint();
+    return cp === null ? null : toStored(cp);
   }
 
   async bySize(size: number): Promise<StoredCheckpoint | null> {
-    const rows = await this.dataSource.query('SELECT size, root, note, created_at FROM ledger_checkpoint WHERE size = $1', [size]);
-    return rows.length === 0 ? null : toStored(rows[0]);
+    const cp = await this.repo.checkpointBySize(size);
+    return cp === null ? null : toStored(cp);
   }
 
   /** A checkpoint with its cosignatures; `size` omitted: the latest. */
   async status(size?: number): Promise<CheckpointStatus | null> {
     const cp = size === undefined ? await this.latest() : await this.bySize(size);
     if (cp === null) return null;
-    const rows = (await this.dataSource.query('SELECT witness, line, verified_at FROM ledger_cosignature WHERE checkpoint_size = $1 ORDER BY witness', [
-      cp.size,
-    ])) as { witness: string; line: string; verified_at: Date }[];
+    const rows = await this.repo.cosignatures(cp.size);
     const quorum = this.config.checkpoint.witnessQuorum;
     return {
       ...cp,
       cosignedNote: addSignatureLines(cp.note, rows.map((r) => r.line)),
-      cosignatures: rows.map((r) => ({ witness: r.witness, verifiedAt: r.verified_at.toISOString() })),
+      cosignatures: rows.map((r) => ({ witness: r.witness, verifiedAt: r.verifiedAt.toISOString() })),
       quorum,
       witnessed: rows.length >= quorum,
     };
@@ -222,15 +225,11 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
 
   /** The latest checkpoint with at least `quorum` cosignatures. */
   async latestWitnessed(): Promise<CheckpointStatus | null> {
-    const rows = (await this.dataSource.query(
-      `SELECT c.size FROM ledger_checkpoint c LEFT JOIN ledger_cosignature s ON s.checkpoint_size = c.size
-        GROUP BY c.size HAVING count(s.witness) >= $1 ORDER BY c.size DESC LIMIT 1`,
-      [this.config.checkpoint.witnessQuorum],
-    )) as { size: string }[];
-    return rows.length === 0 ? null : this.status(Number(rows[0].size));
+    const size = await this.repo.latestWitnessedSize(this.config.checkpoint.witnessQuorum);
+    return size === null ? null : this.status(size);
   }
 }
 
-function toStored(r: { size: string; root: Buffer; note: string; created_at: Date }): StoredCheckpoint {
-  return { size: Number(r.size), rootHash: r.root.toString('hex'), note: r.note, createdAt: r.created_at.toISOString() };
+function toStored(r: CheckpointRecord): StoredCheckpoint {
+  return { size: r.size, rootHash: r.root.toString('hex'), note: r.note, createdAt: r.createdAt.toISOString() };
 }

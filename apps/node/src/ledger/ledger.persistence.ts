@@ -190,7 +190,7 @@ export class LedgerTables1764000100000 implements MigrationInterface {
       await runner.query(`DROP TRIGGER IF EXISTS ${table}_no_truncate ON ${table}`);
       await runner.query(`CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()`);
     }
-    // The sequencer row stays: it may be updated (appends, self-check repair), never removed.
+    // The sequencer row stays: it may be updated (appends), never removed.
     await runner.query(`
       CREATE OR REPLACE FUNCTION ledger_head_keep() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN

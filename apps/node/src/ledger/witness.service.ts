@@ -2,10 +2,9 @@
 // other agencies' checkpoints are judged (cosign or refuse with evidence); cosignatures and
 // alerts about our own log go to the CheckpointService. Malformed messages are ignored with a
 // warning, never thrown: a poison message must not stall the topic.
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AgencyKeyring, TrustStore } from '@liaison/envelope';
-import { cosign } from '@liaison/ledger';
+import { WitnessState, cosign, judgeCheckpoint, noteSignedBy } from '@liaison/ledger';
 import { FederationTopics, InboundMessage, MessageConsumer, MessagePublisher } from '@liaison/transport';
 import { Clock, ConsumerFactory, NODE_CONFIG, PUBLISHER } from '../tokens';
 import {
@@ -13,25 +12,30 @@ import {
   CheckpointMessage,
   CosignatureMessage,
   TYPE_HEADER,
-  WitnessState,
-  judgeCheckpoint,
+  agencyOfOrigin,
+  asLogKeys,
+  evidenceDigest,
   originOf,
   parseLedgerMessage,
   signingKeysOf,
 } from './checkpoint.protocol';
-import { CheckpointService, LedgerConfig, evidenceDigest } from './checkpoint.service';
+import { CheckpointService } from './checkpoint.service';
+import { LedgerConfig } from './ledger.config';
+import { DAMAGE_REASON_PREFIX } from './ledger.integrity';
+import { LedgerRepository } from './ledger.repository';
 
 export type WitnessOutcome = 'cosigned' | 'refused' | 'ignored' | 'stored';
 
 @Injectable()
-export class WitnessService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WitnessService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('LedgerWitness');
   private consumer: MessageConsumer | null = null;
+  private stopping: Promise<void> | null = null;
   /** Last offset handled per topic-partition. */
   private readonly handled = new Map<string, bigint>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly repo: LedgerRepository,
     private readonly checkpoints: CheckpointService,
     private readonly clock: Clock,
     @Inject(PUBLISHER) private readonly publisher: MessagePublisher,
@@ -55,8 +59,14 @@ export class WitnessService implements OnApplicationBootstrap, OnApplicationShut
     await this.consumer.start((batch) => this.handleBatch(batch));
   }
 
+  /** Leaving the group waits for the in-flight fetch: started early, so it overlaps the other consumers' stops. */
+  beforeApplicationShutdown(): void {
+    this.stopping ??= this.consumer?.stop() ?? Promise.resolve();
+  }
+
   async onApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
+    this.beforeApplicationShutdown();
+    await this.stopping;
     this.consumer = null;
   }
 
@@ -96,24 +106,15 @@ export class WitnessService implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  private async state(agency: string): Promise<WitnessState | null> {
-    const rows = (await this.dataSource.query('SELECT size, root, note FROM witness_state WHERE origin = $1', [agency])) as {
-      size: string;
-      root: Buffer;
-      note: string;
-    }[];
-    return rows.length === 0 ? null : { size: BigInt(rows[0].size), root: rows[0].root, note: rows[0].note };
-  }
-
   async witness(m: CheckpointMessage): Promise<WitnessOutcome> {
     if (m.agency === this.config.agency) return 'ignored';
-    const state = await this.state(m.agency);
-    const originKeys = signingKeysOf(this.trust.current(), m.agency, this.clock.now());
-    const verdict = judgeCheckpoint({ message: m, self: this.config.agency, state, originKeys });
+    const state: WitnessState | null = await this.repo.witnessState(m.agency);
+    const originKeys = asLogKeys(signingKeysOf(this.trust.current(), m.agency, this.clock.now()));
+    const verdict = judgeCheckpoint({ claim: m, state, originKeys });
     if (verdict.action === 'ignore') {
       // Older checkpoints are routine (a consumer starting from the beginning, replays): no warning.
       if (verdict.stale) this.logger.debug(`checkpoint of ${m.agency} ignored: ${verdict.why}`);
-      else if (verdict.why !== 'own checkpoint') this.logger.warn(`checkpoint of ${m.agency} ignored: ${verdict.why}`);
+      else this.logger.warn(`checkpoint of ${m.agency} ignored: ${verdict.why}`);
       return 'ignored';
     }
     if (verdict.action === 'refuse') {
@@ -121,13 +122,7 @@ export class WitnessService implements OnApplicationBootstrap, OnApplicationShut
       return 'refused';
     }
     const cp = verdict.checkpoint;
-    // Only ever forward: a concurrent handler with a larger checkpoint wins.
-    await this.dataSource.query(
-      `INSERT INTO witness_state (origin, agency, size, root, note, updated_at) VALUES ($1, $1, $2, $3, $4, $5)
-       ON CONFLICT (origin) DO UPDATE SET size = excluded.size, root = excluded.root, note = excluded.note, updated_at = excluded.updated_at
-       WHERE witness_state.size <= excluded.size`,
-      [m.agency, cp.size.toString(), Buffer.from(cp.rootHash), m.note, this.clock.now().toISOString()],
-    );
+    await this.repo.advanceWitnessState({ agency: m.agency, size: cp.size, root: cp.rootHash, note: m.note, updatedAt: this.clock.now().toISOString() });
     const line = cosign(cp.body, this.name, this.keyring.signingPrivateKey, Math.floor(this.clock.now().getTime() / 1000));
     const reply: CosignatureMessage = { type: 'cosignature', origin: m.origin, witness: this.name, size: Number(cp.size), line: line.trimEnd() };
     await this.publisher.publish([
@@ -138,23 +133,49 @@ export class WitnessService implements OnApplicationBootstrap, OnApplicationShut
 
   private async refuse(m: CheckpointMessage, state: WitnessState | null, reason: AlertMessage['reason'], error: string): Promise<void> {
     const digest = evidenceDigest(m.origin, this.name, m.note);
-    const known = await this.dataSource.query('SELECT 1 FROM witness_alert WHERE evidence_digest = $1', [digest]);
-    if (known.length > 0) return; // already refused and announced
+    if (await this.repo.alertExists(digest)) return; // already refused and announced
     this.logger.error(`LEDGER WITNESS ALERT: checkpoint of ${m.agency} refused (${reason}): ${error}`);
     // Announce first: a crash in between re-announces on redelivery (the origin keeps one alert per digest).
     const alert: AlertMessage = { type: 'alert', origin: m.origin, witness: this.name, reason, cosignedNote: state?.note ?? null, refusedNote: m.note };
     await this.publisher.publish([
       { topic: this.topics.checkpoints, key: m.origin, value: Buffer.from(JSON.stringify(alert)), headers: { [TYPE_HEADER]: 'alert' } },
     ]);
-    await this.dataSource.query(
-      `INSERT INTO witness_alert (origin, witness, reason, cosigned_note, refused_note, evidence_digest, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (evidence_digest) DO NOTHING`,
-      [m.agency, this.config.agency, reason, state?.note ?? null, m.note, digest, this.clock.now().toISOString()],
-    );
+    await this.repo.insertAlert({
+      origin: m.agency,
+      witness: this.config.agency,
+      reason,
+      cosignedNote: state?.note ?? null,
+      refusedNote: m.note,
+      evidenceDigest: digest,
+      createdAt: this.clock.now().toISOString(),
+    });
   }
 
   private async onAlert(m: AlertMessage): Promise<WitnessOutcome> {
     if (m.witness === this.name) return 'ignored'; // our own alert coming back
+    if (m.witness === m.origin) return this.recordPeerDamage(m);
     return this.checkpoints.recordAlert(m);
+  }
+
+  /** Another agency's self-audit found damage in its own log: kept as evidence when its key signed the statement. */
+  private async recordPeerDamage(m: AlertMessage): Promise<WitnessOutcome> {
+    const agency = agencyOfOrigin(m.origin);
+    if (agency === null || !m.reason.startsWith(DAMAGE_REASON_PREFIX)) return 'ignored';
+    const keys = asLogKeys(signingKeysOf(this.trust.current(), agency, this.clock.now()));
+    if (!noteSignedBy(m.refusedNote, m.origin, keys)) {
+      this.logger.warn(`damage alert about ${agency} ignored: not signed by ${agency}`);
+      return 'ignored';
+    }
+    const stored = await this.repo.insertAlert({
+      origin: agency,
+      witness: agency,
+      reason: m.reason,
+      cosignedNote: m.cosignedNote,
+      refusedNote: m.refusedNote,
+      evidenceDigest: evidenceDigest(m.origin, m.witness, m.refusedNote),
+      createdAt: this.clock.now().toISOString(),
+    });
+    if (stored) this.logger.error(`LEDGER DAMAGE REPORTED BY ${agency}: ${m.reason}`);
+    return 'stored';
   }
 }

@@ -1,6 +1,6 @@
 // Pure Merkle bookkeeping for the stored log: appending leaves to the head's compact range while
 // collecting the interior nodes worth storing, and splitting a subtree into stored pieces.
-import { HASH_SIZE, MerkleTreeBuilder, nodeHash } from '@liaison/ledger';
+import { HASH_SIZE, MerkleTreeBuilder, nodeHash } from './merkle';
 
 /** Interior nodes of this level and above (perfect subtrees of >= 256 leaves) are stored. */
 export const NODE_MIN_LEVEL = 8;

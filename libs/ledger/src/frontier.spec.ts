@@ -1,4 +1,4 @@
-import { MerkleTreeBuilder, leafHash, merkleRoot } from '@liaison/ledger';
+import { MerkleTreeBuilder, leafHash, merkleRoot } from './merkle';
 
 describe('MerkleTreeBuilder frontier (the ledger head)', () => {
   const leaves = Array.from({ length: 37 }, (_, i) => leafHash(Buffer.from([i])));

@@ -1,4 +1,4 @@
-import { EMPTY_ROOT, consistencyProof, inclusionProof, leafHash, merkleRoot, subtreeHashFromLeaves, verifyConsistency, verifyInclusion } from '@liaison/ledger';
+import { EMPTY_ROOT, consistencyProof, inclusionProof, leafHash, merkleRoot, subtreeHashFromLeaves, verifyConsistency, verifyInclusion } from './merkle';
 import { appendLeaves, foldSubtree, frontierRoot, planSubtree, TreeNode } from './tree';
 
 const leaves = Array.from({ length: 300 }, (_, i) => leafHash(Buffer.from(`leaf ${i}`)));

@@ -1,0 +1,54 @@
+// What /health/ready says, as plain functions of what the node measured: each check is `up`,
+// `warn` (the node works, an operator should look) or `down` (do not route traffic here), with
+// the reason in words. Only `down` makes the node not ready.
+
+export type CheckState = 'up' | 'warn' | 'down';
+
+export interface Check {
+  status: CheckState;
+  reason?: string;
+}
+
+export interface Readiness {
+  status: 'ready' | 'not ready';
+  checks: Record<string, Check>;
+}
+
+export function readiness(checks: Record<string, Check>): Readiness {
+  return { status: Object.values(checks).some((c) => c.status === 'down') ? 'not ready' : 'ready', checks };
+}
+
+/** Ledger damage found by the self-audit: not ready, naming the first items. */
+export function ledgerCheck(damage: readonly { kind: string; seq: number; toSeq?: number }[]): Check {
+  if (damage.length === 0) return { status: 'up' };
+  const named = damage.slice(0, 3).map((d) => `${d.kind} at ${d.seq}${d.toSeq === undefined ? '' : `..${d.toSeq}`}`);
+  return { status: 'down', reason: `ledger damaged: ${named.join(', ')}${damage.length > 3 ? ` and ${damage.length - 3} more` : ''} (GET /audit/integrity)` };
+}
+
+/** Entries waiting for a checkpoint longer than `limitSeconds`. */
+export function checkpointCheck(input: { headSize: number; checkpoint: { size: number; createdAt: Date } | null; now: Date; limitSeconds: number; startedAt: Date }): Check {
+  const { headSize, checkpoint, now, limitSeconds } = input;
+  const covered = checkpoint?.size ?? 0;
+  if (headSize <= covered) return { status: 'up' };
+  const since = checkpoint?.createdAt ?? input.startedAt;
+  const age = Math.floor((now.getTime() - since.getTime()) / 1000);
+  if (age <= limitSeconds) return { status: 'up' };
+  return { status: 'warn', reason: `${headSize - covered} entries not checkpointed for ${age} s (limit ${limitSeconds} s)` };
+}
+
+/** The latest checkpoint's cosignatures against the quorum. */
+export function witnessCheck(input: { checkpoint: { size: number; createdAt: Date; cosignatures: number } | null; quorum: number; now: Date; limitSeconds: number }): Check {
+  const { checkpoint, quorum } = input;
+  if (checkpoint === null || checkpoint.cosignatures >= quorum) return { status: 'up' };
+  const age = Math.floor((input.now.getTime() - checkpoint.createdAt.getTime()) / 1000);
+  if (age <= input.limitSeconds) return { status: 'up' };
+  return { status: 'warn', reason: `checkpoint ${checkpoint.size} has ${checkpoint.cosignatures} of ${quorum} cosignatures after ${age} s` };
+}
+
+/** The outbox's oldest message waiting longer than `limitSeconds`: the broker does not take our messages. */
+export function outboxCheck(input: { count: number; oldest: Date | null; now: Date; limitSeconds: number }): Check {
+  if (input.oldest === null) return { status: 'up' };
+  const age = Math.floor((input.now.getTime() - input.oldest.getTime()) / 1000);
+  if (age <= input.limitSeconds) return { status: 'up' };
+  return { status: 'warn', reason: `${input.count} messages waiting in the outbox, the oldest for ${age} s` };
+}

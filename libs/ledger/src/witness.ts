@@ -1,0 +1,70 @@
+// The witness's judgement of another log's checkpoint, as a plain function: the node around it
+// reads its state, finds the origin's keys in its directory and does the side effects.
+import { Checkpoint, Ed25519PublicJwk, WitnessRejection, decodeBase64, parseCheckpoint, verifyNote, witnessDecision } from './note';
+
+/** A public key a log signs its checkpoints with (the app adapts its directory's keys to it). */
+export interface LogKey {
+  jwk: Ed25519PublicJwk;
+}
+
+export interface ConsistencyProofRef {
+  /** Tree size the proof starts from (a witness's last cosigned size). */
+  from: number;
+  /** Base64 hashes. */
+  proof: string[];
+}
+
+/** A checkpoint as another log presents it: the signed note and proofs from sizes witnesses may hold. */
+export interface CheckpointClaim {
+  origin: string;
+  note: string;
+  proofs: readonly ConsistencyProofRef[];
+}
+
+/** The last checkpoint this witness cosigned for a log. */
+export interface WitnessState {
+  size: bigint;
+  root: Uint8Array;
+  note: string;
+}
+
+export type WitnessVerdict =
+  | { action: 'ignore'; why: string; stale?: boolean }
+  | { action: 'cosign'; checkpoint: Checkpoint }
+  | { action: 'refuse'; checkpoint: Checkpoint; reason: WitnessRejection; error: string };
+
+/** Whether some key verifies the note under `name`. */
+export function noteSignedBy(note: string, name: string, keys: readonly LogKey[]): boolean {
+  return keys.some((k) => verifyNote(note, name, k.jwk).ok);
+}
+
+/**
+ * What a witness does with another log's checkpoint. Only a checkpoint validly signed by the
+ * origin can be evidence: anything else is ignored (anyone may write garbage on the topic).
+ * Older checkpoints (redeliveries, replays) are ignored, not alerted. A validly signed checkpoint
+ * that is not provably an extension of the last one cosigned is refused and becomes an alert.
+ */
+export function judgeCheckpoint(input: { claim: CheckpointClaim; state: WitnessState | null; originKeys: readonly LogKey[] }): WitnessVerdict {
+  const { claim, state } = input;
+  const parsed = parseCheckpoint(claim.note);
+  if (!parsed.ok) return { action: 'ignore', why: `malformed checkpoint: ${parsed.error}` };
+  const checkpoint = parsed.value;
+  if (checkpoint.origin !== claim.origin) return { action: 'ignore', why: 'note origin differs from the message origin' };
+  if (input.originKeys.length === 0) return { action: 'ignore', why: `no valid signing key for ${claim.origin}` };
+  if (!noteSignedBy(claim.note, claim.origin, input.originKeys)) return { action: 'ignore', why: 'log signature does not verify' };
+  if (state !== null && checkpoint.size < state.size) return { action: 'ignore', why: `older than the last cosigned size ${state.size}`, stale: true };
+  let proof: Uint8Array[] = [];
+  if (state !== null && checkpoint.size > state.size) {
+    const ref = claim.proofs.find((p) => BigInt(p.from) === state.size);
+    if (ref === undefined) return { action: 'ignore', why: `no consistency proof from size ${state.size}` };
+    proof = ref.proof.map((h) => decodeBase64(h) as Uint8Array);
+  }
+  const decision = witnessDecision({
+    last: state === null ? null : { size: state.size, root: state.root, origin: claim.origin },
+    incoming: checkpoint,
+    consistencyProof: proof,
+    signatureValid: true,
+  });
+  if (decision.ok) return { action: 'cosign', checkpoint };
+  return { action: 'refuse', checkpoint, reason: decision.reason, error: decision.error };
+}
