@@ -326,7 +326,7 @@ describe('web console: a working day in a real browser', () => {
     }));
     expect(shown).toBe(expected);
     expect(shown).toMatch(/UTC$/);
-    expect(await r.getByRole('link').getAttribute('aria-label')).toMatch(/^Abrir Consulta de identidad \(Urgente\) de NL, emitida el /);
+    expect(await r.getByRole('link').getAttribute('aria-label')).toMatch(/^Abrir Consulta de identidad \(Urgente\) de NL( — [^,]+)?, emitida el /);
     await snap(officer, 'workday-05-inbox-es');
     await expectAccessible(officer, 'bandeja de entrada');
 

@@ -1,6 +1,5 @@
 import { Controller, Get, Header, HttpCode, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Registry } from 'prom-client';
 import { Public } from '@liaison/auth';
 import { problem, ProblemException } from '../http/problem';
 import { FederationTopics, type BrokerProbe } from '@liaison/transport';
@@ -23,7 +22,6 @@ const OUTBOX_LIMIT_SECONDS = 30;
 @ApiTags('operations')
 @Controller()
 export class HealthController {
-  private readonly registry: Registry;
   private readonly startedAt: Date;
 
   constructor(
@@ -38,7 +36,6 @@ export class HealthController {
     private readonly ledger: LedgerProofs,
     private readonly clock: Clock,
   ) {
-    this.registry = Registry.merge([metrics.registry, ledgerMetrics.registry]);
     this.startedAt = clock.now();
   }
 
@@ -83,7 +80,9 @@ export class HealthController {
   async prometheus(): Promise<string> {
     await this.refreshGauges();
     await this.refreshLag().catch(() => undefined); // a broker outage must not break scraping
-    return this.registry.metrics();
+    // Both registries at scrape time: a merged copy would miss metrics registered after it (the directory's gauges).
+    const texts = await Promise.all([this.metrics.registry.metrics(), this.ledgerMetrics.registry.metrics()]);
+    return texts.join('\n');
   }
 
   private async refreshLag(): Promise<void> {

@@ -20,7 +20,15 @@ function healthCard(h0) {
   return h('section.card#health', { 'aria-labelledby': 'health-title', dataset: { ready: String(ready) } },
     h('h2#health-title', t('admin.health')),
     h(`p.status-line.${ready ? 'ok' : 'bad'}`, ready ? `✔ ${t('admin.ready')}` : `✖ ${t('admin.notReady')}`),
-    h('dl.meta', Object.entries(h0?.checks ?? {}).flatMap(([name, state]) => [h('dt', t(`admin.check.${name}`, { defaultValue: name })), h('dd', state === 'up' ? t('admin.up') : state)])));
+    h('dl.meta', Object.entries(h0?.checks ?? {}).flatMap(([name, check]) => [h('dt', t(`admin.check.${name}`, { defaultValue: name })), h('dd', checkText(check))])));
+}
+
+/** A readiness check: `{ status, reason? }` (or the older plain string). */
+function checkText(check) {
+  const status = typeof check === 'string' ? check : check?.status;
+  const reason = typeof check === 'string' ? null : check?.reason;
+  const word = status === 'up' ? t('admin.up') : status;
+  return reason ? `${word}: ${reason}` : word;
 }
 
 function directoryCard(dir, jws) {
