@@ -26,7 +26,7 @@ describe('node start', () => {
     await fed.start('NL');
     const ready = await fed.get('NL', '/health/ready', null);
     expect(ready.status).toBe(200);
-    expect(ready.body.checks).toMatchObject({ database: { status: 'up' }, broker: { status: 'up' }, ledger: { status: 'up' }, checkpoint: { status: 'up' }, outbox: { status: 'up' } });
+    expect(ready.body.checks).toMatchObject({ database: { status: 'up' }, broker: { status: 'up' }, directory: { status: 'up' }, ledger: { status: 'up' }, checkpoint: { status: 'up' }, outbox: { status: 'up' } });
     const migrations = await fed.sql('NL', 'SELECT name FROM migrations ORDER BY id');
     expect(migrations.map((m: { name: string }) => m.name)).toEqual(['AppRole1764000000000', 'LedgerTables1764000100000', 'Exchange1764000200000']);
     // A restart finds nothing to migrate and serves again.
