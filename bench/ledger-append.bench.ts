@@ -17,7 +17,7 @@ import { MessagePublisher } from '@liaison/transport';
 import { bundleNdjson, planBundle } from '../apps/node/src/ledger/audit-bundle';
 import { CheckpointService } from '../apps/node/src/ledger/checkpoint.service';
 import { LedgerEventInput } from '../apps/node/src/ledger/ledger.port';
-import { LEDGER_ENTITIES, LEDGER_MIGRATIONS } from '../apps/node/src/ledger/ledger.persistence';
+import { LEDGER_MIGRATIONS } from '../apps/node/src/ledger/migrations';
 import { LedgerIntegrity } from '../apps/node/src/ledger/ledger.integrity';
 import { LedgerMetrics } from '../apps/node/src/ledger/ledger.metrics';
 import { LedgerProofs } from '../apps/node/src/ledger/ledger.proofs';
@@ -46,7 +46,7 @@ function events(n: number, tag: string): LedgerEventInput[] {
 }
 
 function source(url: string, pool: number): DataSource {
-  return new DataSource({ type: 'postgres', url, entities: LEDGER_ENTITIES, migrations: [AppRole1764000000000, ...LEDGER_MIGRATIONS], logging: false, extra: { max: pool } });
+  return new DataSource({ type: 'postgres', url, entities: [], migrations: [AppRole1764000000000, ...LEDGER_MIGRATIONS], logging: false, extra: { max: pool } });
 }
 
 async function admin(sql: string): Promise<void> {

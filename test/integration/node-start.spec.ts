@@ -27,7 +27,7 @@ describe('node start', () => {
     await fed.start('NL');
     const ready = await fed.get('NL', '/health/ready', null);
     expect(ready.status).toBe(200);
-    expect(ready.body.checks).toMatchObject({ database: { status: 'up' }, broker: { status: 'up' }, ledger: { status: 'up' }, checkpoint: { status: 'up' }, outbox: { status: 'up' } });
+    expect(ready.body.checks).toMatchObject({ database: { status: 'up' }, broker: { status: 'up' }, directory: { status: 'up' }, ledger: { status: 'up' }, checkpoint: { status: 'up' }, outbox: { status: 'up' } });
     const migrations = await fed.sql('NL', 'SELECT name FROM migrations ORDER BY id');
     expect(migrations.map((m: { name: string }) => m.name)).toEqual(NODE_SCHEMA.migrations.map((m) => m.name));
     // A restart finds nothing to migrate and serves again.

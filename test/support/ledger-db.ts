@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { appendLeaves, entryLeafHash } from '@liaison/ledger';
 import { LedgerRepository } from '../../apps/node/src/ledger/ledger.repository';
 import { AppRole1764000000000 } from '../../apps/node/src/persistence/migrations/1764000000000-AppRole';
-import { LEDGER_ENTITIES, LEDGER_MIGRATIONS } from '../../apps/node/src/ledger/ledger.persistence';
+import { LEDGER_MIGRATIONS } from '../../apps/node/src/ledger/migrations';
 import { withDatabase } from '../../apps/node/src/persistence/database';
 
 export const SERVER_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -27,7 +27,7 @@ export function ledgerDataSource(url: string, poolSize = 5): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
-    entities: LEDGER_ENTITIES,
+    entities: [],
     migrations: [AppRole1764000000000, ...LEDGER_MIGRATIONS],
     migrationsTransactionMode: 'each',
     synchronize: false,

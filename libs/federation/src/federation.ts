@@ -3,7 +3,7 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { Writable } from 'stream';
 import { join } from 'path';
-import { Client } from 'pg';
+import { dropDatabases, runSql } from './databases.repository';
 import { Role } from '@liaison/auth';
 import { EnvReader } from '@liaison/config';
 import { createKafka, federationTopics, FederationTopics, kafkaSettingsFromEnv, KafkaPublisher, KafkaSettings, provisionFederation } from '@liaison/transport';
@@ -183,27 +183,12 @@ export class Federation {
 
   /** A SQL query on an agency's database as the owner (tests inspect and tamper with it). */
   async sql<T = any>(agency: string, text: string, params: unknown[] = []): Promise<T[]> {
-    const client = new Client({ connectionString: this.databaseUrl(agency) });
-    await client.connect();
-    try {
-      return (await client.query(text, params)).rows as T[];
-    } finally {
-      await client.end();
-    }
+    return runSql<T>(this.databaseUrl(agency), text, params);
   }
 
   /** Drops the databases and topics and deletes the material (the nodes must be stopped). */
   async destroy(): Promise<void> {
-    const client = new Client({ connectionString: this.options.postgresUrl });
-    await client.connect();
-    try {
-      for (const agency of this.agencies) {
-        await client.query(`DROP DATABASE IF EXISTS "${this.databaseName(agency)}" WITH (FORCE)`);
-        await client.query(`DROP ROLE IF EXISTS "${this.databaseName(agency)}_app"`);
-      }
-    } finally {
-      await client.end();
-    }
+    await dropDatabases(this.options.postgresUrl, this.agencies.map((agency) => this.databaseName(agency)));
     await deleteTopics(this.options.admin, this.topics);
     rmSync(this.tmp, { recursive: true, force: true });
   }

@@ -2,6 +2,7 @@ import { Controller, Get, Header, HttpCode, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Public } from '@liaison/auth';
 import { problem, ProblemException } from '../http/problem';
+import { TrustStore } from '@liaison/envelope';
 import { FederationTopics, type BrokerProbe } from '@liaison/transport';
 import { ExchangeMetrics } from '../exchange/exchange.metrics';
 import { NodeConfig } from '../config/node-config';
@@ -9,9 +10,10 @@ import { CheckpointService } from '../ledger/checkpoint.service';
 import { LedgerIntegrity } from '../ledger/ledger.integrity';
 import { LedgerMetrics } from '../ledger/ledger.metrics';
 import { LedgerProofs } from '../ledger/ledger.proofs';
+import { signingKeysOf } from '../ledger/checkpoint.protocol';
 import { BROKER_PROBE, Clock, NODE_CONFIG } from '../tokens';
 import { HealthRepository } from './health.repository';
-import { Check, checkpointCheck, ledgerCheck, outboxCheck, readiness, witnessCheck } from './readiness';
+import { Check, checkpointCheck, directoryCheck, ledgerCheck, outboxCheck, readiness, witnessCheck } from './readiness';
 
 /** How long a probe may take before it counts as down. */
 const PROBE_TIMEOUT_MS = 3000;
@@ -35,6 +37,7 @@ export class HealthController {
     private readonly checkpoints: CheckpointService,
     private readonly ledger: LedgerProofs,
     private readonly clock: Clock,
+    private readonly trust: TrustStore,
   ) {
     this.startedAt = clock.now();
   }
@@ -50,7 +53,14 @@ export class HealthController {
   @HttpCode(200)
   async ready() {
     const [database, broker] = await Promise.all([this.probe(() => this.repo.ping()), this.probe(() => this.broker.check())]);
-    const checks: Record<string, Check> = { database, broker, ledger: ledgerCheck(this.integrity.status().damage) };
+    const directory = this.trust.current();
+    const now = this.clock.now();
+    const checks: Record<string, Check> = {
+      database,
+      broker,
+      directory: directoryCheck({ directory, ownKeys: signingKeysOf(directory, this.config.agency, now), agency: this.config.agency, now }),
+      ledger: ledgerCheck(this.integrity.status().damage),
+    };
     if (database.status === 'up') {
       Object.assign(checks, await this.ledgerChecks().catch((e: unknown) => ({ checkpoint: { status: 'warn' as const, reason: `not measured: ${(e as Error).message}` } })));
     }

@@ -1,4 +1,4 @@
-import { checkpointCheck, ledgerCheck, outboxCheck, readiness, witnessCheck } from './readiness';
+import { checkpointCheck, directoryCheck, ledgerCheck, outboxCheck, readiness, witnessCheck } from './readiness';
 
 const now = new Date('2026-12-01T12:00:00Z');
 const ago = (s: number) => new Date(now.getTime() - s * 1000);
@@ -34,5 +34,16 @@ describe('readiness', () => {
   it('warns when the outbox holds a message too long', () => {
     expect(outboxCheck({ count: 0, oldest: null, now, limitSeconds: 30 }).status).toBe('up');
     expect(outboxCheck({ count: 4, oldest: ago(60), now, limitSeconds: 30 })).toEqual({ status: 'warn', reason: '4 messages waiting in the outbox, the oldest for 60 s' });
+  });
+
+  it('is down without a verified directory or a valid signing key of ours, and warns before the key expires', () => {
+    const directory = { serial: 4, issued_at: '2026-11-01T00:00:00Z' };
+    expect(directoryCheck({ directory: null, ownKeys: [], agency: 'NL', now })).toEqual({ status: 'down', reason: 'no verified directory yet' });
+    expect(directoryCheck({ directory, ownKeys: [], agency: 'NL', now })).toEqual({ status: 'down', reason: 'directory serial 4 holds no valid signing key of NL' });
+    expect(directoryCheck({ directory, ownKeys: [{ not_after: '2026-12-06T12:00:00Z' }], agency: 'NL', now })).toEqual({
+      status: 'warn',
+      reason: 'the signing keys of NL expire in 5 days (directory serial 4)',
+    });
+    expect(directoryCheck({ directory, ownKeys: [{ not_after: '2026-12-06T12:00:00Z' }, { not_after: '2027-12-01T00:00:00Z' }], agency: 'NL', now })).toEqual({ status: 'up' });
   });
 });

@@ -17,7 +17,7 @@ import { WitnessService } from './witness.service';
  * API (AuditController, role `auditor`).
  *
  * Expects these providers from the app module (a global core module):
- * - DataSource (TypeORM, connected as the `<db>_app` role; LEDGER_ENTITIES/LEDGER_MIGRATIONS listed)
+ * - DataSource (TypeORM, connected as the `<db>_app` role; LEDGER_MIGRATIONS listed in schema.ts)
  * - Clock, PUBLISHER (MessagePublisher), ConsumerFactory, NODE_CONFIG (agency, checkpoint.*, selfAudit.*)
  * - AgencyKeyring (signs checkpoints, cosignatures and damage alerts), TrustStore (other agencies' keys)
  * - FederationTopics (the checkpoints topic and this agency's consumer group prefix)

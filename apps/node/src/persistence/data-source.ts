@@ -1,23 +1,19 @@
 import { DataSource, MigrationInterface } from 'typeorm';
 
 /**
- * Entities and migrations, listed explicitly, never globbed: the compiled tree and Jest see the
+ * Migrations, listed explicitly, never globbed: the compiled tree and Jest see the
  * same classes, and a migration that is not listed does not run
  * (docs/decisions/0002-explicit-typeorm-lists.md). The node's list is `NODE_SCHEMA` (schema.ts).
  */
 export interface DatabaseSchema {
-  entities: EntityClass[];
   migrations: (new () => MigrationInterface)[];
 }
-
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-type EntityClass = Function;
 
 export function createDataSource(url: string, schema: DatabaseSchema, options: { poolSize?: number; applicationName?: string } = {}): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
-    entities: schema.entities,
+    entities: [],
     migrations: schema.migrations,
     migrationsTransactionMode: 'each',
     synchronize: false,

@@ -1,96 +1,10 @@
-// Tables of the agency's ledger, and the migration that creates them. The node works on these
-// tables with explicit SQL (batched inserts, row locks, keyset pages); the entities describe the
-// schema for TypeORM and for readers, and are listed explicitly in persistence/data-source.ts.
-import { Column, Entity, Index, MigrationInterface, PrimaryColumn, PrimaryGeneratedColumn, QueryRunner } from 'typeorm';
-
-/** One leaf of the Merkle log. Append-only: the app role may only SELECT and INSERT. */
-@Entity({ name: 'ledger_entry' })
-export class LedgerEntryRow {
-  @PrimaryColumn({ type: 'bigint' }) seq!: string;
-  @Index() @Column({ type: 'timestamptz', precision: 3 }) time!: Date;
-  @Column({ type: 'text' }) event!: string;
-  @Column({ name: 'message_id', type: 'text', nullable: true }) messageId!: string | null;
-  @Column({ type: 'text', nullable: true }) kind!: string | null;
-  @Column({ type: 'text', nullable: true }) counterpart!: string | null;
-  @Column({ name: 'channel_sender', type: 'text', nullable: true }) channelSender!: string | null;
-  @Column({ name: 'channel_recipient', type: 'text', nullable: true }) channelRecipient!: string | null;
-  @Column({ name: 'channel_seq', type: 'bigint', nullable: true }) channelSeq!: string | null;
-  @Column({ type: 'text', nullable: true }) digest!: string | null;
-  @Column({ type: 'text', nullable: true }) re!: string | null;
-  @Column({ type: 'text', nullable: true }) actor!: string | null;
-  @Column({ type: 'text', nullable: true }) reason!: string | null;
-  /** SHA-256(0x00 || RFC 8785 encoding of the entry). */
-  @Column({ name: 'leaf_hash', type: 'bytea' }) leafHash!: Buffer;
-}
-
-/** The single sequencer row: locked FOR UPDATE by every append, holds the tree's compact range. */
-@Entity({ name: 'ledger_head' })
-export class LedgerHeadRow {
-  @PrimaryColumn({ type: 'smallint' }) id!: number;
-  @Column({ type: 'bigint' }) size!: string;
-  /** Roots of the perfect subtrees making up `size`, largest first (O(log n) hashes). */
-  @Column({ type: 'bytea', array: true }) frontier!: Buffer[];
-  @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
-}
+import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Interior nodes of the Merkle tree at level >= NODE_MIN_LEVEL (perfect subtrees of 256 leaves
- * and more), written by the append that completes them. Any subtree hash, hence any proof, then
- * costs one lookup of O(log n) nodes and at most 255 leaf hashes. Derived data: a verifier
- * recomputes everything from the entries.
+ * The tables of the agency's ledger (entries, tree nodes, head, checkpoints, cosignatures,
+ * witness state and alerts), append-only for the app role. The node works on them with explicit
+ * SQL in ledger.repository.ts.
  */
-@Entity({ name: 'ledger_node' })
-export class LedgerNodeRow {
-  @PrimaryColumn({ type: 'smallint' }) level!: number;
-  @PrimaryColumn({ type: 'bigint' }) idx!: string;
-  @Column({ type: 'bytea' }) hash!: Buffer;
-}
-
-/** Signed checkpoints (C2SP tlog-checkpoint notes) of this node's log. */
-@Entity({ name: 'ledger_checkpoint' })
-export class LedgerCheckpointRow {
-  @PrimaryColumn({ type: 'bigint' }) size!: string;
-  @Column({ type: 'bytea' }) root!: Buffer;
-  @Column({ type: 'text' }) note!: string;
-  @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
-}
-
-/** Cosignatures (C2SP tlog-cosignature lines) that witnesses returned for our checkpoints. */
-@Entity({ name: 'ledger_cosignature' })
-export class LedgerCosignatureRow {
-  @PrimaryColumn({ name: 'checkpoint_size', type: 'bigint' }) checkpointSize!: string;
-  @PrimaryColumn({ type: 'text' }) witness!: string;
-  @Column({ type: 'text' }) line!: string;
-  @Column({ name: 'verified_at', type: 'timestamptz' }) verifiedAt!: Date;
-}
-
-/** As a witness: the last checkpoint we cosigned for each other agency's log. */
-@Entity({ name: 'witness_state' })
-export class WitnessStateRow {
-  @PrimaryColumn({ type: 'text' }) origin!: string;
-  @Column({ type: 'text' }) agency!: string;
-  @Column({ type: 'bigint' }) size!: string;
-  @Column({ type: 'bytea' }) root!: Buffer;
-  @Column({ type: 'text' }) note!: string;
-  @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
-}
-
-/** A refused checkpoint (fork, rollback, bad signature): both signed notes kept as evidence. */
-@Entity({ name: 'witness_alert' })
-export class WitnessAlertRow {
-  @PrimaryGeneratedColumn({ type: 'bigint' }) id!: string;
-  @Column({ type: 'text' }) origin!: string;
-  @Column({ type: 'text' }) witness!: string;
-  @Column({ type: 'text' }) reason!: string;
-  /** The last checkpoint the witness cosigned (null on first contact). */
-  @Column({ name: 'cosigned_note', type: 'text', nullable: true }) cosignedNote!: string | null;
-  /** The checkpoint it refused. */
-  @Column({ name: 'refused_note', type: 'text' }) refusedNote!: string;
-  /** SHA-256 hex of origin, witness and refused note: one alert per refusal, however often redelivered. */
-  @Column({ name: 'evidence_digest', type: 'text', unique: true }) evidenceDigest!: string;
-  @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
-}
-
 export class LedgerTables1764000100000 implements MigrationInterface {
   name = 'LedgerTables1764000100000';
 
@@ -225,6 +139,3 @@ export class LedgerTables1764000100000 implements MigrationInterface {
     await runner.query(`DROP FUNCTION IF EXISTS ledger_head_keep()`);
   }
 }
-
-export const LEDGER_ENTITIES = [LedgerEntryRow, LedgerNodeRow, LedgerHeadRow, LedgerCheckpointRow, LedgerCosignatureRow, WitnessStateRow, WitnessAlertRow];
-export const LEDGER_MIGRATIONS = [LedgerTables1764000100000];
