@@ -13,7 +13,7 @@ export interface LogRecord {
   level: LogLevel;
   /** The agency the node serves (null before its configuration is read). */
   agency: string | null;
-  /** Who logged it: a Nest context (`Ledger`, `InboxConsumer`) or `kafkajs.<namespace>`. */
+  /** Who logged it: a Nest context (`Ledger`, `Inbox`) or `kafkajs.<namespace>`. */
   context: string;
   /** The HTTP request whose handling wrote the line (its `X-Request-Id`), else null. */
   requestId: string | null;
