@@ -1,5 +1,7 @@
 import { execFileSync } from 'child_process';
+import { readFileSync } from 'fs';
 import { join } from 'path';
+import { SHUTDOWN_DEADLINE_MS } from '../../apps/node/src/shutdown';
 import { countRows, noticeRequest, TestFederation } from '../support/federation';
 import { expectLedgersVerifyAndReconcile, expectNlToEsExactlyOnce, ProcessNode, ProcessPair } from '../support/process-node';
 
@@ -89,4 +91,22 @@ describe('fault suite: broker and PostgreSQL outages (runs alone)', () => {
     expect(nl.running && es.running).toBe(true);
     expect(nl.restarts + es.restarts).toBe(0);
   }, 300000);
+
+  it('SIGTERM while the broker is down: the node exits within its shutdown deadline, and starts again once the broker is back', async () => {
+    execFileSync('bash', [join(ROOT, 'deploy/local/broker.sh'), 'stop'], { stdio: 'inherit' });
+    try {
+      const started = Date.now();
+      await nl.stop(SHUTDOWN_DEADLINE_MS + 30_000); // SIGKILL only far past the deadline
+      const took = Date.now() - started;
+      console.log(`SIGTERM with the broker down: exited after ${took} ms`);
+      expect(readFileSync(nl.logFile, 'utf8')).toMatch(/SIGTERM: stopping \(at most 10 s\)/);
+      expect(nl.running).toBe(false);
+      expect(took).toBeLessThan(SHUTDOWN_DEADLINE_MS + 5_000);
+    } finally {
+      execFileSync('bash', [join(ROOT, 'deploy/local/broker.sh'), 'start'], { stdio: 'inherit' });
+    }
+    await nl.restart();
+    expect(nl.running).toBe(true);
+    expect((await fetch(`${nl.url}/health/live`)).status).toBe(200);
+  }, 180000);
 });
