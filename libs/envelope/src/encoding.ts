@@ -1,3 +1,4 @@
+import { parseStrictJson } from '@liaison/json';
 import { createHash } from 'node:crypto';
 
 const B64U = /^[A-Za-z0-9_-]*$/;
@@ -36,55 +37,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/**
- * Whether an object in `text`, which must already be valid JSON, names a member twice (after
- * unescaping, so "a" and "\u0061" are the same name). JSON.parse keeps the last one silently,
- * so two readers of one signed text could see different values (RFC 8259 §4, RFC 7515 §5.2).
- */
-export function hasDuplicateMember(text: string): boolean {
-  // One entry per open container: the member names seen so far, or null for an array.
-  const open: (Set<string> | null)[] = [];
-  let keyNext = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      let end = i + 1;
-      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
-      const names = open[open.length - 1];
-      if (keyNext && names) {
-        const name = JSON.parse(text.slice(i, end + 1)) as string;
-        if (names.has(name)) return true;
-        names.add(name);
-      }
-      keyNext = false;
-      i = end;
-    } else if (c === '{' || c === '[') {
-      open.push(c === '{' ? new Set() : null);
-      keyNext = c === '{';
-    } else if (c === '}' || c === ']') {
-      open.pop();
-      keyNext = false;
-    } else if (c === ',') {
-      keyNext = open[open.length - 1] instanceof Set;
-    }
-  }
-  return false;
-}
-
-export type StrictJson = { ok: true; value: unknown } | { ok: false; duplicate: boolean };
-
-/** Strict JSON: invalid text and repeated member names are both refused, never thrown. */
-export function parseStrictJson(text: string): StrictJson {
-  let value: unknown;
-  try {
-    value = JSON.parse(text) as unknown;
-  } catch {
-    return { ok: false, duplicate: false };
-  }
-  return hasDuplicateMember(text) ? { ok: false, duplicate: true } : { ok: true, value };
-}
-
-/** {@link parseStrictJson}'s value, or undefined for invalid JSON or a repeated member name. */
+/** The value of strict JSON (@liaison/json), or undefined for invalid JSON or a repeated member name. */
 export function parseJson(text: string): unknown {
   const parsed = parseStrictJson(text);
   return parsed.ok ? parsed.value : undefined;

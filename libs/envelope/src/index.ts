@@ -5,4 +5,4 @@ export * from './directory';
 export * from './claims';
 export * from './sealer';
 export * from './opener';
-export { CodedError, hasDuplicateMember, parseStrictJson, sha256Hex, type StrictJson } from './encoding';
+export { CodedError, sha256Hex } from './encoding';

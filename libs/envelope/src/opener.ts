@@ -2,7 +2,8 @@ import type { KeyObject } from 'crypto';
 import { isUuid, uuidv7Timestamp } from '@liaison/ids';
 import { checkClaims, NoticeClaims } from './claims';
 import { currentDirectory, directoryExpired, DirectorySource, resolveDirectoryKey } from './directory';
-import { b64uDecode, isPlainObject, onlyKeys, parseStrictJson, sha256Hex, utf8Decode } from './encoding';
+import { parseStrictJson } from '@liaison/json';
+import { b64uDecode, isPlainObject, onlyKeys, sha256Hex, utf8Decode } from './encoding';
 import { decryptJweFor, verifyCompactJws } from './jose-primitives';
 import { CONTENT_ENCRYPTION_ALG, isCanonicalX25519, KEY_MANAGEMENT_ALG, SIGNING_ALG } from './jwk';
 import type { RecipientKeyring } from './keys';
@@ -89,7 +90,7 @@ interface Outer {
 function jsonObject(text: string | null, code: 'malformed' | 'malformed_inner', what: string): Record<string, unknown> | Refusal {
   if (text === null) return refuse(code, `${what} is not UTF-8`);
   const parsed = parseStrictJson(text);
-  if (!parsed.ok) return parsed.duplicate ? refuse('duplicate_member', `${what} names a member twice`) : refuse(code, `${what} is not JSON`);
+  if (!parsed.ok) return parsed.duplicate !== null ? refuse('duplicate_member', `${what} names a member twice`) : refuse(code, `${what} is not JSON`);
   return isPlainObject(parsed.value) ? parsed.value : refuse(code, `${what} is not a JSON object`);
 }
 

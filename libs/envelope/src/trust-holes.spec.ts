@@ -3,7 +3,6 @@ import { MAX_EPOCH_SECONDS } from '@liaison/ids';
 import {
   DEFAULT_MAX_LIFETIME_SECONDS,
   DEFAULT_TRANSIT_WINDOW_SECONDS,
-  hasDuplicateMember,
   isCanonicalX25519,
   NoticeClaims,
   OpenResult,
@@ -170,13 +169,6 @@ describe('hole 7: non-canonical X25519 epk', () => {
 });
 
 describe('strict envelope input: duplicate members and invalid UTF-8', () => {
-  it('hasDuplicateMember sees repeats after unescaping, at any depth, not across objects', () => {
-    expect(hasDuplicateMember('{"a":1,"a":2}')).toBe(true);
-    expect(hasDuplicateMember('{"a":1,"\\u0061":2}')).toBe(true);
-    expect(hasDuplicateMember('{"x":[{"b":1},{"b":2}],"y":{"c":{"d":1,"d":1}}}')).toBe(true);
-    expect(hasDuplicateMember('{"x":[{"b":1},{"b":2}],"b":"\\"b\\"","s":"a,\\"a\\":"}')).toBe(false);
-  });
-
   it('refuses duplicate members in the outer JWE, the protected header, the JWS header and the claims', async () => {
     const claims = makeClaims('AG0', ['AG1'], T);
     const sealed = await makeSealer(fed, 0, T).seal(claims);

@@ -1,28 +1,8 @@
 import { HttpException, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { ProblemFilter, toProblem } from './problem.filter';
 import { queryErrors } from './request-shape';
-import { bodyProblem, duplicateMember } from './strict-json';
+import { bodyProblem } from './strict-json';
 import { parseIdempotencyKey, requestFingerprint } from '../idempotency/idempotency-key';
-
-describe('duplicateMember', () => {
-  it.each([
-    ['{"a":1,"b":2}', null],
-    ['{"a":1,"a":2}', '/a'],
-    ['{"a":{"x":1},"b":{"x":2}}', null],
-    ['{"a":{"x":1,"x":2}}', '/a/x'],
-    ['{"a":[{"k":1},{"k":2,"k":3}]}', '/a/1/k'],
-    ['{"a":1,"\\u0061":2}', '/a'],
-    ['{"s":"{\\"a\\":1,\\"a\\":2}"}', null],
-    ['{"a/b":1,"a/b":2}', '/a~1b'],
-    ['[1,{"a":1},{"a":1}]', null],
-  ])('%s → %s', (text, expected) => {
-    expect(duplicateMember(text)).toBe(expected);
-  });
-
-  it('scans 100,000 levels of nesting without overflowing the stack', () => {
-    expect(duplicateMember(`${'['.repeat(100000)}${']'.repeat(100000)}`)).toBeNull();
-  });
-});
 
 describe('bodyProblem', () => {
   it('maps body-parser refusals to problems', () => {

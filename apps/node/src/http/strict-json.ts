@@ -1,5 +1,6 @@
 // The API's JSON body parser: well-formed UTF-8 only (no silent U+FFFD replacement) and no
 // duplicate member names (JSON.parse keeps the last, so two readers of one body could disagree).
+import { duplicateMember } from '@liaison/json';
 import { problem, ProblemDetails } from './problem';
 import { instanceOf, ProblemResponse, sendProblem } from './problem.filter';
 
@@ -14,53 +15,6 @@ class BodyRefusal extends Error {
   ) {
     super(message);
   }
-}
-
-/**
- * The JSON pointer of the first member whose name repeats within one object, or null. Scans the
- * text once, iteratively (deeply nested input cannot overflow the stack); text that is not JSON is
- * left to JSON.parse to refuse.
- */
-export function duplicateMember(text: string): string | null {
-  interface Frame {
-    object: boolean;
-    names: Set<string>;
-    path: string;
-    index: number;
-    expectName: boolean;
-    last?: string;
-  }
-  const stack: Frame[] = [];
-  const pointer = (f: Frame | undefined) => (f ? `${f.path}/${f.object ? (f.last ?? '').replace(/~/g, '~0').replace(/\//g, '~1') : String(f.index)}` : '');
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    const top = stack[stack.length - 1];
-    if (c === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      if (top?.object && top.expectName) {
-        let name: string;
-        try {
-          name = JSON.parse(text.slice(i, j + 1)) as string; // "\u0061" and "a" are the same name
-        } catch {
-          return null;
-        }
-        if (top.names.has(name)) return `${top.path}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-        top.names.add(name);
-        top.last = name;
-        top.expectName = false;
-      }
-      i = j;
-    } else if (c === '{' || c === '[') {
-      stack.push({ object: c === '{', names: new Set(), path: pointer(top), index: 0, expectName: c === '{' });
-    } else if (c === '}' || c === ']') {
-      stack.pop();
-    } else if (c === ',' && top) {
-      if (top.object) top.expectName = true;
-      else top.index++;
-    }
-  }
-  return null;
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });

@@ -1,0 +1,2 @@
+/** @liaison/json: strict JSON (no repeated member names) for every input from outside. Pure, no dependencies. */
+export * from './strict';
