@@ -55,7 +55,7 @@ describe('node auth: every endpoint × every role and bad token', () => {
     { method: 'GET', path: '/audit/messages/{read}/timeline', allowed: ['auditor'], ok: 200 },
     { method: 'GET', path: '/audit/proofs/inclusion', allowed: ['auditor'], ok: 200, query: '?seq=0' },
     { method: 'GET', path: '/audit/proofs/consistency', allowed: ['auditor'], ok: 200, query: '?from=1&to=2' },
-    { method: 'GET', path: '/audit/checkpoint', allowed: ['auditor'], ok: 200 },
+    { method: 'GET', path: '/audit/checkpoint', allowed: ['auditor', 'admin'], ok: 200 },
     { method: 'GET', path: '/audit/alerts', allowed: ['auditor'], ok: 200 },
     { method: 'GET', path: '/audit/integrity', allowed: ['auditor', 'admin'], ok: 200 },
     { method: 'GET', path: '/audit/bundle', allowed: ['auditor'], ok: 200 },

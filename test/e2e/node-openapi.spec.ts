@@ -1,11 +1,19 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { execFile } from 'child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { promisify } from 'util';
 import { createAjv } from '@liaison/notices';
+import { offlineOpenApi } from '../../apps/node/src/http/openapi-export';
 import { sendNotices, TestFederation } from '../support/federation';
 
 /**
  * The OpenAPI document of a running node is valid (a standard validator), describes every
  * operation fully, and means what it says: each documented example, sent to a running node,
- * gets the documented status, and the answers match the documented schemas.
+ * gets the documented status, and the answers match the documented schemas. The same document
+ * is built offline, and the typed client (libs/federation/src/api-types.ts, used by NodeClient,
+ * so by the CLI and the tests) is what it generates.
  */
 type Json = Record<string, any>;
 
@@ -62,6 +70,26 @@ describe('the OpenAPI document', () => {
     expect(doc.paths['/inbox'].get.parameters.map((p: Json) => p.name)).toEqual(['status', 'kind', 'priority', 'sender', 'overdue', 'limit']);
     expect(doc.paths['/audit/entries'].get.security).toEqual([{ bearer: [] }]);
   });
+
+  it('is the document built offline, without a broker or a database (apps/node/src/http/openapi-export.ts)', async () => {
+    const offline = JSON.parse(JSON.stringify(await offlineOpenApi('ES')));
+    // The example notice expires a week after the day the document was built: compare without it.
+    const withoutExampleExpiry = (d: Json) => JSON.parse(JSON.stringify(d).replace(/"expiresAt":"[^"]*"/g, '"expiresAt":"…"'));
+    expect(withoutExampleExpiry(offline)).toEqual(withoutExampleExpiry(doc));
+  });
+
+  it('generates the client types committed in libs/federation/src/api-types.ts (regenerate: node deploy/api-types.js)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'liaison-openapi-'));
+    try {
+      const file = join(dir, 'openapi.json');
+      writeFileSync(file, JSON.stringify(doc));
+      // A child process: openapi-typescript is ESM, which Jest's module system does not load.
+      const run = promisify(execFile)(process.execPath, [join(__dirname, '..', '..', 'deploy', 'api-types.js'), '--check', file]);
+      await expect(run).resolves.toMatchObject({ stderr: '' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60000);
 
   it('each documented example, sent to a running node, gets the documented status and a body of the documented schema', async () => {
     const withExamples = operations().filter(({ op }) => op.requestBody?.content?.['application/json']?.examples);

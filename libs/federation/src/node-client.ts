@@ -2,12 +2,24 @@ import { randomUUID } from 'crypto';
 import { once } from 'events';
 import { createWriteStream, renameSync, rmSync } from 'fs';
 import { basename, dirname, join } from 'path';
+import type { components, paths } from './api-types';
 
 /** Connection failures after which a request may be sent again (with the same Idempotency-Key). */
 const RETRIABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET', 'ETIMEDOUT']);
 /** The longest Retry-After the client honours: beyond it the node's answer is returned as it is. */
 const MAX_RETRY_AFTER_SECONDS = 30;
 export const DEFAULT_RETRIES = 3;
+
+/** The node's schemas, as its OpenAPI document declares them (generated: ./api-types.ts). */
+export type ApiSchemas = components['schemas'];
+type ActionResult = ApiSchemas['ActionResult'];
+
+/** The JSON body of the documented 2xx answer of `method path`. */
+export type ApiOk<P extends keyof paths, M extends 'get' | 'post'> = paths[P][M] extends { responses: infer R }
+  ? { [S in keyof R]: S extends 200 | 201 ? (R[S] extends { content: { 'application/json': infer B } } ? B : never) : never }[keyof R]
+  : never;
+/** The query parameters `method path` documents. */
+export type ApiQuery<P extends keyof paths, M extends 'get' | 'post'> = paths[P][M] extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
 
 export interface FieldProblem {
   field: string;
@@ -194,41 +206,43 @@ export class NodeClient {
     return response.body;
   }
 
-  // The node's actions, by name (docs/PROTOCOL.md and the node's OpenAPI document).
+  // The node's actions, by name, with the request and answer types of its OpenAPI document
+  // (docs/PROTOCOL.md); a change of the document that is not regenerated fails the type-check or
+  // test/e2e/node-openapi.spec.ts.
 
-  send<T = { id: string; deadline: string; status: string }>(notice: unknown, idempotencyKey?: string): Promise<T> {
+  send(notice: ApiSchemas['ComposeRequest'], idempotencyKey?: string): Promise<ApiSchemas['SendResult']> {
     return this.call('POST', '/notices', { body: notice, idempotencyKey });
   }
 
-  sent<T = unknown[]>(limit?: number): Promise<T> {
+  sent(limit?: number): Promise<ApiOk<'/notices', 'get'>> {
     return this.call('GET', '/notices', { query: { limit } });
   }
 
-  sentNotice<T = Record<string, any>>(id: string): Promise<T> {
+  sentNotice(id: string): Promise<ApiOk<'/notices/{id}', 'get'>> {
     return this.call('GET', `/notices/${encodeURIComponent(id)}`);
   }
 
-  inbox<T = unknown[]>(filter: RequestOptions['query'] = {}): Promise<T> {
+  inbox(filter: ApiQuery<'/inbox', 'get'> = {}): Promise<ApiOk<'/inbox', 'get'>> {
     return this.call('GET', '/inbox', { query: filter });
   }
 
-  inboxNotice<T = Record<string, any>>(id: string): Promise<T> {
+  inboxNotice(id: string): Promise<ApiOk<'/inbox/{id}', 'get'>> {
     return this.call('GET', `/inbox/${encodeURIComponent(id)}`);
   }
 
-  acknowledge<T = { id: string; status: string }>(id: string, idempotencyKey?: string): Promise<T> {
+  acknowledge(id: string, idempotencyKey?: string): Promise<ActionResult> {
     return this.call('POST', `/inbox/${encodeURIComponent(id)}/acknowledge`, { idempotencyKey });
   }
 
-  answer<T = { id: string; status: string }>(id: string, answer: unknown, idempotencyKey?: string): Promise<T> {
+  answer(id: string, answer: ApiSchemas['AnswerRequest'], idempotencyKey?: string): Promise<ActionResult> {
     return this.call('POST', `/inbox/${encodeURIComponent(id)}/answer`, { body: answer, idempotencyKey });
   }
 
-  decline<T = { id: string; status: string }>(id: string, reason: string, idempotencyKey?: string): Promise<T> {
+  decline(id: string, reason: ApiSchemas['DeclineRequest']['reason'], idempotencyKey?: string): Promise<ActionResult> {
     return this.call('POST', `/inbox/${encodeURIComponent(id)}/decline`, { body: { reason }, idempotencyKey });
   }
 
-  passOn<T = { id: string }>(id: string, recipients: string[], idempotencyKey?: string): Promise<T> {
+  passOn(id: string, recipients: ApiSchemas['PassOnRequest']['recipients'], idempotencyKey?: string): Promise<ApiSchemas['Created']> {
     return this.call('POST', `/inbox/${encodeURIComponent(id)}/pass-on`, { body: { recipients }, idempotencyKey });
   }
 

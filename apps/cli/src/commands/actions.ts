@@ -6,7 +6,7 @@ import { readFileSync } from 'fs';
 import { Command } from 'commander';
 import { isAgencyCode, isUuid } from '@liaison/ids';
 import { NOTICE_STATES, PRIORITIES, validateAnswerRequest, validateComposeRequest, validateDeclineRequest } from '@liaison/notices';
-import { ApiError, NodeClient, saveStream } from '@liaison/federation';
+import { ApiError, ApiQuery, ApiSchemas, NodeClient, saveStream } from '@liaison/federation';
 import { act, EXIT, option, ParsedArgs, UsageError } from '../args';
 import { CliIo, printJson, readJsonFile } from './cli-io';
 
@@ -160,8 +160,9 @@ export function registerActions(program: Command, io: CliIo, code: { value: numb
     const valid = validateComposeRequest(request);
     if (!valid.ok) refuseFields('the notice', valid.errors);
     const api = client(parsed, io);
-    const sent = await api.send(request, idempotencyKey(parsed));
-    return print(parsed, io, sent, () => keyValues(sent as unknown as Record<string, unknown>));
+    // Checked above with the node's own rules, which the document's schema is generated from.
+    const sent = await api.send(request as ApiSchemas['ComposeRequest'], idempotencyKey(parsed));
+    return print(parsed, io, sent, () => keyValues(sent));
   });
 
   const inbox = apiCommand(program, 'inbox', 'list the inbox (liaison officer), open work first', false)
@@ -180,14 +181,15 @@ export function registerActions(program: Command, io: CliIo, code: { value: numb
     if (sender !== undefined && !isAgencyCode(sender)) throw new UsageError('--sender must be an agency code such as NL');
     const kind = parsed.options.get('kind') as string | undefined;
     if (kind !== undefined && !/^[a-z][a-z0-9-]{0,63}$/.test(kind)) throw new UsageError('--kind must be a notice kind such as identity-query');
-    const filter = { status, priority, sender, kind, overdue: parsed.options.get('overdue') === true ? 'true' : undefined, limit: limit(parsed) };
-    const rows = await client(parsed, io).inbox<Record<string, unknown>[]>(filter);
+    // Each value checked above against the rules the document's parameters are generated from.
+    const filter = { status, priority, sender, kind, overdue: parsed.options.get('overdue') === true ? 'true' : undefined, limit: limit(parsed)?.toString() } as ApiQuery<'/inbox', 'get'>;
+    const rows = await client(parsed, io).inbox(filter);
     return print(parsed, io, rows, () => table(rows, [NOTICE_COLUMNS[0], ['sender', 'FROM'], ...NOTICE_COLUMNS.slice(1)]));
   });
 
   const sent = apiCommand(program, 'sent', 'list the notices sent (operator)', false).option('--limit <n>', `1 to ${MAX_PAGE} (default 50)`);
   act(sent, code, async (parsed) => {
-    const rows = await client(parsed, io).sent<Record<string, unknown>[]>(limit(parsed));
+    const rows = await client(parsed, io).sent(limit(parsed));
     return print(parsed, io, rows, () => table(rows, [NOTICE_COLUMNS[0], ['recipients', 'TO'], ...NOTICE_COLUMNS.slice(1)]));
   });
 
@@ -233,7 +235,7 @@ export function registerActions(program: Command, io: CliIo, code: { value: numb
     const request = { outcome: option(parsed, 'outcome'), ...(typeof details === 'string' ? { details: readJsonInput(details, 'answer details', io) } : {}) };
     const valid = validateAnswerRequest(request);
     if (!valid.ok) refuseFields('the answer', valid.errors);
-    const result = await client(parsed, io).answer(id, request, idempotencyKey(parsed));
+    const result = await client(parsed, io).answer(id, request as ApiSchemas['AnswerRequest'], idempotencyKey(parsed));
     return print(parsed, io, result, () => `${result.id} ${result.status}\n`);
   });
 
@@ -254,7 +256,7 @@ export function registerActions(program: Command, io: CliIo, code: { value: numb
     const id = noticeId(parsed);
     const recipients = agencyList(option(parsed, 'to'), '--to');
     const result = await client(parsed, io).passOn(id, recipients, idempotencyKey(parsed));
-    return print(parsed, io, result, () => keyValues(result as unknown as Record<string, unknown>));
+    return print(parsed, io, result, () => keyValues(result));
   });
 
   const exported = apiCommand(program, 'export', "save the node's audit bundle (auditor) to a file, streamed", false)

@@ -5,7 +5,7 @@ import { api } from './api.js';
 import { session } from './session.js';
 
 const listeners = new Set();
-/** fn(type) for every event: 'inbox' or 'sent' (a list changed), 'open' (the stream (re)connected). */
+/** fn(type) for every event: 'inbox', 'sent' or 'ledger' (something changed), 'open' (the stream (re)connected). */
 export const onLive = (fn) => {
   listeners.add(fn);
   return () => listeners.delete(fn);

@@ -1,6 +1,6 @@
 // The console's shell: sign-in, the header (who, agency, role, language), role-based
 // navigation, the hash router, and keeping the open screen current: pushed events (SSE) for the
-// inbox and sent notices, polling for the ledger screens.
+// inbox, the sent notices and the ledger screens, polling for the admin's health and queues.
 import { api, ApiError, onUnauthorized } from './api.js';
 import { announce, clear, h } from './dom.js';
 import { authText, roleLabel } from './format.js';
@@ -15,7 +15,7 @@ import * as inbox from './views/inbox.js';
 import * as audit from './views/audit.js';
 import * as admin from './views/admin.js';
 
-/** Screens without pushed events (the ledger's) are read again this often. */
+/** Screens without pushed events (the admin's: health, queues) are read again this often. */
 const POLL_MS = 5000;
 /** Screens with pushed events are still redrawn this often: the time left changes by itself. */
 const REDRAW_MS = 60_000;

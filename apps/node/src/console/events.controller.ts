@@ -5,6 +5,8 @@ import { decodeJwt } from 'jose';
 import { EMPTY, NEVER, Observable, Subject, catchError, distinctUntilChanged, exhaustMap, from, interval, map, merge, shareReplay, startWith, takeUntil, timer } from 'rxjs';
 import { bearerToken, CurrentPrincipal, Principal, Roles } from '@liaison/auth';
 import { NoticeQueries } from '../exchange/notice.queries';
+import { CheckpointService } from '../ledger/checkpoint.service';
+import { LedgerProofs } from '../ledger/ledger.proofs';
 
 /** How often the node looks for changes on behalf of every open console (one query per list). */
 const EVENTS_POLL_MS = 2000;
@@ -15,8 +17,9 @@ const SENT_WATCH_LIMIT = 100;
 
 /**
  * Server-sent events for the console: `inbox` when the agency's inbox changed, `sent` when a
- * sent notice's progress changed. The events carry no notice data; the console then reads the
- * list through the normal API with its own filters. One shared query per list serves every
+ * sent notice's progress changed, `ledger` (to auditors and admins) when the ledger grew or the
+ * latest checkpoint or its cosignatures changed. The events carry no notice data; the console
+ * then reads the list through the normal API with its own filters. One shared query per list serves every
  * open console, and only while someone listens. The console reads the stream with fetch() and
  * its bearer header (EventSource cannot send one), so no token is ever put in a URL; the stream
  * ends when the token expires and the reconnect is authenticated again.
@@ -27,10 +30,15 @@ export class ConsoleEventsController implements OnModuleDestroy {
   private readonly stopped = new Subject<void>();
   private readonly inbox$: Observable<string>;
   private readonly sent$: Observable<string>;
+  private readonly ledger$: Observable<string>;
 
-  constructor(queries: NoticeQueries) {
+  constructor(queries: NoticeQueries, proofs: LedgerProofs, checkpoints: CheckpointService) {
     this.inbox$ = this.watch(() => queries.inbox({ limit: INBOX_WATCH_LIMIT }));
     this.sent$ = this.watch(() => queries.sent(SENT_WATCH_LIMIT));
+    this.ledger$ = this.watch(async () => {
+      const [head, checkpoint] = await Promise.all([proofs.head(), checkpoints.status()]);
+      return [String(head.size), checkpoint?.size ?? null, checkpoint?.cosignatures.map((c) => c.witness) ?? []];
+    });
   }
 
   onModuleDestroy(): void {
@@ -39,11 +47,12 @@ export class ConsoleEventsController implements OnModuleDestroy {
   }
 
   @Sse('events')
-  @Roles('operator', 'liaison_officer')
+  @Roles('operator', 'liaison_officer', 'auditor', 'admin')
   events(@CurrentPrincipal() principal: Principal, @Req() req: { headers: { authorization?: string } }): Observable<MessageEvent> {
     const streams: Observable<MessageEvent>[] = [interval(HEARTBEAT_MS).pipe(map(() => ({ type: 'heartbeat', data: '' })))];
     if (principal.roles.includes('liaison_officer')) streams.push(this.inbox$.pipe(map(() => ({ type: 'inbox', data: '' }))));
     if (principal.roles.includes('operator')) streams.push(this.sent$.pipe(map(() => ({ type: 'sent', data: '' }))));
+    if (principal.roles.some((r) => r === 'auditor' || r === 'admin')) streams.push(this.ledger$.pipe(map(() => ({ type: 'ledger', data: '' }))));
     const lifetime = tokenLifetimeMs(req.headers.authorization);
     return merge(...streams).pipe(takeUntil(merge(lifetime === null ? NEVER : timer(lifetime), this.stopped)));
   }

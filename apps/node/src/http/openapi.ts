@@ -17,8 +17,14 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 /** A kind's schema under the name OpenAPI shows ("identity-query" → "IdentityQueryBody"). */
 const kindSchemaName = (kind: string) => `${kind.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase())}Body`;
 
-function withoutId(schema: object): Json {
-  const { $id: _id, ...rest } = structuredClone(schema) as Json;
+/**
+ * A validator's schema as a component: without its `$id`, and without `discriminator` (an ajv
+ * hint here): OpenAPI's discriminator maps values to $ref'd schemas, these branches are inline and
+ * say the same with `const`, and openapi-typescript misreads it (it typed every schema that
+ * includes ResponseBody as `outcome: "<its own name>"`).
+ */
+function asComponent(schema: object): Json {
+  const { $id: _id, discriminator: _hint, ...rest } = structuredClone(schema) as Json;
   return rest;
 }
 
@@ -41,10 +47,10 @@ function schemas(): Json {
         retryAfterSeconds: { type: 'integer', description: 'With 503 and some 409s: when to ask again (also in Retry-After).' },
       },
     },
-    Handling: withoutId(handlingSchema),
-    Grades: withoutId(gradesSchema),
+    Handling: asComponent(handlingSchema),
+    Grades: asComponent(gradesSchema),
     ComposeRequest: (() => {
-      const compose = withoutId(composeSchema) as { properties: Json; description?: string };
+      const compose = asComponent(composeSchema) as { properties: Json; description?: string };
       compose.description = `A notice to send. \`body\` follows the schema of its \`kind\`: ${queries.map((k) => `${k.name} → ${kindSchemaName(k.name)}`).join(', ')}.`;
       compose.properties = {
         ...compose.properties,
@@ -55,8 +61,8 @@ function schemas(): Json {
       };
       return compose;
     })(),
-    AnswerRequest: { allOf: [withoutId(answerEnvelopeSchema), ref(kindSchemaName('response'))], description: 'A hit (with details) or no-hit; to decline, use the decline operation.' },
-    DeclineRequest: withoutId(declineSchema),
+    AnswerRequest: { allOf: [asComponent(answerEnvelopeSchema), ref(kindSchemaName('response'))], description: 'A hit (with details) or no-hit; to decline, use the decline operation.' },
+    DeclineRequest: asComponent(declineSchema),
     PassOnRequest: {
       type: 'object',
       additionalProperties: false,
@@ -75,7 +81,7 @@ function schemas(): Json {
     },
     Created: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: UUID.source } } },
   };
-  for (const kind of kinds) out[kindSchemaName(kind.name)] = withoutId(kind.schema);
+  for (const kind of kinds) out[kindSchemaName(kind.name)] = asComponent(kind.schema);
   return out;
 }
 
@@ -225,7 +231,7 @@ const operations = (example: ReturnType<typeof exampleNotice>): Record<string, O
     ok: { status: 200, description: 'The proof.', schema: { type: 'object' } },
     errors: [400, ...AUTH_ERRORS],
   },
-  'GET /audit/checkpoint': { summary: 'Latest checkpoint', description: 'With its witness cosignatures and whether the quorum is reached.', ok: { status: 200, description: 'The checkpoint.', schema: { type: 'object' } }, errors: [...AUTH_ERRORS, 404] },
+  'GET /audit/checkpoint': { summary: 'Latest checkpoint', description: 'With its witness cosignatures and whether the quorum is reached. Roles auditor, admin.', ok: { status: 200, description: 'The checkpoint.', schema: { type: 'object' } }, errors: [...AUTH_ERRORS, 404] },
   'GET /audit/integrity': {
     summary: 'Ledger damage report',
     description: 'A full self-audit now, in one snapshot: every damage found (seq and kind: edited, missing, inserted, reordered), and what the background audit knows. Reports only, never repairs (docs/runbook-ledger-damage.md). Roles auditor, admin.',

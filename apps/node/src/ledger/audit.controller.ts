@@ -129,8 +129,9 @@ export class AuditController {
     });
   }
 
-  /** The latest checkpoint with its cosignatures and whether the quorum is reached. */
+  /** The latest checkpoint with its cosignatures and whether the quorum is reached (the admin's witness status too). */
   @Get('checkpoint')
+  @Roles('auditor', 'admin')
   async checkpoint() {
     const status = await this.checkpoints.status();
     if (!status) throw new ProblemException(problem(404, 'not_found', 'no checkpoint yet'));

@@ -416,7 +416,7 @@ export default {
   'cp.byWitness': 'witness {{witness}}',
   'cp.evidence': 'Evidence digest',
 
-  'admin.lead': 'The node’s health, the federation directory it trusts, and the messages it refused (metadata only).',
+  'admin.lead': 'The node’s health, the witness status of its ledger, the federation directory it trusts, and the messages it refused (metadata only).',
   'admin.health': 'Node health',
   'admin.ready': 'Ready',
   'admin.notReady': 'Not ready',
@@ -427,6 +427,9 @@ export default {
   'admin.backlog': 'Outbox backlog (messages waiting to be sent)',
   'admin.lag': 'Inbox consumer lag (messages not yet read)',
   'admin.refusedSinceStart': 'Refused since the node started, by reason code',
+  'admin.witness': 'Witness status',
+  'admin.quorumMet': 'Quorum met: enough witnesses cosigned the latest checkpoint',
+  'admin.quorumNotMet': 'Quorum not met yet',
   'admin.directory': 'Federation directory',
   'admin.federation': 'Federation',
   'admin.serial': 'Serial',

@@ -416,7 +416,7 @@ export default {
   'cp.byWitness': 'testigo {{witness}}',
   'cp.evidence': 'Resumen de la prueba',
 
-  'admin.lead': 'El estado del nodo, el directorio de la federación en el que confía y los mensajes que rechazó (solo metadatos).',
+  'admin.lead': 'El estado del nodo, el estado de los testigos de su registro, el directorio de la federación en el que confía y los mensajes que rechazó (solo metadatos).',
   'admin.health': 'Estado del nodo',
   'admin.ready': 'Listo',
   'admin.notReady': 'No está listo',
@@ -427,6 +427,9 @@ export default {
   'admin.backlog': 'Pendientes en la bandeja de salida (mensajes por enviar)',
   'admin.lag': 'Retraso del consumidor de la bandeja de entrada (mensajes sin leer)',
   'admin.refusedSinceStart': 'Rechazados desde el arranque del nodo, por código de motivo',
+  'admin.witness': 'Estado de los testigos',
+  'admin.quorumMet': 'Quórum alcanzado: suficientes testigos han cofirmado el último punto de control',
+  'admin.quorumNotMet': 'Quórum aún no alcanzado',
   'admin.directory': 'Directorio de la federación',
   'admin.federation': 'Federación',
   'admin.serial': 'Número de serie',

@@ -1,5 +1,6 @@
-// Administrator: the node's health and queues, the federation directory it trusts (and how old
-// it is), and the messages its inbox refused, with their reasons (metadata only).
+// Administrator: the node's health and queues, the witness status of its latest checkpoint, the
+// federation directory it trusts (and how old it is), and the messages its inbox refused, with
+// their reasons (metadata only).
 import { api, ApiError } from '../api.js';
 import { clear, copyButton, h, scrollRegion } from '../dom.js';
 import { duration, time } from '../format.js';
@@ -29,6 +30,33 @@ function checkText(check) {
   const reason = typeof check === 'string' ? null : check?.reason;
   const word = status === 'up' ? t('admin.up') : status;
   return reason ? `${word}: ${reason}` : word;
+}
+
+/** The latest checkpoint, or null before the first one. */
+async function checkpoint() {
+  try {
+    return await api('/audit/checkpoint');
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
+  }
+}
+
+/** The node's own word on its latest checkpoint (the auditor's screen checks every signature itself). */
+function witnessCard(cp) {
+  const cosignatures = cp?.cosignatures ?? [];
+  return h('section.card#witness', { 'aria-labelledby': 'witness-title', dataset: { witnessed: String(Boolean(cp?.witnessed)) } },
+    h('h2#witness-title', t('admin.witness')),
+    !cp ? h('p', t('cp.none')) : [
+      h(`p.status-line.${cp.witnessed ? 'ok' : 'warn'}#quorum-status`, `${cp.witnessed ? '✔' : '⚠'} ${t(cp.witnessed ? 'admin.quorumMet' : 'admin.quorumNotMet')}`,
+        h('span.muted', ` — ${t('cp.witnessed', { count: formatNumber(cosignatures.length) })} ${t('cp.quorum', { quorum: formatNumber(cp.quorum) })}`)),
+      h('dl.meta',
+        h('dt', t('cp.size')), h('dd#checkpoint-size', formatNumber(cp.size)),
+        h('dt', t('cp.signed')), h('dd', time(cp.createdAt))),
+      cosignatures.length === 0 ? null : scrollRegion(t('cp.cosignatures'), h('table.data.cosignatures', h('caption.visually-hidden', t('cp.cosignatures')),
+        h('thead', h('tr', h('th', { scope: 'col' }, t('cp.witness')), h('th', { scope: 'col' }, t('cp.cosignedAt')))),
+        h('tbody', cosignatures.map((c) => h('tr', h('td', c.witness), h('td', time(c.verifiedAt))))))),
+    ]);
 }
 
 function directoryCard(dir, jws) {
@@ -96,18 +124,19 @@ export async function render(main) {
   clear(main, h('h1', t('title.admin')), h('p.lead', t('admin.lead')), region);
   let last = '';
   const refresh = async () => {
-    const [state, dir, jws, rejected, metrics] = await Promise.all([
+    const [state, cp, dir, jws, rejected, metrics] = await Promise.all([
       health(),
+      checkpoint(),
       api('/directory'),
       fetch('/directory.jws').then((r) => r.text()).catch(() => ''),
       api('/rejected?limit=200'),
       fetch('/metrics').then((r) => r.text()).catch(() => ''),
     ]);
     const queues = queuesCard(metrics);
-    const key = JSON.stringify([state, dir, jws, rejected, queues.textContent, Math.floor(Date.now() / 60000)]);
+    const key = JSON.stringify([state, cp, dir, jws, rejected, queues.textContent, Math.floor(Date.now() / 60000)]);
     if (key === last) return; // redraw only on change (and each minute: the directory's age)
     last = key;
-    clear(region, healthCard(state), queues, directoryCard(dir, jws), rejectedCard(rejected));
+    clear(region, healthCard(state), queues, witnessCard(cp), directoryCard(dir, jws), rejectedCard(rejected));
   };
   await refresh();
   return { refresh };

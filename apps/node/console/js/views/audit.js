@@ -1,5 +1,6 @@
 // Auditor: the exchange log (metadata and digests only), one message's timeline, the current
-// checkpoint with its witnesses, alerts, and the audit bundle download.
+// checkpoint with its witnesses, alerts, and the audit bundle download. Each screen is read again
+// when the node pushes a `ledger` event (the ledger grew, or the checkpoint or its cosignatures changed).
 import { api, ApiError, query } from '../api.js';
 import { announce, clear, copyButton, h, scrollRegion } from '../dom.js';
 import { eventLabel, kindLabel, time } from '../format.js';
@@ -268,7 +269,7 @@ export async function renderLog(main) {
     }
   };
   await Promise.all([load().catch(showError), refreshCheckpoint()]);
-  return { refresh: async () => {
+  return { live: 'ledger', refresh: async () => {
     await refreshCheckpoint();
     if (cursors.length === 1 && !document.activeElement?.closest('#audit-filters')) {
       const before = shown.map((e) => e.seq).join();
@@ -345,7 +346,7 @@ export async function renderCheckpoint(main) {
       a.detail ? h('p', a.detail) : null))));
   };
   await refresh();
-  return { refresh };
+  return { refresh, live: 'ledger' };
 }
 
 export async function renderMessage(main, id) {
@@ -369,5 +370,5 @@ export async function renderMessage(main, id) {
       entryTable(entries, t('audit.tableMessage')));
   };
   await refresh();
-  return { refresh };
+  return { refresh, live: 'ledger' };
 }

@@ -1,0 +1,2130 @@
+// GENERATED from the node's OpenAPI document by openapi-typescript; do not edit.
+// Regenerate after changing the API: bash deploy/local/prepare.sh && node deploy/api-types.js
+// (test/e2e/node-openapi.spec.ts fails while this file differs from what a running node serves).
+export interface paths {
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness
+         * @description The process answers.
+         */
+        get: operations["HealthController_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness
+         * @description The database and the broker are reachable.
+         */
+        get: operations["HealthController_ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Exchange counters, outbox backlog and consumer lag.
+         */
+        get: operations["HealthController_prometheus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ledger entries
+         * @description Metadata and digests (never notice content), filtered; keyset pages by seq (role auditor).
+         */
+        get: operations["AuditController_entries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/messages/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Timeline of one message
+         * @description Its entries and those that refer to it.
+         */
+        get: operations["AuditController_timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/proofs/inclusion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inclusion proof
+         * @description RFC 6962 inclusion proof of entry `seq` in the tree of `size` entries.
+         */
+        get: operations["AuditController_inclusion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/proofs/consistency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Consistency proof
+         * @description RFC 6962 consistency proof between two tree sizes.
+         */
+        get: operations["AuditController_consistency"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/checkpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Latest checkpoint
+         * @description With its witness cosignatures and whether the quorum is reached. Roles auditor, admin.
+         */
+        get: operations["AuditController_checkpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/integrity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ledger damage report
+         * @description A full self-audit now, in one snapshot: every damage found (seq and kind: edited, missing, inserted, reordered), and what the background audit knows. Reports only, never repairs (docs/runbook-ledger-damage.md). Roles auditor, admin.
+         */
+        get: operations["AuditController_integrityReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Witness alerts
+         * @description Refused checkpoints with both signed notes as evidence.
+         */
+        get: operations["AuditController_alerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/bundle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audit bundle
+         * @description NDJSON, streamed: entries, proofs and the cosigned checkpoint that covers them, verifiable offline.
+         */
+        get: operations["AuditController_bundle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Notices this agency sent
+         * @description Newest first, without content.
+         */
+        get: operations["NoticesController_list"];
+        put?: never;
+        /**
+         * Send a notice
+         * @description Signs, encrypts and sends a notice to one or more agencies (role operator). Takes an Idempotency-Key so that a retry never sends twice.
+         */
+        post: operations["NoticesController_send"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One sent notice
+         * @description With its content and each recipient's status.
+         */
+        get: operations["NoticesController_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The inbox
+         * @description Received queries, open work first (role liaison_officer).
+         */
+        get: operations["InboxController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inbox/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One received notice
+         * @description With its content, handling code and deadline.
+         */
+        get: operations["InboxController_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inbox/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge a received notice
+         * @description Tells the sender it is being handled. Takes an Idempotency-Key.
+         */
+        post: operations["InboxController_acknowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inbox/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a received query
+         * @description Hit (with details) or no-hit, sent back to the sender signed and encrypted. Takes an Idempotency-Key.
+         */
+        post: operations["InboxController_answer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inbox/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline a received query
+         * @description With a reason, sent back to the sender. Takes an Idempotency-Key.
+         */
+        post: operations["InboxController_decline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inbox/{id}/pass-on": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pass a received notice on
+         * @description As a new notice to other agencies, citing the original; refused for H2. Takes an Idempotency-Key.
+         */
+        post: operations["InboxController_passOn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rejected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Refused inbox messages
+         * @description Metadata and reason of each message the inbox refused (roles admin, auditor).
+         */
+        get: operations["RejectedController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/directory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Agencies of the federation
+         * @description Code, name and country of each agency in the directory this node trusts.
+         */
+        get: operations["DirectoryController_agencies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/directory.jws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed federation directory
+         * @description The compact JWS exactly as this node verified it.
+         */
+        get: operations["DirectoryController_signed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who am I
+         * @description The principal the bearer token stands for: subject, agency, roles.
+         */
+        get: operations["DirectoryController_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** @description RFC 9457 problem details. `code` is stable (the last segment of `type`); `errors` names each field, query parameter, path parameter or header that was wrong. */
+        Problem: {
+            /**
+             * Format: uri
+             * @example urn:liaison:problem:invalid_request
+             */
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            /** @description The request path. */
+            instance?: string;
+            code: string;
+            errors: {
+                field: string;
+                message: string;
+            }[];
+            /** @description With 503 and some 409s: when to ask again (also in Retry-After). */
+            retryAfterSeconds?: number;
+        };
+        Handling: {
+            /** @enum {unknown} */
+            code: "H0" | "H1" | "H2" | "H3";
+            restriction?: string;
+        };
+        Grades: {
+            /** @enum {unknown} */
+            source: "A" | "B" | "C" | "X";
+            /** @enum {unknown} */
+            information: 1 | 2 | 3 | 4;
+        };
+        /** @description A notice to send. `body` follows the schema of its `kind`: identity-query → IdentityQueryBody, location-query → LocationQueryBody. */
+        ComposeRequest: {
+            /** @enum {string} */
+            kind: "identity-query" | "location-query";
+            recipients: string[];
+            handling: components["schemas"]["Handling"];
+            grades: components["schemas"]["Grades"];
+            /** @enum {unknown} */
+            priority: "urgent" | "normal";
+            /** Format: date-time */
+            expiresAt: string;
+            body: components["schemas"]["IdentityQueryBody"] | components["schemas"]["LocationQueryBody"];
+        };
+        /** @description A hit (with details) or no-hit; to decline, use the decline operation. */
+        AnswerRequest: {
+            handling?: {
+                /** @enum {unknown} */
+                code: "H0" | "H1" | "H2" | "H3";
+                restriction?: string;
+            };
+            grades?: {
+                /** @enum {unknown} */
+                source: "A" | "B" | "C" | "X";
+                /** @enum {unknown} */
+                information: 1 | 2 | 3 | 4;
+            };
+        } & components["schemas"]["ResponseBody"];
+        DeclineRequest: {
+            reason: string;
+        };
+        PassOnRequest: {
+            recipients: string[];
+        };
+        SendResult: {
+            id: string;
+            /** Format: date-time */
+            deadline: string;
+            /** @constant */
+            status: "SENT";
+        };
+        ActionResult: {
+            id: string;
+            /** @enum {unknown} */
+            status: "SENT" | "DELIVERED" | "ACKNOWLEDGED" | "ANSWERED" | "DECLINED" | "EXPIRED";
+            responseId?: string;
+        };
+        Created: {
+            id: string;
+        };
+        /** Identify a person of interest */
+        IdentityQueryBody: {
+            names?: {
+                family?: string;
+                given?: string;
+            };
+            aliases?: {
+                family?: string;
+                given?: string;
+            }[];
+            /** Format: partial-date */
+            date_of_birth?: string;
+            /** Format: iso3166-alpha2 */
+            nationality?: string;
+            identity_documents?: {
+                /** @enum {unknown} */
+                type: "passport" | "national_id" | "driving_licence" | "residence_permit" | "visa" | "other";
+                number: string;
+                /** Format: iso3166-alpha2 */
+                issuing_country: string;
+            }[];
+            photo?: {
+                digest: string;
+                reference: string;
+                /** @enum {unknown} */
+                media_type?: "image/jpeg" | "image/png" | "image/webp";
+            };
+            case_reference: string;
+            reason: string;
+            legal_basis: string;
+        } | unknown | unknown | unknown;
+        /** Locate a person of interest */
+        LocationQueryBody: {
+            names?: {
+                family?: string;
+                given?: string;
+            };
+            aliases?: {
+                family?: string;
+                given?: string;
+            }[];
+            /** Format: partial-date */
+            date_of_birth?: string;
+            /** Format: iso3166-alpha2 */
+            nationality?: string;
+            identity_documents?: {
+                /** @enum {unknown} */
+                type: "passport" | "national_id" | "driving_licence" | "residence_permit" | "visa" | "other";
+                number: string;
+                /** Format: iso3166-alpha2 */
+                issuing_country: string;
+            }[];
+            photo?: {
+                digest: string;
+                reference: string;
+                /** @enum {unknown} */
+                media_type?: "image/jpeg" | "image/png" | "image/webp";
+            };
+            last_known_location: {
+                /** Format: iso3166-alpha2 */
+                country?: string;
+                area?: string;
+                address?: string;
+                coordinates?: {
+                    lat: number;
+                    lon: number;
+                };
+                /** Format: date-time */
+                seen_at?: string;
+            };
+            case_reference: string;
+            reason: string;
+            legal_basis: string;
+        } | unknown | unknown | unknown;
+        /** Outcome of a query */
+        ResponseBody: {
+            /** @constant */
+            outcome: "hit";
+            details: {
+                summary: string;
+                subject?: {
+                    names?: {
+                        family?: string;
+                        given?: string;
+                    };
+                    aliases?: {
+                        family?: string;
+                        given?: string;
+                    }[];
+                    /** Format: partial-date */
+                    date_of_birth?: string;
+                    /** Format: iso3166-alpha2 */
+                    nationality?: string;
+                    identity_documents?: {
+                        /** @enum {unknown} */
+                        type: "passport" | "national_id" | "driving_licence" | "residence_permit" | "visa" | "other";
+                        number: string;
+                        /** Format: iso3166-alpha2 */
+                        issuing_country: string;
+                    }[];
+                    photo?: {
+                        digest: string;
+                        reference: string;
+                        /** @enum {unknown} */
+                        media_type?: "image/jpeg" | "image/png" | "image/webp";
+                    };
+                };
+                location?: {
+                    /** Format: iso3166-alpha2 */
+                    country?: string;
+                    area?: string;
+                    address?: string;
+                    coordinates?: {
+                        lat: number;
+                        lon: number;
+                    };
+                    /** Format: date-time */
+                    seen_at?: string;
+                };
+                records?: {
+                    label: string;
+                    value: string;
+                }[];
+            };
+        } | {
+            /** @constant */
+            outcome: "no-hit";
+        } | {
+            /** @constant */
+            outcome: "declined";
+            reason: string;
+        };
+        /** Delivery receipt from the recipient node */
+        ReceiptBody: {
+            /** Format: date-time */
+            received_at: string;
+        };
+        /** Acknowledgement by a person of the recipient agency */
+        AcknowledgementBody: {
+            acknowledged_by: {
+                role: string;
+                ref: string;
+            };
+            /** Format: date-time */
+            at: string;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    HealthController_live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Alive. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+        };
+    };
+    HealthController_ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            /** @description Busy or not ready: retry after Retry-After seconds (nothing was written). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HealthController_prometheus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Metrics in the Prometheus text format. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    AuditController_entries: {
+        parameters: {
+            query?: {
+                /** @description From this time (inclusive). */
+                from?: string;
+                /** @description Before this time. */
+                to?: string;
+                /** @description The other agency. */
+                counterpart?: string;
+                /** @description Notice kind. */
+                kind?: string;
+                /** @description Ledger event. */
+                event?: "sent" | "received" | "delivered" | "acknowledged" | "answered" | "declined" | "expired" | "rejected" | "redelivered" | "directory-updated" | "key-changed";
+                /** @description One message. */
+                messageId?: string;
+                /** @description Keyset cursor: entries after this seq. */
+                after?: string;
+                /** @description Page size, 1–1000 (default 50; 100 for the audit log). */
+                limit?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AuditController_timeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The notice or message id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The timeline. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AuditController_inclusion: {
+        parameters: {
+            query?: {
+                /** @description The entry (required). */
+                seq?: string;
+                /** @description Tree size (default: the latest checkpoint). */
+                size?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The proof. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AuditController_consistency: {
+        parameters: {
+            query?: {
+                /** @description Older size (required). */
+                from?: string;
+                /** @description Newer size (required). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The proof. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AuditController_checkpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The checkpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AuditController_integrityReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AuditController_alerts: {
+        parameters: {
+            query?: {
+                /** @description Keyset cursor. */
+                after?: string;
+                /** @description Page size, 1–1000 (default 50; 100 for the audit log). */
+                limit?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of alerts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AuditController_bundle: {
+        parameters: {
+            query?: {
+                /** @description First seq. */
+                from?: string;
+                /** @description Tree size to prove against. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bundle. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The notice is not in a state that allows this, or a request with the same Idempotency-Key is still being processed (Retry-After). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    NoticesController_list: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–1000 (default 50; 100 for the audit log). */
+                limit?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sent notices. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>[];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    NoticesController_send: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID is a good one) so that a retry does not act twice: a repeat with the same key and the same request gets the first answer (header Idempotent-Replayed: true); the same key for a different request is refused with 422; a repeat while the first is still being processed with 409. Keys are kept 24 hours by default. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ComposeRequest"];
+            };
+        };
+        responses: {
+            /** @description Sent (queued for the broker in the same transaction). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendResult"];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The notice is not in a state that allows this, or a request with the same Idempotency-Key is still being processed (Retry-After). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 256 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not uncompressed UTF-8 JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy or not ready: retry after Retry-After seconds (nothing was written). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    NoticesController_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The notice or message id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The notice. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    InboxController_list: {
+        parameters: {
+            query?: {
+                /** @description Only notices in this state. */
+                status?: "SENT" | "DELIVERED" | "ACKNOWLEDGED" | "ANSWERED" | "DECLINED" | "EXPIRED";
+                /** @description Only this notice kind. */
+                kind?: string;
+                /** @description Only this priority. */
+                priority?: "urgent" | "normal";
+                /** @description Only from this agency. */
+                sender?: string;
+                /** @description Only those past their deadline. */
+                overdue?: "true" | "false";
+                /** @description Page size, 1–1000 (default 50; 100 for the audit log). */
+                limit?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Received notices. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>[];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    InboxController_detail: {
+        parameters: {
+            query?: {
+                /** @description When two agencies sent notices with this id: which sender is meant (without it such an id answers 409 ambiguous_id). */
+                sender?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The notice or message id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The notice. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The notice is not in a state that allows this, or a request with the same Idempotency-Key is still being processed (Retry-After). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    InboxController_acknowledge: {
+        parameters: {
+            query?: {
+                /** @description When two agencies sent notices with this id: which sender is meant (without it such an id answers 409 ambiguous_id). */
+                sender?: string;
+            };
+            header?: {
+                /** @description A key of your choosing (a UUID is a good one) so that a retry does not act twice: a repeat with the same key and the same request gets the first answer (header Idempotent-Replayed: true); the same key for a different request is refused with 422; a repeat while the first is still being processed with 409. Keys are kept 24 hours by default. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The notice or message id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Acknowledged. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionResult"];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The notice is not in a state that allows this, or a request with the same Idempotency-Key is still being processed (Retry-After). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy or not ready: retry after Retry-After seconds (nothing was written). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    InboxController_answer: {
+        parameters: {
+            query?: {
+                /** @description When two agencies sent notices with this id: which sender is meant (without it such an id answers 409 ambiguous_id). */
+                sender?: string;
+            };
+            header?: {
+                /** @description A key of your choosing (a UUID is a good one) so that a retry does not act twice: a repeat with the same key and the same request gets the first answer (header Idempotent-Replayed: true); the same key for a different request is refused with 422; a repeat while the first is still being processed with 409. Keys are kept 24 hours by default. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The notice or message id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerRequest"];
+            };
+        };
+        responses: {
+            /** @description Answered. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionResult"];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The notice is not in a state that allows this, or a request with the same Idempotency-Key is still being processed (Retry-After). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 256 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not uncompressed UTF-8 JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy or not ready: retry after Retry-After seconds (nothing was written). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    InboxController_decline: {
+        parameters: {
+            query?: {
+                /** @description When two agencies sent notices with this id: which sender is meant (without it such an id answers 409 ambiguous_id). */
+                sender?: string;
+            };
+            header?: {
+                /** @description A key of your choosing (a UUID is a good one) so that a retry does not act twice: a repeat with the same key and the same request gets the first answer (header Idempotent-Replayed: true); the same key for a different request is refused with 422; a repeat while the first is still being processed with 409. Keys are kept 24 hours by default. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The notice or message id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclineRequest"];
+            };
+        };
+        responses: {
+            /** @description Declined. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionResult"];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The notice is not in a state that allows this, or a request with the same Idempotency-Key is still being processed (Retry-After). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 256 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not uncompressed UTF-8 JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy or not ready: retry after Retry-After seconds (nothing was written). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    InboxController_passOn: {
+        parameters: {
+            query?: {
+                /** @description When two agencies sent notices with this id: which sender is meant (without it such an id answers 409 ambiguous_id). */
+                sender?: string;
+            };
+            header?: {
+                /** @description A key of your choosing (a UUID is a good one) so that a retry does not act twice: a repeat with the same key and the same request gets the first answer (header Idempotent-Replayed: true); the same key for a different request is refused with 422; a repeat while the first is still being processed with 409. Keys are kept 24 hours by default. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The notice or message id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PassOnRequest"];
+            };
+        };
+        responses: {
+            /** @description Passed on. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Created"];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The notice is not in a state that allows this, or a request with the same Idempotency-Key is still being processed (Retry-After). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 256 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not uncompressed UTF-8 JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy or not ready: retry after Retry-After seconds (nothing was written). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    RejectedController_list: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–1000 (default 50; 100 for the audit log). */
+                limit?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refusals. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>[];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DirectoryController_agencies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The directory. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DirectoryController_signed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Compact JWS. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    DirectoryController_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The principal. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+}
