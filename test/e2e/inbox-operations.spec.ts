@@ -97,6 +97,8 @@ describe('inbox and witness operations: failures, metrics and silence an operato
         (a: { origin: string; witness: string; reason: string; refusedNote: string }) =>
           a.origin === 'NL' && a.witness === 'CO' && a.reason === 'silent' && /^no checkpoint of liaison\/NL .* while its envelopes arrived for \d+ s/.test(a.refusedNote),
       );
+    // While NL checkpoints, its traffic raises nothing.
+    expect(await silent()).toBe(false);
     // NL's self-audit finds an edited entry, so NL issues no further checkpoint; it still sends.
     await tamper(owner('NL'), ["UPDATE ledger_entry SET actor = 'forged' WHERE seq = 1"]);
     await fed.waitFor(async () => (await fed.get('NL', '/health/ready', null)).body.checks?.ledger?.status === 'down', 'NL to find its damage', 30_000);

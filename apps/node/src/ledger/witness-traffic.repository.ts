@@ -7,9 +7,9 @@ import { DataSource } from 'typeorm';
 export class WitnessTrafficRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** The earliest envelope received from `sender` after `since` (any time when null). */
-  async firstReceivedSince(sender: string, since: Date | null): Promise<Date | null> {
-    const rows = (await this.db.query('SELECT min(received_at) AS at FROM received_message WHERE sender = $1 AND ($2::timestamptz IS NULL OR received_at > $2)', [
+  /** The earliest envelope received from `sender` after `since`. */
+  async firstReceivedSince(sender: string, since: Date): Promise<Date | null> {
+    const rows = (await this.db.query('SELECT min(received_at) AS at FROM received_message WHERE sender = $1 AND received_at > $2', [
       sender,
       since,
     ])) as { at: Date | null }[];

@@ -38,6 +38,8 @@ export class WitnessService implements OnApplicationBootstrap, BeforeApplication
   private stopping: Promise<void> | null = null;
   /** Last offset handled per topic-partition. */
   private readonly handled = new Map<string, bigint>();
+  /** When this witness got its first batch of the checkpoints topic: before it, it has seen nothing (silence is not judged). */
+  consumingSince: Date | null = null;
 
   constructor(
     private readonly repo: LedgerRepository,
@@ -76,6 +78,7 @@ export class WitnessService implements OnApplicationBootstrap, BeforeApplication
   }
 
   async handleBatch(batch: InboundMessage[]): Promise<void> {
+    this.consumingSince ??= this.clock.now();
     for (const m of batch) {
       // A message handled once in this process is not handled again (redelivery, re-fetch):
       // otherwise each copy of a checkpoint would send one more cosignature.
