@@ -78,7 +78,7 @@ export async function createLedgerDatabase(label: string, options: { poolSize?: 
 }
 
 /** Runs statements as the superuser with the append-only triggers bypassed, the way an attacker would. */
-export async function tamper(db: TestDatabase, statements: string[]): Promise<void> {
+export async function tamper(db: Pick<TestDatabase, 'ownerUrl'>, statements: string[]): Promise<void> {
   const client = new Client({ connectionString: db.ownerUrl });
   await client.connect();
   try {

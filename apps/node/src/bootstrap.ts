@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { KafkaInboxTransport } from './exchange/inbox.transport';
+import { InboxMonitor } from './exchange/inbox.monitor';
 import { NodeConfig } from './config/node-config';
 import { accessLog } from './access-log';
 import { JsonLogger } from './json-logger';
@@ -77,6 +78,8 @@ async function startApi(runtime: NodeRuntime, options: NodeOptions): Promise<Run
       // Each partition's batch is its own transaction and receipts are idempotent by id, so the
       // partitions are handled concurrently, as replicas of a node would handle them.
       partitionsConcurrently: config.inboxPartitions,
+      // A batch that fails is retried in place with backoff, counted and reported by readiness.
+      retry: app.get(InboxMonitor),
     }),
   });
   try {

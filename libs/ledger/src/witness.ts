@@ -26,7 +26,15 @@ export interface WitnessState {
   size: bigint;
   root: Uint8Array;
   note: string;
+  /** When the witness cosigned it (its own clock). */
+  cosignedAt?: Date;
 }
+
+/**
+ * A smaller checkpoint published this long after the witness cosigned a larger one is the log
+ * shrinking, not a replay: the margin covers clock skew between the origin and the witness.
+ */
+export const SHRINK_MARGIN_SECONDS = 60;
 
 export type WitnessVerdict =
   | { action: 'ignore'; why: string; stale?: boolean }
@@ -41,10 +49,12 @@ export function noteSignedBy(note: string, name: string, keys: readonly LogKey[]
 /**
  * What a witness does with another log's checkpoint. Only a checkpoint validly signed by the
  * origin can be evidence: anything else is ignored (anyone may write garbage on the topic).
- * Older checkpoints (redeliveries, replays) are ignored, not alerted. A validly signed checkpoint
- * that is not provably an extension of the last one cosigned is refused and becomes an alert.
+ * Older checkpoints (redeliveries, replays: published before the witness cosigned a larger one)
+ * are ignored, not alerted; a smaller one published well after that is the log shrinking. A validly
+ * signed checkpoint that is not provably an extension of the last one cosigned is refused and
+ * becomes an alert.
  */
-export function judgeCheckpoint(input: { claim: CheckpointClaim; state: WitnessState | null; originKeys: readonly LogKey[] }): WitnessVerdict {
+export function judgeCheckpoint(input: { claim: CheckpointClaim; state: WitnessState | null; originKeys: readonly LogKey[]; publishedAt?: Date }): WitnessVerdict {
   const { claim, state } = input;
   const parsed = parseCheckpoint(claim.note);
   if (!parsed.ok) return { action: 'ignore', why: `malformed checkpoint: ${parsed.error}` };
@@ -52,7 +62,9 @@ export function judgeCheckpoint(input: { claim: CheckpointClaim; state: WitnessS
   if (checkpoint.origin !== claim.origin) return { action: 'ignore', why: 'note origin differs from the message origin' };
   if (input.originKeys.length === 0) return { action: 'ignore', why: `no valid signing key for ${claim.origin}` };
   if (!noteSignedBy(claim.note, claim.origin, input.originKeys)) return { action: 'ignore', why: 'log signature does not verify' };
-  if (state !== null && checkpoint.size < state.size) return { action: 'ignore', why: `older than the last cosigned size ${state.size}`, stale: true };
+  if (state !== null && checkpoint.size < state.size && !publishedWellAfter(input.publishedAt, state.cosignedAt)) {
+    return { action: 'ignore', why: `older than the last cosigned size ${state.size}`, stale: true };
+  }
   let proof: Uint8Array[] = [];
   if (state !== null && checkpoint.size > state.size) {
     const ref = claim.proofs.find((p) => BigInt(p.from) === state.size);
@@ -67,4 +79,22 @@ export function judgeCheckpoint(input: { claim: CheckpointClaim; state: WitnessS
   });
   if (decision.ok) return { action: 'cosign', checkpoint };
   return { action: 'refuse', checkpoint, reason: decision.reason, error: decision.error };
+}
+
+function publishedWellAfter(publishedAt: Date | undefined, cosignedAt: Date | undefined): boolean {
+  return publishedAt !== undefined && cosignedAt !== undefined && publishedAt.getTime() - cosignedAt.getTime() > SHRINK_MARGIN_SECONDS * 1000;
+}
+
+export type SilenceVerdict = { silent: false } | { silent: true; seconds: number };
+
+/**
+ * Whether a watched log has gone silent: this node keeps receiving the agency's envelopes, each of
+ * which puts entries in its log, but no checkpoint of it followed within `limitSeconds`.
+ * `firstTrafficSince` is the earliest envelope received from the agency after its last
+ * checkpoint was seen (`null`: none since, so silence is expected).
+ */
+export function judgeSilence(input: { firstTrafficSince: Date | null; now: Date; limitSeconds: number }): SilenceVerdict {
+  if (input.firstTrafficSince === null) return { silent: false };
+  const seconds = Math.floor((input.now.getTime() - input.firstTrafficSince.getTime()) / 1000);
+  return seconds > input.limitSeconds ? { silent: true, seconds } : { silent: false };
 }

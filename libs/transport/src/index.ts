@@ -2,4 +2,4 @@ export { createKafka, kafkaSettingsFromEnv, SASL_MECHANISMS, TOPIC_PREFIX_PATTER
 export { federationTopics, FederationTopics } from './topics';
 export { federationAcls, federationTopicConfigs, INBOX_RETENTION_MS, provisionFederation, type FederationLayout } from './provision';
 export type { BatchHandler, InboundMessage, MessageConsumer, MessageHeaders, MessagePublisher, OutboundMessage } from './messages';
-export { KafkaBatchConsumer, KafkaBrokerProbe, KafkaPublisher, type BrokerProbe, type ConsumerOptions } from './kafka-clients';
+export { KafkaBatchConsumer, KafkaBrokerProbe, KafkaPublisher, type BatchRetryPolicy, type BrokerProbe, type ConsumerOptions } from './kafka-clients';

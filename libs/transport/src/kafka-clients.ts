@@ -61,7 +61,23 @@ export interface ConsumerOptions {
   maxBytesPerPartition?: number;
   /** Partitions whose batches are handled at the same time (each batch is its own transaction). Default 1. */
   partitionsConcurrently?: number;
+  /**
+   * What to do when the handler fails: without it the failure goes to kafkajs, which restarts the
+   * whole consumer (a crash loop when it fails every time). With it the same batch is handled
+   * again, in place, after the wait the policy says, keeping the group session alive meanwhile.
+   */
+  retry?: BatchRetryPolicy;
 }
+
+/** Decides the wait before a failed batch is handled again, and hears when one succeeded. */
+export interface BatchRetryPolicy {
+  /** The handler failed on a batch of `partition`: milliseconds to wait before handling it again. */
+  failed(error: unknown, partition: number): number;
+  succeeded(partition: number): void;
+}
+
+/** A wait is cut into steps this long, so a stop or a lost partition ends it promptly. */
+const WAIT_STEP_MS = 250;
 
 export class KafkaBatchConsumer implements MessageConsumer {
   private readonly consumer: Consumer;
@@ -95,13 +111,18 @@ export class KafkaBatchConsumer implements MessageConsumer {
           timestamp: m.timestamp,
         }));
         // kafkajs heartbeats only between handler calls: keep the session alive while a large
-        // batch is being recorded.
-        const beat = setInterval(() => void heartbeat().catch(() => undefined), 2000);
+        // batch is being recorded (or waits to be retried). A failed heartbeat (a rebalance) means
+        // the partition may no longer be ours: a retry stops waiting and leaves the batch.
+        let lost = false;
+        const beat = setInterval(() => void heartbeat().catch(() => void (lost = true)), 2000);
+        let handled: boolean;
         try {
-          await handler(messages);
+          handled = await this.handle(handler, messages, () => isRunning() && !isStale() && !lost);
         } finally {
           clearInterval(beat);
         }
+        // Stopped or revoked while waiting: nothing resolved or committed, the batch is read again.
+        if (!handled) return;
         const last = messages[messages.length - 1];
         // Only after the handler succeeded: the fetcher moves on (resolveOffset), and the group
         // remembers it (commitOffsets is given exactly the next offset to read: last + 1).
@@ -111,6 +132,27 @@ export class KafkaBatchConsumer implements MessageConsumer {
         ]);
       },
     });
+  }
+
+  /** Handles the batch, again after each failure if there is a retry policy; false when it gave up waiting. */
+  private async handle(handler: BatchHandler, messages: InboundMessage[], live: () => boolean): Promise<boolean> {
+    const { retry } = this.options;
+    const partition = messages[0].partition;
+    for (;;) {
+      try {
+        await handler(messages);
+        retry?.succeeded(partition);
+        return true;
+      } catch (error) {
+        if (!retry) throw error;
+        const until = Date.now() + retry.failed(error, partition);
+        while (Date.now() < until) {
+          if (!live()) return false;
+          await new Promise((resolve) => setTimeout(resolve, Math.min(WAIT_STEP_MS, until - Date.now())));
+        }
+        if (!live()) return false;
+      }
+    }
   }
 
   async stop(): Promise<void> {

@@ -91,6 +91,7 @@ describe('node configuration', () => {
     [{ AUTH_JWKS: '{"no":"keys"}' }, 'AUTH_JWKS'],
     [{ LIAISON_DEADLINE_URGENT_HOURS: '0' }, 'LIAISON_DEADLINE_URGENT_HOURS'],
     [{ LIAISON_WITNESS_QUORUM: '-1' }, 'LIAISON_WITNESS_QUORUM'],
+    [{ LIAISON_WITNESS_SILENCE_SECONDS: '0' }, 'LIAISON_WITNESS_SILENCE_SECONDS'],
     [{ AUTH_OIDC_CLIENT_ID: 'console' }, 'AUTH_OIDC_ISSUER_URL'],
     [{ AUTH_OIDC_ISSUER_URL: 'https://idp.example/realms/nl' }, 'AUTH_OIDC_CLIENT_ID'],
     [{ AUTH_OIDC_ISSUER_URL: 'idp.example', AUTH_OIDC_CLIENT_ID: 'console' }, 'AUTH_OIDC_ISSUER_URL'],

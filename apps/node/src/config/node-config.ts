@@ -35,7 +35,13 @@ export interface NodeConfig {
   /** Sends waiting for their transaction beyond which the API answers 503 (backpressure). */
   maxPendingSends: number;
   clockSkewSeconds: number;
-  checkpoint: { everyEntries: number; everySeconds: number; witnessQuorum: number };
+  checkpoint: {
+    everyEntries: number;
+    everySeconds: number;
+    witnessQuorum: number;
+    /** A watched log with traffic but no checkpoint for this long is alerted as silent (default 3 × everySeconds). */
+    silenceSeconds?: number;
+  };
   /** The ledger's background self-audit: entries re-derived per second, pause between full sweeps. */
   selfAudit: { entriesPerSecond: number; pauseSeconds: number };
   consoleDir: string | undefined;
@@ -126,6 +132,7 @@ export function loadNodeConfig(env: Env = process.env): NodeConfig {
   if (!jwks && !jwksUrl) throw new ConfigError('AUTH_JWKS_URL', 'or AUTH_JWKS must name the identity provider keys');
   if (jwks && !Array.isArray(jwks.keys)) throw new ConfigError('AUTH_JWKS', 'must be a JWK set ({"keys": [...]})');
   const dbName = databaseName(databaseUrl, agency);
+  const checkpointEvery = reader.integer('LIAISON_CHECKPOINT_EVERY_SECONDS', 10, { min: 1, max: 86400 });
   return {
     agency,
     httpPort: reader.integer('PORT', 3000, { min: 1, max: 65535 }),
@@ -160,8 +167,9 @@ export function loadNodeConfig(env: Env = process.env): NodeConfig {
     clockSkewSeconds: reader.integer('LIAISON_CLOCK_SKEW_SECONDS', 300, { min: 0, max: 3600 }),
     checkpoint: {
       everyEntries: reader.integer('LIAISON_CHECKPOINT_EVERY_ENTRIES', 1000, { min: 1, max: 10_000_000 }),
-      everySeconds: reader.integer('LIAISON_CHECKPOINT_EVERY_SECONDS', 10, { min: 1, max: 86400 }),
+      everySeconds: checkpointEvery,
       witnessQuorum: reader.integer('LIAISON_WITNESS_QUORUM', 1, { min: 0, max: 100 }),
+      silenceSeconds: reader.integer('LIAISON_WITNESS_SILENCE_SECONDS', 3 * checkpointEvery, { min: 1, max: 30 * 86400 }),
     },
     selfAudit: {
       entriesPerSecond: reader.integer('LIAISON_LEDGER_AUDIT_RATE', 10_000, { min: 100, max: 1_000_000 }),

@@ -12,6 +12,9 @@ export class ExchangeMetrics {
   readonly outboxBacklog: Gauge;
   readonly consumerLag: Gauge;
   readonly inboxLatency: Histogram;
+  readonly batchFailures: Counter;
+  readonly deadLetters: Counter;
+  readonly overdue: Gauge;
 
   constructor(readonly registry: MetricsRegistry) {
     const registers = [registry];
@@ -21,6 +24,14 @@ export class ExchangeMetrics {
     this.rejected = new Counter({ name: 'liaison_notices_rejected_total', help: 'Inbox messages refused', labelNames: ['code'], registers });
     this.outboxBacklog = new Gauge({ name: 'liaison_outbox_backlog', help: 'Messages waiting in the outbox', registers });
     this.consumerLag = new Gauge({ name: 'liaison_inbox_consumer_lag', help: 'Messages behind the inbox high watermark', labelNames: ['partition'], registers });
+    this.batchFailures = new Counter({
+      name: 'liaison_inbox_batch_failures_total',
+      help: 'Inbox batches that failed and wait to be retried (database, ledger_damaged, trust_unavailable, unexpected)',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.deadLetters = new Counter({ name: 'liaison_dead_letters_total', help: 'Refused inbox messages copied to the dead-letter topic', labelNames: ['code'], registers });
+    this.overdue = new Gauge({ name: 'liaison_inbound_overdue', help: 'Received queries still open (delivered or acknowledged) past their reply deadline', registers });
     this.inboxLatency = new Histogram({
       name: 'liaison_inbox_latency_seconds',
       help: 'From the broker timestamp to the recording transaction commit',

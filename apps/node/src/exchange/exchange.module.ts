@@ -10,6 +10,7 @@ import { ExchangeRepository } from './exchange.repository';
 import { ExpirySweeper } from './expiry.sweeper';
 import { InboxHandler } from './inbox.handler';
 import { InboxListener } from './inbox.listener';
+import { InboxMonitor } from './inbox.monitor';
 import { NoticeQueries } from './notice.queries';
 import { NoticeService } from './notice.service';
 import { OutboxRelay } from './outbox.relay';
@@ -28,8 +29,8 @@ import { UnitOfWork } from './unit-of-work';
     { provide: ContentCipher, useFactory: (config: NodeConfig) => new ContentCipher(config.contentSecret), inject: [NODE_CONFIG] },
     ExchangeMetrics,
     ExchangeRepository,
-    UnitOfWork, OutboxSignal, EnvelopeDispatcher, NoticeService, NoticeQueries, InboxHandler, OutboxRelay, ExpirySweeper,
+    UnitOfWork, OutboxSignal, EnvelopeDispatcher, NoticeService, NoticeQueries, InboxHandler, InboxMonitor, OutboxRelay, ExpirySweeper,
   ],
-  exports: [NoticeQueries, ExchangeRepository, ExchangeMetrics],
+  exports: [NoticeQueries, ExchangeRepository, ExchangeMetrics, InboxMonitor],
 })
 export class ExchangeModule {}

@@ -303,6 +303,16 @@ export class ExchangeRepository {
     return Number(rows[0].n);
   }
 
+  /** Received queries still open past their reply deadline (until the expiry sweeper marks them EXPIRED). */
+  async countOverdue(me: string, now: Date): Promise<number> {
+    const rows: { n: string }[] = await this.db.query(
+      `SELECT count(*) AS n FROM notice n JOIN notice_recipient r ON r.notice_sender = n.sender AND r.notice_id = n.id AND r.agency = $1
+        WHERE n.direction = 'inbound' AND n.kind <> 'response' AND r.status = ANY($2::text[]) AND n.deadline < $3`,
+      [me, OPEN_STATES, now],
+    );
+    return Number(rows[0].n);
+  }
+
   /** Marks EXPIRED every open workflow row whose notice passed its expiry or reply deadline. */
   async expireOpen(q: Queryable, now: Date): Promise<{ noticeSender: string; noticeId: string; agency: string; kind: string; direction: string }[]> {
     const result: unknown = await q.query(

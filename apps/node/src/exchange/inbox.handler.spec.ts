@@ -9,6 +9,7 @@ import { MetricsRegistry } from '../metrics';
 import { ExchangeMetrics } from './exchange.metrics';
 import type { ExchangeRepository, NoticeRow, RejectedRow } from './exchange.repository';
 import { InboxHandler } from './inbox.handler';
+import { LedgerDamagedError } from '../ledger/ledger.sequencer';
 import { PendingWrites, UnitOfWork } from './unit-of-work';
 
 /**
@@ -120,5 +121,14 @@ describe('InboxHandler', () => {
     h.failRejected = Object.assign(new Error('duplicate key value violates unique constraint "ledger_entry_pkey"'), { code: '23505' });
     await expect(h.handler([ok(a)]).handleBatch(messages(1))).rejects.toMatchObject({ code: '23505' });
     expect(h.notices).toEqual([]);
+  });
+
+  it('fails the batch, refusing nothing, when the ledger refuses appends (a forged row at the next seq)', async () => {
+    const h = new Harness();
+    const [a, b] = [claims(), claims()];
+    const damaged = new LedgerDamagedError('entry 12 was never appended by this node');
+    h.failNotice.set(a.jti, damaged);
+    await expect(h.handler([ok(a), ok(b)]).handleBatch(messages(2))).rejects.toBe(damaged);
+    expect(h.rejected).toEqual([]);
   });
 });

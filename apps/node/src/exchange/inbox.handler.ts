@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EnvelopeOpener } from '@liaison/envelope';
 import { FederationTopics, InboundMessage } from '@liaison/transport';
 import { NodeConfig } from '../config/node-config';
-import { describeFailure, isInfrastructureError } from '../persistence/errors';
+import { DependencyUnavailableError, describeFailure, mustRetryBatch } from '../persistence/errors';
 import type { Queryable } from '../persistence/queryable';
 import { Clock, NODE_CONFIG } from '../tokens';
 import { ContentCipher } from './content-cipher';
@@ -14,10 +14,9 @@ import { BatchEffects, MOVES_OUTBOUND, Opened, decideBatch, decideRecordingFailu
 import { PendingWrites, UnitOfWork } from './unit-of-work';
 
 /** The node cannot check envelopes now (no valid directory): the consumer retries the batch later. */
-export class TrustUnavailableError extends Error {
+export class TrustUnavailableError extends DependencyUnavailableError {
   constructor(detail: string) {
-    super(`inbox paused: ${detail}`);
-    this.name = 'TrustUnavailableError';
+    super('trust_unavailable', `inbox paused: ${detail}`);
   }
 }
 
@@ -29,8 +28,9 @@ type Written = { effects: BatchEffects; fresh: Set<string> };
  * batch refers to, decides (inbox.decide) and writes the effects in one transaction. If that
  * transaction fails, each message is recorded alone; a message whose own recording fails for a
  * reason of its own becomes a recorded refusal (`recording_failed`), so no message can stall the
- * partition. Only an infrastructure failure (database unreachable) fails the batch, which the
- * consumer then retries.
+ * partition. Only a failure of the database or of a dependency (the ledger refuses appends, the
+ * directory expired: persistence/errors `mustRetryBatch`) fails the batch, which the consumer then
+ * retries in place with backoff (InboxMonitor).
  */
 @Injectable()
 export class InboxHandler {
@@ -59,7 +59,7 @@ export class InboxHandler {
     const outcomes = await writeTogetherOrAlone(opened, (group) => this.record(group).then((w) => void committed.push(w)));
     for (const [i, outcome] of outcomes.entries()) {
       if (outcome.status === 'fulfilled') continue;
-      if (isInfrastructureError(outcome.reason)) throw outcome.reason;
+      if (mustRetryBatch(outcome.reason)) throw outcome.reason;
       const { message } = opened[i];
       const reason = `recording the message failed (${describeFailure(outcome.reason)})`;
       this.log.error(`${message.topic}/${message.partition}@${message.offset}: ${reason}; refused so the partition moves on`);
@@ -72,6 +72,7 @@ export class InboxHandler {
   /** Counts and logs what a committed transaction recorded (ids, codes and counts only). */
   private report({ effects, fresh }: Written): void {
     for (const r of effects.rejected) if (fresh.has(positionKey(r))) this.log.warn(`refused message at ${r.partition}@${r.offset}: ${r.code}`);
+    for (const d of effects.deadLetters) if (fresh.has(positionKey(d.position))) this.metrics.deadLetters.inc({ code: d.row.headers['liaison-refusal'] });
     for (const note of effects.ignored) this.log.warn(`ignored ${note}`);
     for (const c of effects.classified) {
       if (c.as === 'new') this.metrics.received.inc({ kind: c.claims.kind });

@@ -1,13 +1,26 @@
-import { Controller } from '@nestjs/common';
+import { Catch, Controller, RpcExceptionFilter, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
+import { Observable, throwError } from 'rxjs';
 import type { InboundMessage } from '@liaison/transport';
 import { Clock } from '../tokens';
 import { ExchangeMetrics } from './exchange.metrics';
 import { InboxHandler } from './inbox.handler';
 import { INBOX_BATCH } from './inbox.transport';
 
+/**
+ * Hands a failed batch's error to the transport as it is: Nest's default filter would log it and
+ * replace it with a generic object, and the retry policy (InboxMonitor) classifies the original.
+ */
+@Catch()
+class KeepBatchError implements RpcExceptionFilter<unknown> {
+  catch(exception: unknown): Observable<never> {
+    return throwError(() => exception);
+  }
+}
+
 /** The inbox's pattern handler: batches from KafkaInboxTransport go to the InboxHandler. */
 @Controller()
+@UseFilters(new KeepBatchError())
 export class InboxListener {
   constructor(
     private readonly handler: InboxHandler,

@@ -23,7 +23,8 @@ export class InboxBatchContext extends BaseRpcContext<[topic: string, partition:
  * @nestjs/microservices' Kafka transport: that one runs `eachMessage` only and retries every
  * exception forever (brief). Here a batch goes to the `@EventPattern(INBOX_BATCH)` handler; its
  * offsets are committed only after the handler resolved (its transaction committed); a handler
- * failure makes the consumer retry the batch. Replicas share partitions through one group.
+ * failure makes the consumer retry the batch in place after the wait its retry policy says
+ * (InboxMonitor: backoff, metric, readiness). Replicas share partitions through one group.
  */
 export class KafkaInboxTransport extends Server implements CustomTransportStrategy {
   private readonly log = new Logger('InboxTransport');

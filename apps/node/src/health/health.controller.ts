@@ -5,6 +5,8 @@ import { problem, ProblemException } from '../http/problem';
 import { TrustStore } from '@liaison/envelope';
 import { FederationTopics, type BrokerProbe } from '@liaison/transport';
 import { ExchangeMetrics } from '../exchange/exchange.metrics';
+import { ExchangeRepository } from '../exchange/exchange.repository';
+import { InboxMonitor } from '../exchange/inbox.monitor';
 import { NodeConfig } from '../config/node-config';
 import { CheckpointService } from '../ledger/checkpoint.service';
 import { LedgerIntegrity } from '../ledger/ledger.integrity';
@@ -38,6 +40,8 @@ export class HealthController {
     private readonly ledger: LedgerProofs,
     private readonly clock: Clock,
     private readonly trust: TrustStore,
+    private readonly inbox: InboxMonitor,
+    private readonly exchange: ExchangeRepository,
   ) {
     this.startedAt = clock.now();
   }
@@ -60,6 +64,7 @@ export class HealthController {
       broker,
       directory: directoryCheck({ directory, ownKeys: signingKeysOf(directory, this.config.agency, now), agency: this.config.agency, now }),
       ledger: ledgerCheck(this.integrity.status().damage),
+      inbox: this.inbox.check(),
     };
     if (database.status === 'up') {
       Object.assign(checks, await this.ledgerChecks().catch((e: unknown) => ({ checkpoint: { status: 'warn' as const, reason: `not measured: ${(e as Error).message}` } })));
@@ -101,8 +106,15 @@ export class HealthController {
   }
 
   private async refreshGauges(): Promise<void> {
-    const [outbox, head, latest, witnessed] = await Promise.all([this.repo.outbox(), this.ledger.head(), this.checkpoints.latest(), this.checkpoints.latestWitnessed()]);
+    const [outbox, head, latest, witnessed, overdue] = await Promise.all([
+      this.repo.outbox(),
+      this.ledger.head(),
+      this.checkpoints.latest(),
+      this.checkpoints.latestWitnessed(),
+      this.exchange.countOverdue(this.config.agency, this.clock.now()),
+    ]);
     this.metrics.outboxBacklog.set(outbox.count);
+    this.metrics.overdue.set(overdue);
     this.ledgerMetrics.size.set(Number(head.size));
     this.ledgerMetrics.checkpointSize.set(latest?.size ?? 0);
     this.ledgerMetrics.witnessedSize.set(witnessed?.size ?? 0);

@@ -7,6 +7,8 @@ import { LedgerWriter } from './ledger.port';
 import { LedgerProofs } from './ledger.proofs';
 import { LedgerRepository } from './ledger.repository';
 import { LedgerSequencer } from './ledger.sequencer';
+import { WitnessSilenceWatch } from './witness-silence';
+import { WitnessTrafficRepository } from './witness-traffic.repository';
 import { WitnessService } from './witness.service';
 
 /**
@@ -34,6 +36,8 @@ import { WitnessService } from './witness.service';
     { provide: LedgerWriter, useExisting: LedgerSequencer },
     CheckpointService,
     WitnessService,
+    WitnessTrafficRepository,
+    WitnessSilenceWatch,
   ],
   exports: [LedgerWriter, LedgerRepository, LedgerProofs, LedgerIntegrity, LedgerMetrics, CheckpointService],
 })

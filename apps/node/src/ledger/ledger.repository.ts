@@ -58,6 +58,8 @@ export interface WitnessStateRecord {
   size: bigint;
   root: Buffer;
   note: string;
+  /** When this node last cosigned the log (its clock). */
+  cosignedAt: Date;
 }
 
 export interface AlertInput {
@@ -359,8 +361,8 @@ export class LedgerRepository {
   // ------------------------------------------------------------ witness state and alerts
 
   async witnessState(agency: string): Promise<WitnessStateRecord | null> {
-    const rows = (await this.db.query('SELECT size, root, note FROM witness_state WHERE origin = $1', [agency])) as { size: string; root: Buffer; note: string }[];
-    return rows.length === 0 ? null : { size: BigInt(rows[0].size), root: rows[0].root, note: rows[0].note };
+    const rows = (await this.db.query('SELECT size, root, note, updated_at FROM witness_state WHERE origin = $1', [agency])) as { size: string; root: Buffer; note: string; updated_at: Date }[];
+    return rows.length === 0 ? null : { size: BigInt(rows[0].size), root: rows[0].root, note: rows[0].note, cosignedAt: new Date(rows[0].updated_at) };
   }
 
   /** Moves a watched log's state forward only: a concurrent handler with a larger checkpoint wins. */

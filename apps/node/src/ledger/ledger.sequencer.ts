@@ -3,6 +3,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { LedgerEntry, appendLeaves, entryLeafHash, validateEntry } from '@liaison/ledger';
+import { DependencyUnavailableError } from '../persistence/errors';
 import { Clock } from '../tokens';
 import { LedgerEventInput, LedgerWriter } from './ledger.port';
 import { LedgerRepository } from './ledger.repository';
@@ -32,9 +33,9 @@ export function sequenceEntries(size: bigint, time: string, events: readonly Led
 }
 
 /** The stored ledger does not allow the append (an operator must look: docs/runbook-ledger-damage.md). */
-export class LedgerDamagedError extends Error {
+export class LedgerDamagedError extends DependencyUnavailableError {
   constructor(detail: string) {
-    super(`ledger damaged, append refused: ${detail}`);
+    super('ledger_damaged', `ledger damaged, append refused: ${detail}`);
   }
 }
 

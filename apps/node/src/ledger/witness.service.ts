@@ -26,6 +26,11 @@ import { LedgerRepository } from './ledger.repository';
 
 export type WitnessOutcome = 'cosigned' | 'refused' | 'ignored' | 'stored';
 
+function publishedAt(raw: InboundMessage): Date | undefined {
+  const ms = Number(raw.timestamp);
+  return Number.isFinite(ms) && ms > 0 ? new Date(ms) : undefined;
+}
+
 @Injectable()
 export class WitnessService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('LedgerWitness');
@@ -33,6 +38,8 @@ export class WitnessService implements OnApplicationBootstrap, BeforeApplication
   private stopping: Promise<void> | null = null;
   /** Last offset handled per topic-partition. */
   private readonly handled = new Map<string, bigint>();
+  /** When this witness got its first batch of the checkpoints topic: before it, it has seen nothing (silence is not judged). */
+  consumingSince: Date | null = null;
 
   constructor(
     private readonly repo: LedgerRepository,
@@ -71,6 +78,7 @@ export class WitnessService implements OnApplicationBootstrap, BeforeApplication
   }
 
   async handleBatch(batch: InboundMessage[]): Promise<void> {
+    this.consumingSince ??= this.clock.now();
     for (const m of batch) {
       // A message handled once in this process is not handled again (redelivery, re-fetch):
       // otherwise each copy of a checkpoint would send one more cosignature.
@@ -98,7 +106,7 @@ export class WitnessService implements OnApplicationBootstrap, BeforeApplication
     const m = parsed.message;
     switch (m.type) {
       case 'checkpoint':
-        return this.witness(m);
+        return this.witness(m, publishedAt(raw));
       case 'cosignature':
         return this.checkpoints.recordCosignature(m);
       case 'alert':
@@ -106,11 +114,12 @@ export class WitnessService implements OnApplicationBootstrap, BeforeApplication
     }
   }
 
-  async witness(m: CheckpointMessage): Promise<WitnessOutcome> {
+  /** `publishedAt` (the broker's timestamp) tells a replayed older checkpoint from a log that shrank. */
+  async witness(m: CheckpointMessage, publishedAt?: Date): Promise<WitnessOutcome> {
     if (m.agency === this.config.agency) return 'ignored';
     const state: WitnessState | null = await this.repo.witnessState(m.agency);
     const originKeys = asLogKeys(signingKeysOf(this.trust.current(), m.agency, this.clock.now()));
-    const verdict = judgeCheckpoint({ claim: m, state, originKeys });
+    const verdict = judgeCheckpoint({ claim: m, state, originKeys, publishedAt });
     if (verdict.action === 'ignore') {
       // Older checkpoints are routine (a consumer starting from the beginning, replays): no warning.
       if (verdict.stale) this.logger.debug(`checkpoint of ${m.agency} ignored: ${verdict.why}`);

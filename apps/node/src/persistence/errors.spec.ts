@@ -1,4 +1,4 @@
-import { describeFailure, isInfrastructureError } from './errors';
+import { batchFailureReason, DependencyUnavailableError, describeFailure, isInfrastructureError, mustRetryBatch } from './errors';
 
 describe('database failure classes', () => {
   it('retries connection, shutdown, deadlock and resource failures', () => {
@@ -16,5 +16,12 @@ describe('database failure classes', () => {
     const error = Object.assign(new Error('invalid input syntax for type uuid: "secret-value"'), { code: '22P02', constraint: undefined });
     expect(describeFailure(error)).toBe('Error, 22P02');
     expect(describeFailure({ driverError: { code: '23505', constraint: 'notice_pkey' } })).toBe('object, 23505, constraint notice_pkey');
+  });
+
+  it('makes a batch wait, named by what failed, when the database or a dependency fails, never for a message of its own', () => {
+    const ledger = new DependencyUnavailableError('ledger_damaged', 'ledger damaged, append refused');
+    expect([mustRetryBatch(ledger), batchFailureReason(ledger)]).toEqual([true, 'ledger_damaged']);
+    expect([mustRetryBatch({ code: '08006' }), batchFailureReason({ code: '08006' })]).toEqual([true, 'database']);
+    expect([mustRetryBatch({ code: '23505' }), batchFailureReason(new TypeError('x'))]).toEqual([false, 'unexpected']);
   });
 });

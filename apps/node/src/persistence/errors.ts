@@ -35,3 +35,29 @@ export function describeFailure(error: unknown): string {
   const name = error instanceof Error ? error.name : typeof error;
   return [name, sqlState(error), typeof constraint === 'string' ? `constraint ${constraint}` : null].filter(Boolean).join(', ');
 }
+
+/**
+ * Something the node depends on is unusable (its ledger refuses appends, its trust data expired):
+ * no message is at fault, so the batch waits and is retried, never refused. `dependency` is the
+ * metric label of the failure.
+ */
+export class DependencyUnavailableError extends Error {
+  constructor(
+    readonly dependency: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** True when a batch must wait and be retried whole: the database or a dependency failed, not a message. */
+export function mustRetryBatch(error: unknown): boolean {
+  return error instanceof DependencyUnavailableError || isInfrastructureError(error);
+}
+
+/** The metric label of a failed batch: the dependency, `database`, or `unexpected` (a bug: the log has the error). */
+export function batchFailureReason(error: unknown): string {
+  if (error instanceof DependencyUnavailableError) return error.dependency;
+  return isInfrastructureError(error) ? 'database' : 'unexpected';
+}
