@@ -84,6 +84,10 @@ describe('trust rules on a real node (issue 11)', () => {
     const gauge = async () => Number(/liaison_directory_expires_in_seconds (-?\d+)/.exec((await fed.get(TARGET, '/metrics', null)).body)?.[1]);
     expect(await gauge()).toBeLessThanOrEqual(20);
     await fed.waitFor(async () => (await gauge()) < 0, 'the directory to expire', 40_000);
+    // Health says why: the directory check is down with the expiry.
+    const ready = await fed.get(TARGET, '/health/ready', null);
+    expect(ready.status).toBe(503);
+    expect(ready.body.checks.directory).toMatchObject({ status: 'down', reason: expect.stringMatching(/expired at/) });
 
     // Closed: a genuine notice waits on the topic (neither recorded nor refused), composing fails.
     const waiting = await kit.valid('ES', TARGET);

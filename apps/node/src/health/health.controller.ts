@@ -62,7 +62,7 @@ export class HealthController {
     const checks: Record<string, Check> = {
       database,
       broker,
-      directory: directoryCheck({ directory, ownKeys: signingKeysOf(directory, this.config.agency, now), agency: this.config.agency, now }),
+      directory: directoryCheck({ directory, trust: this.trust.status(), ownKeys: signingKeysOf(directory, this.config.agency, now), agency: this.config.agency, now }),
       ledger: ledgerCheck(this.integrity.status().damage),
       inbox: this.inbox.check(),
     };

@@ -2,6 +2,8 @@ import { checkpointCheck, directoryCheck, ledgerCheck, outboxCheck, readiness, w
 
 const now = new Date('2026-12-01T12:00:00Z');
 const ago = (s: number) => new Date(now.getTime() - s * 1000);
+const FRESH = { expired: false, stale: false, expiresAt: '2026-12-31T00:00:00Z' };
+const EXPIRED = { expired: true, stale: true, expiresAt: null };
 
 describe('readiness', () => {
   it('is not ready only when a check is down, and names every reason', () => {
@@ -38,12 +40,21 @@ describe('readiness', () => {
 
   it('is down without a verified directory or a valid signing key of ours, and warns before the key expires', () => {
     const directory = { serial: 4, issued_at: '2026-11-01T00:00:00Z' };
-    expect(directoryCheck({ directory: null, ownKeys: [], agency: 'NL', now })).toEqual({ status: 'down', reason: 'no verified directory yet' });
-    expect(directoryCheck({ directory, ownKeys: [], agency: 'NL', now })).toEqual({ status: 'down', reason: 'directory serial 4 holds no valid signing key of NL' });
-    expect(directoryCheck({ directory, ownKeys: [{ not_after: '2026-12-06T12:00:00Z' }], agency: 'NL', now })).toEqual({
+    expect(directoryCheck({ directory: null, trust: EXPIRED, ownKeys: [], agency: 'NL', now })).toEqual({ status: 'down', reason: 'no verified directory yet' });
+    expect(directoryCheck({ directory, trust: FRESH, ownKeys: [], agency: 'NL', now })).toEqual({ status: 'down', reason: 'directory serial 4 holds no valid signing key of NL' });
+    expect(directoryCheck({ directory, trust: FRESH, ownKeys: [{ not_after: '2026-12-06T12:00:00Z' }], agency: 'NL', now })).toEqual({
       status: 'warn',
       reason: 'the signing keys of NL expire in 5 days (directory serial 4)',
     });
-    expect(directoryCheck({ directory, ownKeys: [{ not_after: '2026-12-06T12:00:00Z' }, { not_after: '2027-12-01T00:00:00Z' }], agency: 'NL', now })).toEqual({ status: 'up' });
+    expect(directoryCheck({ directory, trust: FRESH, ownKeys: [{ not_after: '2026-12-06T12:00:00Z' }, { not_after: '2027-12-01T00:00:00Z' }], agency: 'NL', now })).toEqual({ status: 'up' });
+    const keys = [{ not_after: '2027-12-01T00:00:00Z' }];
+    expect(directoryCheck({ directory, trust: { ...EXPIRED, expiresAt: '2026-12-01T00:00:00Z' }, ownKeys: keys, agency: 'NL', now })).toEqual({
+      status: 'down',
+      reason: 'directory serial 4 expired at 2026-12-01T00:00:00Z: nothing is opened or sealed until a fresh one arrives',
+    });
+    expect(directoryCheck({ directory, trust: { expired: false, stale: true, expiresAt: '2026-12-05T00:00:00Z' }, ownKeys: keys, agency: 'NL', now })).toEqual({
+      status: 'warn',
+      reason: 'directory serial 4 expires at 2026-12-05T00:00:00Z: the federation must publish a fresh one',
+    });
   });
 });

@@ -56,13 +56,25 @@ export function outboxCheck(input: { count: number; oldest: Date | null; now: Da
 /** Days before the agency's last valid signing key expires from which readiness warns. */
 export const KEY_EXPIRY_WARNING_DAYS = 14;
 
-/** The verified directory: without one (or without a valid signing key of ours in it) nothing can be exchanged. */
-export function directoryCheck(input: { directory: { serial: number; issued_at: string } | null; ownKeys: readonly { not_after: string }[]; agency: string; now: Date }): Check {
-  const { directory, ownKeys, now } = input;
+/**
+ * The verified directory: without one, past its expiry (the node fails closed, decision 0008) or
+ * without a valid signing key of ours in it, nothing can be exchanged; it warns in the
+ * directory's warning period and before our keys expire.
+ */
+export function directoryCheck(input: {
+  directory: { serial: number; issued_at: string } | null;
+  trust: { expired: boolean; stale: boolean; expiresAt: string | null };
+  ownKeys: readonly { not_after: string }[];
+  agency: string;
+  now: Date;
+}): Check {
+  const { directory, ownKeys, now, trust } = input;
   if (directory === null) return { status: 'down', reason: 'no verified directory yet' };
+  if (trust.expired) return { status: 'down', reason: `directory serial ${directory.serial} expired at ${trust.expiresAt}: nothing is opened or sealed until a fresh one arrives` };
   if (ownKeys.length === 0) return { status: 'down', reason: `directory serial ${directory.serial} holds no valid signing key of ${input.agency}` };
   const last = Math.max(...ownKeys.map((k) => Date.parse(k.not_after)));
   const days = Math.floor((last - now.getTime()) / 86_400_000);
   if (days < KEY_EXPIRY_WARNING_DAYS) return { status: 'warn', reason: `the signing keys of ${input.agency} expire in ${days} days (directory serial ${directory.serial})` };
+  if (trust.stale) return { status: 'warn', reason: `directory serial ${directory.serial} expires at ${trust.expiresAt}: the federation must publish a fresh one` };
   return { status: 'up' };
 }
