@@ -132,13 +132,13 @@ export class LedgerIntegrity implements OnApplicationBootstrap, OnApplicationShu
    * The rows at the head under the sequencer's lock: the last entry the head counts must be there
    * and nothing beyond it. Returns the damage (also reported); an insertion makes appending impossible.
    */
-  async checkAppendPoint(q: Queryable, size: bigint): Promise<Damage | null> {
+  async checkAppendPoint(q: Queryable | undefined, size: bigint): Promise<Damage | null> {
     const d = await this.appendPointDamage(q, size);
     if (d !== null) void this.report([d]);
     return d;
   }
 
-  private async appendPointDamage(q: Queryable, size: bigint): Promise<Damage | null> {
+  private async appendPointDamage(q: Queryable | undefined, size: bigint): Promise<Damage | null> {
     const around = await this.repo.seqsFrom(size === 0n ? 0n : size - 1n, 2, q);
     const beyond = around.find((s) => s >= size);
     if (beyond !== undefined) return { kind: 'inserted', seq: Number(beyond), detail: `entry ${beyond} is beyond the head (size ${size}): the sequencer never wrote it` };

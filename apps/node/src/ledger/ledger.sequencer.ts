@@ -9,6 +9,13 @@ import { LedgerEventInput, LedgerWriter } from './ledger.port';
 import { LedgerRepository } from './ledger.repository';
 import { LedgerIntegrity } from './ledger.integrity';
 
+/** The insert met a row already at one of the seqs it appends (ledger_entry's primary key). */
+function isEntryConflict(error: unknown): boolean {
+  const e = (error ?? {}) as { code?: unknown; constraint?: unknown; driverError?: { code?: unknown; constraint?: unknown } };
+  const d = e.driverError ?? e;
+  return d.code === '23505' && d.constraint === 'ledger_entry_pkey';
+}
+
 /** The entries `events` become at `size`, with the time of the append. Throws on an event that would not verify. */
 export function sequenceEntries(size: bigint, time: string, events: readonly LedgerEventInput[]): LedgerEntry[] {
   return events.map((e, i) => {
@@ -57,11 +64,16 @@ export class LedgerSequencer extends LedgerWriter {
       const entries = sequenceEntries(head.size, this.clock.now().toISOString(), events);
       const leaves = entries.map(entryLeafHash);
       const next = appendLeaves(head.size, head.frontier, leaves);
-      // The cheap check on every batch: the rows at the head must be exactly what the head says.
-      // A row already at the next seq was never written by the sequencer: appending stops, named.
-      const damage = await this.integrity.checkAppendPoint(q, head.size);
-      if (damage?.kind === 'inserted') throw new LedgerDamagedError(damage.detail);
-      await this.repo.writeAppend(q, { entries, leaves, nodes: next.nodes, head: next });
+      try {
+        await this.repo.writeAppend(q, { entries, leaves, nodes: next.nodes, head: next });
+      } catch (error) {
+        if (!isEntryConflict(error)) throw error;
+        // A row already at the next seq was never written by the sequencer: appending stops,
+        // named. Found by the insert itself, so the lock that orders every append is held for
+        // no extra round trip; the damage is reported (and named) outside the failed transaction.
+        void this.integrity.checkAppendPoint(undefined, head.size).catch(() => undefined);
+        throw new LedgerDamagedError(`an entry at seq ${head.size} or beyond was never written by the sequencer (the head says ${head.size})`);
+      }
     });
   }
 }
