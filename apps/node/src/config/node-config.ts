@@ -172,7 +172,9 @@ export function loadNodeConfig(env: Env = process.env): NodeConfig {
       silenceSeconds: reader.integer('LIAISON_WITNESS_SILENCE_SECONDS', 3 * checkpointEvery, { min: 1, max: 30 * 86400 }),
     },
     selfAudit: {
-      entriesPerSecond: reader.integer('LIAISON_LEDGER_AUDIT_RATE', 10_000, { min: 100, max: 1_000_000 }),
+      // Paced so that a large log does not starve the exchange on a busy node (the sweep re-reads and
+      // re-hashes every entry); new entries are checked every second regardless.
+      entriesPerSecond: reader.integer('LIAISON_LEDGER_AUDIT_RATE', 2_000, { min: 100, max: 1_000_000 }),
       pauseSeconds: reader.integer('LIAISON_LEDGER_AUDIT_PAUSE_SECONDS', 60, { min: 1, max: 86400 }),
     },
     consoleDir: reader.optional('LIAISON_CONSOLE_DIR'),
