@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AGENCY_CODE, isAgencyCode, isUuid } from '@liaison/ids';
+import { AGENCY_CODE, isUuid } from '@liaison/ids';
 import { FieldError, NOTICE_STATES, NoticeSummary, isOverdue, summarizeNotice } from '@liaison/notices';
 import { NodeConfig } from '../config/node-config';
 import { Clock, NODE_CONFIG } from '../tokens';
 import { ContentAlteredError, ContentBinding, ContentCipher } from './content-cipher';
 import { ExchangeRepository, InboxFilter, NoticeRow, OPEN_STATES, RecipientRow, senderKey } from './exchange.repository';
-import { openStoredBody, refuse } from './refusals';
+import { openStoredBody, refuse, requireSenderParam } from './refusals';
 
 export type { InboxFilter } from './exchange.repository';
 
@@ -79,7 +79,7 @@ export class NoticeQueries {
    */
   async detail(id: string, direction: 'outbound' | 'inbound', sender?: string) {
     if (!isUuid(id)) throw refuse.notFound('notice');
-    if (sender !== undefined && !isAgencyCode(sender)) throw refuse.invalid([{ field: 'sender', message: 'must be an agency code' }]);
+    requireSenderParam(sender);
     const found = (await this.repository.notices(id, direction)).filter((n) => sender === undefined || n.sender === sender);
     if (found.length === 0) throw refuse.notFound('notice');
     if (found.length > 1) throw refuse.ambiguous(id, found.map((n) => n.sender));

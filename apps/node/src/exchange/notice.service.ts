@@ -11,7 +11,7 @@ import { EnvelopeDispatcher } from './dispatcher';
 import { ExchangeRepository, NoticeRow, RecipientRow } from './exchange.repository';
 import { GroupCommit } from './group-commit';
 import { OfficerAction, OutboundItem, composeItem, decideOfficerAction, handlingOf, outboundRows, passOnItem, passOnRecipientsError } from './notice.decide';
-import { openStoredBody, refuse } from './refusals';
+import { openStoredBody, refuse, requireSenderParam } from './refusals';
 import { PendingWrites, UnitOfWork } from './unit-of-work';
 
 /** Largest group of API sends written in one transaction. */
@@ -118,7 +118,7 @@ export class NoticeService {
   /** The inbound query with this id (and sender, when several agencies used the id), its workflow row locked. */
   private async inboundForUpdate(tx: Queryable, noticeId: string, sender: string | undefined): Promise<{ notice: NoticeRow; state: RecipientRow }> {
     if (!isUuid(noticeId)) throw refuse.notFound('notice');
-    if (sender !== undefined && !isAgencyCode(sender)) throw refuse.invalid([{ field: 'sender', message: 'must be an agency code' }]);
+    requireSenderParam(sender);
     const found = (await this.repository.inboundForUpdate(tx, this.config.agency, noticeId)).filter((f) => sender === undefined || f.notice.sender === sender);
     if (found.length === 0) throw refuse.notFound('notice');
     if (found.length > 1) throw refuse.ambiguous(noticeId, found.map((f) => f.notice.sender));

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { isAgencyCode } from '@liaison/ids';
 import type { FieldError } from '@liaison/notices';
 import { ContentAlteredError, ContentBinding, ContentCipher } from './content-cipher';
 import { invalid, problem, ProblemException } from '../http/problem';
@@ -21,6 +22,11 @@ export const refuse = {
   busy: (pending: number) =>
     new ProblemException(problem(503, 'busy', `${pending} notices are waiting to be written; retry shortly (nothing was written)`, { retryAfterSeconds: 1 }), { 'Retry-After': '1' }),
 };
+
+/** The `?sender=` that picks one of several inbound notices sharing an id: absent, or an agency code. */
+export function requireSenderParam(sender: string | undefined): void {
+  if (sender !== undefined && !isAgencyCode(sender)) throw refuse.invalid([{ field: 'sender', message: 'must be an agency code' }]);
+}
 
 const integrity = new Logger('Integrity');
 

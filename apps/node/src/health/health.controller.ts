@@ -95,9 +95,7 @@ export class HealthController {
   async prometheus(): Promise<string> {
     await this.refreshGauges();
     await this.refreshLag().catch(() => undefined); // a broker outage must not break scraping
-    // Both registries at scrape time: a merged copy would miss metrics registered after it (the directory's gauges).
-    const texts = await Promise.all([this.metrics.registry.metrics(), this.ledgerMetrics.registry.metrics()]);
-    return texts.join('\n');
+    return this.metrics.registry.metrics();
   }
 
   private async refreshLag(): Promise<void> {

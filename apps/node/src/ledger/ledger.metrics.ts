@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { Counter, Gauge, Registry } from 'prom-client';
+import { MetricsRegistry } from '../metrics';
 
 /** Prometheus metrics of the ledger's self-audit; labels carry damage kinds, never entry content. */
 @Injectable()
@@ -28,4 +29,13 @@ export class LedgerMetrics {
     help: 'When the last full sweep that found no damage completed (Unix seconds)',
     registers: [this.registry],
   });
+
+  /** Also served by the node's one registry (`/metrics`), when there is one (tests may build these alone). */
+  constructor(@Optional() node?: MetricsRegistry) {
+    if (!node) return;
+    for (const { name } of this.registry.getMetricsAsArray()) {
+      const metric = this.registry.getSingleMetric(name);
+      if (metric) node.registerMetric(metric);
+    }
+  }
 }
