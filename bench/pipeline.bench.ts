@@ -25,7 +25,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 256);
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const RESULTS = join(ROOT, 'bench', 'results');
 const AGENCIES = ['NL', 'ES', 'CO', 'DE', 'PT', 'SE'];
-const PORTS: Record<string, number> = { NL: 43101, ES: 43102, CO: 43103 };
+// Below Linux's ephemeral range (32768–60999), where an outgoing connection could hold the port.
+const PORTS: Record<string, number> = { NL: 23101, ES: 23102, CO: 23103 };
 const DRAIN_STALL_MS = 30_000;
 
 const progress = new Progress();

@@ -1,4 +1,4 @@
-import { noticeRequest, TestFederation } from '../support/federation';
+import { expectReceiptedOnce, noticeRequest, TestFederation } from '../support/federation';
 
 /**
  * The product's scenario on the real broker and three databases: NL asks ES and CO to identify a
@@ -57,7 +57,10 @@ describe('exchange of notices between three agencies', () => {
 
     // Each step is in both ledgers (events per counterpart, metadata only).
     const events = async (agency: string, counterpart: string, messageId = id) =>
-      (await fed.sql(agency, `SELECT event, kind FROM ledger_entry WHERE (message_id = $1 OR re = $1) AND counterpart = $2 ORDER BY seq`, [messageId, counterpart]))
+      // The entry itself, those that refer to it, and the receipt that delivered it (named by the 'delivered' entry).
+      (await fed.sql(agency, `SELECT event, kind FROM ledger_entry
+          WHERE (message_id = $1 OR re = $1 OR message_id IN (SELECT re FROM ledger_entry WHERE event = 'delivered' AND message_id = $1)) AND counterpart = $2
+          ORDER BY seq`, [messageId, counterpart]))
         .map((e: { event: string; kind: string | null }) => `${e.event}${e.kind ? `:${e.kind}` : ''}`);
     // NL's receipt for ES's answer comes back to ES: the answer is delivered too.
     await fed.waitFor(async () => (await events('ES', 'NL', hit.body.responseId)).includes('delivered:response'), 'ES ledger records the delivery of its answer');
@@ -66,8 +69,12 @@ describe('exchange of notices between three agencies', () => {
       'received:response', 'answered:identity-query',
     ]));
     expect(await events('ES', 'NL')).toEqual(expect.arrayContaining([
-      'received:identity-query', 'sent:receipt', 'acknowledged:identity-query', 'sent:acknowledgement', 'sent:response', 'answered:identity-query',
+      'received:identity-query', 'acknowledged:identity-query', 'sent:acknowledgement', 'sent:response', 'answered:identity-query',
     ]));
+    // Receipts name what they deliver in their signed body, not in `re`: the receipt that NL's
+    // 'delivered' entry names is one ES sent, and the other way round for ES's answer.
+    await expectReceiptedOnce(fed, 'NL', 'ES', [id]);
+    await expectReceiptedOnce(fed, 'ES', 'NL', [hit.body.responseId]);
     expect(await events('CO', 'NL')).toEqual(expect.arrayContaining(['received:identity-query', 'sent:response', 'answered:identity-query']));
   });
 

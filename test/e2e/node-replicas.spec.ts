@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { run as verify } from '../../apps/cli/src/commands/verify';
 import { adminKafka } from '../support/kafka';
-import { countRows, downloadAuditBundle, sendNotices, startReplica, TestFederation, useFreePorts } from '../support/federation';
+import { countRows, downloadAuditBundle, expectReceiptedOnce, sendNotices, startReplica, TestFederation, useFreePorts } from '../support/federation';
 
 /**
  * Two replicas of ES's node (same environment, same database, same consumer group, different
@@ -59,7 +59,7 @@ describe('node replicas', () => {
     expect(await countRows(fed, 'ES', 'rejected_message')).toBe(0);
     expect(await countRows(fed, 'ES', 'ledger_entry', `event = 'received' AND kind = 'identity-query' AND message_id = ANY($1)`, [ids])).toBe(N);
     expect(await fed.sql('ES', `SELECT message_id FROM ledger_entry WHERE event IN ('received', 'sent') GROUP BY event, message_id, counterpart HAVING count(*) > 1`)).toEqual([]);
-    expect(await countRows(fed, 'ES', 'ledger_entry', `event = 'sent' AND kind = 'receipt'`)).toBe(N);
+    await expectReceiptedOnce(fed, 'NL', 'ES', ids);
     expect(await countRows(fed, 'NL', 'ledger_entry', `event = 'delivered' AND counterpart = 'ES'`)).toBe(N);
 
     // One gapless ledger sequence at ES, and the channel NL→ES numbered 0..N-1 once each.

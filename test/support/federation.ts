@@ -255,6 +255,29 @@ export async function countRows(fed: TestFederation, agency: string, table: stri
   return rows[0].n;
 }
 
+/**
+ * Every notice in `ids` from `sender` to `recipient` was receipted once: the sender recorded one
+ * 'delivered' entry each, naming (re) a receipt the recipient's ledger sent and the sender's
+ * ledger received. Receipts are per inbox batch (PROTOCOL.md §2), so there are at most as many
+ * receipts as notices; returns how many distinct receipts delivered them.
+ */
+export async function expectReceiptedOnce(fed: TestFederation, sender: string, recipient: string, ids: string[]): Promise<number> {
+  const delivered = await fed.sql<{ id: string; re: string }>(
+    sender,
+    `SELECT message_id AS id, re FROM ledger_entry WHERE event = 'delivered' AND counterpart = $1 AND message_id = ANY($2::text[])`,
+    [recipient, ids],
+  );
+  expect(delivered).toHaveLength(ids.length);
+  expect(new Set(delivered.map((d) => d.id)).size).toBe(ids.length);
+  const receipts = (agency: string, event: string, counterpart: string) =>
+    fed.sql<{ id: string }>(agency, `SELECT message_id AS id FROM ledger_entry WHERE event = $1 AND kind = 'receipt' AND counterpart = $2`, [event, counterpart]);
+  const sentByRecipient = new Set((await receipts(recipient, 'sent', sender)).map((r) => r.id));
+  const receivedBySender = new Set((await receipts(sender, 'received', recipient)).map((r) => r.id));
+  expect(receivedBySender).toEqual(sentByRecipient);
+  expect(delivered.filter((d) => !sentByRecipient.has(d.re))).toEqual([]);
+  return new Set(delivered.map((d) => d.re)).size;
+}
+
 /** Downloads the agency's audit bundle (GET /audit/bundle as an auditor) to `file`, from `baseUrl` (default: the in-process node's port). */
 export async function downloadAuditBundle(fed: TestFederation, agency: string, file: string, baseUrl = fed.url(agency)): Promise<string> {
   await saveStream(await fed.harness.client(agency, 'auditor', baseUrl, { retries: 0 }).auditBundle(), file);

@@ -14,6 +14,8 @@ export {
   locationQuerySchema,
   responseSchema,
   receiptSchema,
+  RECEIPT_MAX_ENVELOPES,
+  type ReceiptBody,
   acknowledgementSchema,
 } from './schemas/kinds';
 export * from './summary';

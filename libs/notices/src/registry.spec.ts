@@ -1,6 +1,7 @@
 import {
   NOTICE_KINDS,
   NoticeKindRegistry,
+  RECEIPT_MAX_ENVELOPES,
   getNoticeKind,
   validateBodyForEnvelope,
   validateNoticeBody,
@@ -268,6 +269,8 @@ describe('response', () => {
 describe('receipt and acknowledgement', () => {
   it('accepts well-formed ones', () => {
     expect(validateNoticeBody('receipt', { received_at: '2026-01-12T10:00:00.123Z' })).toEqual({ ok: true });
+    const batch = Array(RECEIPT_MAX_ENVELOPES).fill({ id: '019cade2-11c0-7886-a631-a1e2f0ac83cc', digest: 'a'.repeat(64) });
+    expect(validateNoticeBody('receipt', { received_at: '2026-01-12T10:00:00Z', received: batch })).toEqual({ ok: true });
     expect(validateNoticeBody('acknowledgement', { acknowledged_by: { role: 'liaison_officer', ref: 'sub-81f2' }, at: '2026-01-12T10:05:00Z' })).toEqual({ ok: true });
   });
 
@@ -275,6 +278,12 @@ describe('receipt and acknowledgement', () => {
     expect(fields(validateNoticeBody('receipt', { received_at: 'yesterday' }))).toEqual(['/received_at']);
     expect(fields(validateNoticeBody('receipt', { received_at: '2026-01-12T10:00:00' }))).toEqual(['/received_at']); // no time zone
     expect(fields(validateNoticeBody('receipt', {}))).toEqual(['/received_at']);
+    const at = '2026-01-12T10:00:00Z';
+    const entry = { id: '019cade2-11c0-7886-a631-a1e2f0ac83cc', digest: 'a'.repeat(64) };
+    expect(fields(validateNoticeBody('receipt', { received_at: at, received: [] }))).toEqual(['/received']);
+    expect(fields(validateNoticeBody('receipt', { received_at: at, received: Array(RECEIPT_MAX_ENVELOPES + 1).fill(entry) }))).toEqual(['/received']);
+    expect(fields(validateNoticeBody('receipt', { received_at: at, received: [{ ...entry, digest: 'A'.repeat(64) }] }))).toEqual(['/received/0/digest']);
+    expect(fields(validateNoticeBody('receipt', { received_at: at, received: [{ id: 'NOT-A-UUID', digest: entry.digest }] }))).toEqual(['/received/0/id']);
     expect(fields(validateNoticeBody('acknowledgement', { acknowledged_by: { role: 'Liaison Officer', ref: 'x' }, at: '2026-01-12T10:05:00Z' }))).toEqual([
       '/acknowledged_by/role',
     ]);

@@ -90,6 +90,8 @@ export interface OutboundState {
   agency: string;
   status: NoticeState;
   kind: string;
+  /** SHA-256 of the envelope we sent (a batch receipt must name the same). */
+  digest: string;
 }
 
 export interface OutboundMove {
@@ -222,7 +224,7 @@ export class ExchangeRepository {
   async lockOutbound(q: Queryable, me: string, refs: { noticeId: string; agency: string }[]): Promise<OutboundState[]> {
     if (refs.length === 0) return [];
     return q.query(
-      `SELECT r.notice_id AS "noticeId", r.agency, r.status, n.kind
+      `SELECT r.notice_id AS "noticeId", r.agency, r.status, n.kind, n.digest
          FROM notice_recipient r JOIN notice n ON n.sender = r.notice_sender AND n.id = r.notice_id
         WHERE r.notice_sender = $1 AND (r.notice_id, r.agency) IN (SELECT * FROM unnest($2::uuid[], $3::text[]))
         ORDER BY r.notice_id, r.agency FOR UPDATE OF r`,

@@ -1,7 +1,8 @@
 import type { NoticeClaims } from '@liaison/envelope';
 import { uuidv7 } from '@liaison/ids';
 import type { InboundMessage } from '@liaison/transport';
-import { BatchContext, Opened, classifyBatch, decideBatch, decideRecordingFailure } from './inbox.decide';
+import { RECEIPT_MAX_ENVELOPES, ReceiptBody } from '@liaison/notices';
+import { BatchContext, Opened, classifyBatch, decideBatch, decideRecordingFailure, outboundRefs } from './inbox.decide';
 import type { OutboundState, ReceivedRow } from './exchange.repository';
 
 const NOW = new Date('2026-12-02T10:00:00Z');
@@ -77,13 +78,51 @@ describe('decideBatch: the effects of each classification', () => {
     expect(e.notices[0].row).toMatchObject({ id: c.jti, sender: 'ES', direction: 'inbound', handlingCode: 'H1', deadline: new Date(NOW.getTime() + 8 * 3600_000) });
     expect(e.notices[0].body).toEqual(c.body);
     expect(e.recipients).toEqual([expect.objectContaining({ noticeSender: 'ES', noticeId: c.jti, agency: 'NL', status: 'DELIVERED', channelSeq: 4 })]);
-    expect(e.receipts).toEqual([expect.objectContaining({ iss: 'NL', aud: ['ES'], kind: 'receipt', re: c.jti, handling: { code: 'H0' } })]);
+    expect(e.receipts).toEqual([expect.objectContaining({ iss: 'NL', aud: ['ES'], kind: 'receipt', handling: { code: 'H0' }, priority: 'urgent' })]);
+    expect(e.receipts[0].re).toBeUndefined();
+    expect(e.receipts[0].body).toEqual({ received_at: NOW.toISOString(), received: [{ id: c.jti, digest: 'a'.repeat(64) }] });
     expect(e.rejected).toEqual([]);
   });
 
-  const ours = (status: OutboundState['status'], agency = 'ES'): OutboundState => ({ noticeId: '019cade2-11c0-7886-a631-a1e2f0ac83cc', agency, status, kind: 'identity-query' });
+  it('receipts a batch once per sender, naming every query and response it recorded by id and digest', () => {
+    const es = [claims({ priority: 'normal' }), claims({ priority: 'normal' })];
+    const co = claims({ iss: 'CO', exp: T + 30 * 86400, priority: 'urgent' });
+    const ack = claims({ kind: 'acknowledgement', re: uuidv7(), body: { acknowledged_by: { role: 'liaison_officer', ref: 'o' }, at: NOW.toISOString() } });
+    const e = decideBatch([accepted(es[0], '1'.repeat(64)), accepted(co, '2'.repeat(64)), accepted(ack), accepted(es[1], '3'.repeat(64))], context());
+    expect(e.receipts.map((r) => [r.aud, r.priority, (r.body as ReceiptBody).received])).toEqual([
+      [['ES'], 'normal', [{ id: es[0].jti, digest: '1'.repeat(64) }, { id: es[1].jti, digest: '3'.repeat(64) }]],
+      [['CO'], 'urgent', [{ id: co.jti, digest: '2'.repeat(64) }]],
+    ]);
+    // A receipt lives as long as the longest-lived envelope it names.
+    expect(e.receipts[1].exp).toBe(T + 30 * 86400);
+  });
 
-  it('a receipt moves our notice to DELIVERED with a delivered entry; no row stored, no receipt of a receipt', () => {
+  it(`splits a sender's receipts at ${RECEIPT_MAX_ENVELOPES} envelopes`, () => {
+    const many = Array.from({ length: RECEIPT_MAX_ENVELOPES + 1 }, () => accepted(claims()));
+    const e = decideBatch(many, context());
+    expect(e.receipts.map((r) => (r.body as ReceiptBody).received?.length)).toEqual([RECEIPT_MAX_ENVELOPES, 1]);
+  });
+
+  const ours = (status: OutboundState['status'], agency = 'ES', noticeId = '019cade2-11c0-7886-a631-a1e2f0ac83cc'): OutboundState => ({
+    noticeId, agency, status, kind: 'identity-query', digest: 'f'.repeat(64),
+  });
+
+  it('a batch receipt delivers every notice it names with our digest, and only those', () => {
+    const [a, b, c] = ['019cade2-11c0-7886-a631-00000000000a', '019cade2-11c0-7886-a631-00000000000b', '019cade2-11c0-7886-a631-00000000000c'].map((id) => ours('SENT', 'ES', id));
+    const receipt = claims({
+      kind: 'receipt', body: { received_at: NOW.toISOString(), received: [{ id: a.noticeId, digest: a.digest }, { id: b.noticeId, digest: '0'.repeat(64) }, { id: c.noticeId, digest: c.digest }] },
+    });
+    const e = decideBatch([accepted(receipt)], context({ outbound: [a, b, c] }));
+    expect(e.outboundMoves.map((m) => [m.noticeId, m.status])).toEqual([[a.noticeId, 'DELIVERED'], [c.noticeId, 'DELIVERED']]);
+    expect(e.ledger.map((l) => [l.event.event, l.event.messageId, l.event.re])).toEqual([
+      ['received', receipt.jti, null], ['delivered', a.noticeId, receipt.jti], ['delivered', c.noticeId, receipt.jti],
+    ]);
+    // Another digest under our id is not a delivery of what we sent: noted, nothing moves.
+    expect(e.ignored).toEqual([expect.stringContaining(`names ${b.noticeId} with another digest`)]);
+    expect(outboundRefs([receipt])).toEqual([a, b, c].map((o) => ({ noticeId: o.noticeId, agency: 'ES' })));
+  });
+
+  it('a single receipt (the earlier form, by re) moves our notice to DELIVERED with a delivered entry; no row stored, no receipt of a receipt', () => {
     const receipt = claims({ kind: 'receipt', re: ours('SENT').noticeId, body: { received_at: NOW.toISOString() } });
     const e = decideBatch([accepted(receipt)], context({ outbound: [ours('SENT')] }));
     expect(e.outboundMoves).toEqual([expect.objectContaining({ noticeId: ours('SENT').noticeId, agency: 'ES', status: 'DELIVERED' })]);

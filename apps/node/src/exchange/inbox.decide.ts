@@ -2,11 +2,11 @@
 // The handler reads the rows a batch refers to, calls decideBatch, writes what it returns.
 import { HEADER_MESSAGE_ID, HEADER_SENDER, NoticeClaims, OpenResult, sha256Hex } from '@liaison/envelope';
 import { isAgencyCode, isUuidV7 } from '@liaison/ids';
-import { FederationDeadlines, NoticeEvent, NoticeState, replyDeadline, transition } from '@liaison/notices';
+import { FederationDeadlines, NoticeEvent, NoticeState, RECEIPT_MAX_ENVELOPES, ReceiptBody, replyDeadline, transition } from '@liaison/notices';
 import type { InboundMessage } from '@liaison/transport';
 import type { LedgerEventInput } from '../ledger/ledger.port';
 import type { EnvelopeDraft } from './dispatcher';
-import { noticeRecordOf, replyDraft } from './envelope-records';
+import { noticeRecordOf, receiptDraft } from './envelope-records';
 import {
   InboxPosition,
   NoticeRow,
@@ -23,8 +23,21 @@ import {
 export const RECEIPT = 'receipt';
 export const ACKNOWLEDGEMENT = 'acknowledgement';
 export const RESPONSE = 'response';
-/** Kinds whose arrival moves one of our outbound notices (the one named by `re`). */
-export const MOVES_OUTBOUND: ReadonlySet<string> = new Set([RECEIPT, ACKNOWLEDGEMENT, RESPONSE]);
+/** Kinds whose arrival moves our outbound notices: the one named by `re`, or each a batch receipt names. */
+const MOVES_OUTBOUND: ReadonlySet<string> = new Set([RECEIPT, ACKNOWLEDGEMENT, RESPONSE]);
+
+/** Our notices an accepted envelope refers to, with the digest a batch receipt says it recorded. */
+function namedNotices(claims: NoticeClaims): { id: string; digest: string | null }[] {
+  if (!MOVES_OUTBOUND.has(claims.kind)) return [];
+  const batch = claims.kind === RECEIPT ? (claims.body as ReceiptBody).received : undefined;
+  if (batch) return batch;
+  return claims.re ? [{ id: claims.re, digest: null }] : [];
+}
+
+/** The outbound rows (our notice, its recipient) that a batch's accepted envelopes may move: the handler locks them. */
+export function outboundRefs(accepted: NoticeClaims[]): { noticeId: string; agency: string }[] {
+  return accepted.flatMap((c) => namedNotices(c).map(({ id }) => ({ noticeId: id, agency: c.iss })));
+}
 
 /** Longest refusal detail kept in rows, ledger reasons and dead-letter headers. */
 const MAX_DETAIL = 500;
@@ -68,7 +81,7 @@ export interface BatchEffects {
   ledger: { event: LedgerEventInput; position?: InboxPosition }[];
   /** Dead-letter copies of refused messages. */
   deadLetters: { row: OutboxRow; position: InboxPosition }[];
-  /** Receipts to seal and send, one per accepted notice. */
+  /** Receipts to seal and send: one per sender of the batch's accepted queries and responses (or per RECEIPT_MAX_ENVELOPES of them). */
   receipts: EnvelopeDraft[];
   /** Steps that changed nothing (late or repeated), for the log: ids and states only. */
   ignored: string[];
@@ -111,14 +124,29 @@ export function decideBatch(opened: Opened[], ctx: BatchContext): BatchEffects {
   };
   const outbound = new Map(ctx.outbound.map((r) => [senderKey(r.agency, r.noticeId), { ...r }]));
   const moves = new Map<string, OutboundMove>();
+  const toReceipt: Receipted[] = [];
   effects.classified.forEach((c, i) => {
     const { message } = opened[i];
-    if (c.as === 'new') accept(effects, outbound, moves, message, c.claims, c.digest, ctx);
+    if (c.as === 'new') accept(effects, outbound, moves, toReceipt, message, c.claims, c.digest, ctx);
     else if (c.as === 'redelivered') redeliver(effects, message, c.claims, c.digest, ctx);
     else if (c.as === 'refused') refuse(effects, message, c.code, c.detail, c.digest, ctx);
   });
   effects.outboundMoves = [...moves.values()];
+  effects.receipts = receiptsFor(toReceipt, ctx);
   return effects;
+}
+
+type Receipted = Parameters<typeof receiptDraft>[2][number] & { sender: string };
+
+/** One receipt per sender, in the order of their first envelope, each naming at most RECEIPT_MAX_ENVELOPES. */
+function receiptsFor(receipted: Receipted[], ctx: Pick<BatchContext, 'me' | 'now'>): EnvelopeDraft[] {
+  const bySender = new Map<string, Receipted[]>();
+  for (const r of receipted) bySender.set(r.sender, [...(bySender.get(r.sender) ?? []), r]);
+  return [...bySender].flatMap(([sender, envelopes]) => {
+    const drafts: EnvelopeDraft[] = [];
+    for (let i = 0; i < envelopes.length; i += RECEIPT_MAX_ENVELOPES) drafts.push(receiptDraft(ctx.me, sender, envelopes.slice(i, i + RECEIPT_MAX_ENVELOPES), ctx.now));
+    return drafts;
+  });
 }
 
 /** A refusal of a message whose recording failed for a reason of its own (the message, not the infrastructure). */
@@ -141,6 +169,7 @@ function accept(
   effects: BatchEffects,
   outbound: Map<string, OutboundState>,
   moves: Map<string, OutboundMove>,
+  toReceipt: Receipted[],
   message: InboundMessage,
   claims: NoticeClaims,
   digest: string,
@@ -155,7 +184,7 @@ function accept(
     },
   });
   const step = outboundStep(claims);
-  if (step) advance(effects, outbound, moves, claims, step, now);
+  if (step) for (const named of namedNotices(claims)) advance(effects, outbound, moves, claims, named, step, now);
   if (claims.kind === RECEIPT || claims.kind === ACKNOWLEDGEMENT) return;
   // Queries and responses are stored (content encrypted at rest) and receipted.
   const isQuery = claims.kind !== RESPONSE;
@@ -169,15 +198,14 @@ function accept(
       noticeSender: claims.iss, noticeId: claims.jti, agency: me, status: 'DELIVERED', channelSeq: claims.chseq[me], updatedAt: now, actedBy: null, responseId: null,
     });
   }
-  const original = { id: claims.jti, sender: claims.iss, expiresAt: new Date(claims.exp * 1000), priority: claims.priority };
-  effects.receipts.push(replyDraft(me, original, RECEIPT, { received_at: now.toISOString() }, { code: 'H0' }, now));
+  toReceipt.push({ sender: claims.iss, id: claims.jti, digest, expiresAt: new Date(claims.exp * 1000), priority: claims.priority });
 }
 
 type OutboundStep = { event: NoticeEvent; ledgerEvent: 'delivered' | 'acknowledged' | 'answered' | 'declined'; actor: string | null; responseId: string | null };
 
-/** How an accepted receipt, acknowledgement or response moves the outbound notice it names. */
+/** How an accepted receipt, acknowledgement or response moves the outbound notices it names. */
 function outboundStep(claims: NoticeClaims): OutboundStep | null {
-  if (!claims.re || !MOVES_OUTBOUND.has(claims.kind)) return null;
+  if (!MOVES_OUTBOUND.has(claims.kind)) return null;
   if (claims.kind === RECEIPT) return { event: 'deliver', ledgerEvent: 'delivered', actor: null, responseId: null };
   if (claims.kind === ACKNOWLEDGEMENT) {
     const by = (claims.body as { acknowledged_by: { ref: string } }).acknowledged_by.ref;
@@ -187,11 +215,24 @@ function outboundStep(claims: NoticeClaims): OutboundStep | null {
   return { event: declined ? 'decline' : 'answer', ledgerEvent: declined ? 'declined' : 'answered', actor: null, responseId: claims.jti };
 }
 
-/** Moves our outbound notice `claims.re` for recipient `claims.iss`; a late or repeated step is a no-op. */
-function advance(effects: BatchEffects, outbound: Map<string, OutboundState>, moves: Map<string, OutboundMove>, claims: NoticeClaims, step: OutboundStep, now: Date): void {
-  const key = senderKey(claims.iss, claims.re as string);
+/** Moves our outbound notice `named.id` for recipient `claims.iss`; a late or repeated step is a no-op. */
+function advance(
+  effects: BatchEffects,
+  outbound: Map<string, OutboundState>,
+  moves: Map<string, OutboundMove>,
+  claims: NoticeClaims,
+  named: { id: string; digest: string | null },
+  step: OutboundStep,
+  now: Date,
+): void {
+  const key = senderKey(claims.iss, named.id);
   const row = outbound.get(key);
   if (!row) return; // refers to nothing we sent to this agency: recorded as received, no effect
+  if (named.digest !== null && named.digest !== row.digest) {
+    // The recipient says it recorded another envelope under our id: not a delivery of ours.
+    effects.ignored.push(`${claims.kind} ${claims.jti} from ${claims.iss} names ${named.id} with another digest than we sent`);
+    return;
+  }
   const entry = (event: OutboundStep['ledgerEvent'], actor: string | null): LedgerEventInput => ({
     event, messageId: row.noticeId, kind: row.kind, counterpart: claims.iss, channel: null, digest: null, re: claims.jti, actor, reason: null,
   });

@@ -10,7 +10,7 @@ import { EnvelopeDispatcher } from './dispatcher';
 import { ExchangeMetrics } from './exchange.metrics';
 import { ExchangeRepository } from './exchange.repository';
 import { writeTogetherOrAlone } from './group-commit';
-import { BatchEffects, MOVES_OUTBOUND, Opened, decideBatch, decideRecordingFailure, positionKey } from './inbox.decide';
+import { BatchEffects, Opened, decideBatch, decideRecordingFailure, outboundRefs, positionKey } from './inbox.decide';
 import { PendingWrites, UnitOfWork } from './unit-of-work';
 
 /** The node cannot check envelopes now (no valid directory): the consumer retries the batch later. */
@@ -88,13 +88,12 @@ export class InboxHandler {
   private record(opened: Opened[]): Promise<Written> {
     return this.unit.run(async (tx, pending) => {
       const accepted = opened.flatMap(({ result }) => (result.ok ? [result.claims] : []));
-      const refs = accepted.filter((c) => c.re && MOVES_OUTBOUND.has(c.kind)).map((c) => ({ noticeId: c.re as string, agency: c.iss }));
       const effects = decideBatch(opened, {
         ...this.context(),
         received: await this.repository.findReceived(tx, accepted.map((c) => ({ sender: c.iss, messageId: c.jti }))),
         recorded: await this.repository.recordedPositions(tx, opened.map(({ message }) => message)),
         // Receipts, acknowledgements and responses move our outbound rows: locked and read at once.
-        outbound: await this.repository.lockOutbound(tx, this.config.agency, refs),
+        outbound: await this.repository.lockOutbound(tx, this.config.agency, outboundRefs(accepted)),
       });
       return this.write(tx, pending, effects);
     });

@@ -1,4 +1,5 @@
 /** JSON Schemas (draft 2020-12) of the built-in notice kinds. */
+import { UUID } from '@liaison/ids';
 import {
   freeText,
   isoDateTime,
@@ -79,14 +80,45 @@ export const responseSchema = {
   ],
 } as const;
 
+/** Most envelopes one receipt names; a larger batch from one sender gets several receipts. */
+export const RECEIPT_MAX_ENVELOPES = 1000;
+
+/**
+ * A delivery receipt. The batch form names every envelope from one sender that one inbox batch
+ * recorded, each by message id and the SHA-256 of its value (the `liaison-digest`), so the
+ * recipient signs once per batch what it holds. The single form (no `received`) names one
+ * envelope by the claims' `re`; it is still read, no longer sent.
+ */
 export const receiptSchema = {
   $id: 'urn:liaison:notice:receipt',
   title: 'Delivery receipt from the recipient node',
   type: 'object',
   additionalProperties: false,
   required: ['received_at'],
-  properties: { received_at: isoDateTime },
+  properties: {
+    received_at: isoDateTime,
+    received: {
+      type: 'array',
+      minItems: 1,
+      maxItems: RECEIPT_MAX_ENVELOPES,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'digest'],
+        properties: {
+          id: { type: 'string', pattern: UUID.source },
+          digest: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+        },
+      },
+    },
+  },
 } as const;
+
+/** The body of a receipt, either form. */
+export interface ReceiptBody {
+  received_at: string;
+  received?: { id: string; digest: string }[];
+}
 
 export const acknowledgementSchema = {
   $id: 'urn:liaison:notice:acknowledgement',
