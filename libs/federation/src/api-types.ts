@@ -246,6 +246,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/notices/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send many notices
+         * @description Up to 500 notices in one request (role operator), for systems that integrate system to system. Each is validated and written on its own: the answer lists, in order, each notice's id or its problem, and a refusal of one leaves the others sent. A malformed batch, or one that does not fit the send queue (503), is refused whole with nothing written. Takes an Idempotency-Key.
+         */
+        post: operations["NoticesController_sendBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/notices/{id}": {
         parameters: {
             query?: never;
@@ -541,6 +561,24 @@ export interface components {
             /** @constant */
             status: "SENT";
         };
+        BatchSendRequest: {
+            notices: components["schemas"]["ComposeRequest"][];
+        };
+        BatchSendResult: {
+            sent: number;
+            refused: number;
+            /** @description One per notice of the request, in its order: sent (201, with id and deadline) or not (its status and problem). */
+            results: ({
+                /** @constant */
+                status: 201;
+                id: string;
+                /** Format: date-time */
+                deadline: string;
+            } | {
+                status: number;
+                problem: components["schemas"]["Problem"];
+            })[];
+        };
         ActionResult: {
             id: string;
             /** @enum {unknown} */
@@ -686,6 +724,10 @@ export interface components {
         ReceiptBody: {
             /** Format: date-time */
             received_at: string;
+            received?: {
+                id: string;
+                digest: string;
+            }[];
         };
         /** Acknowledgement by a person of the recipient agency */
         AcknowledgementBody: {
@@ -1281,6 +1323,105 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SendResult"];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The notice is not in a state that allows this, or a request with the same Idempotency-Key is still being processed (Retry-After). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 256 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not uncompressed UTF-8 JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy or not ready: retry after Retry-After seconds (nothing was written). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    NoticesController_sendBatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID is a good one) so that a retry does not act twice: a repeat with the same key and the same request gets the first answer (header Idempotent-Replayed: true); the same key for a different request is refused with 422; a repeat while the first is still being processed with 409. Keys are kept 24 hours by default. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchSendRequest"];
+            };
+        };
+        responses: {
+            /** @description What became of each notice. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchSendResult"];
                 };
             };
             /** @description The request is invalid: `errors` names each field, parameter or header. */

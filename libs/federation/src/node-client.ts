@@ -214,6 +214,10 @@ export class NodeClient {
     return this.call('POST', '/notices', { body: notice, idempotencyKey });
   }
 
+  sendBatch(notices: ApiSchemas['ComposeRequest'][], idempotencyKey?: string): Promise<ApiSchemas['BatchSendResult']> {
+    return this.call('POST', '/notices/batch', { body: { notices }, idempotencyKey });
+  }
+
   sent(limit?: number): Promise<ApiOk<'/notices', 'get'>> {
     return this.call('GET', '/notices', { query: { limit } });
   }

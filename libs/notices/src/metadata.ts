@@ -88,6 +88,9 @@ export const gradesSchema = {
   properties: { source: { enum: SOURCE_GRADES }, information: { enum: INFORMATION_GRADES } },
 } as const;
 
+/** Most notices one batch send (POST /notices/batch) may carry; the API's body limit applies too. */
+export const BATCH_SEND_MAX = 500;
+
 export const composeSchema = {
   type: 'object',
   additionalProperties: false,

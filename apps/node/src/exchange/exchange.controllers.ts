@@ -31,6 +31,20 @@ export class NoticesController {
     return { id, deadline: deadline.toISOString(), status: 'SENT' };
   }
 
+  @Post('batch')
+  @Roles('operator')
+  @Idempotent()
+  @HttpCode(200)
+  async sendBatch(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
+    const outcomes = await this.notices.sendBatch(principal, body);
+    const sent = outcomes.filter((o) => o.status === 201).length;
+    return {
+      sent,
+      refused: outcomes.length - sent,
+      results: outcomes.map((o) => ('id' in o ? { status: o.status, id: o.id, deadline: o.deadline.toISOString() } : o)),
+    };
+  }
+
   @Get()
   @Roles('operator')
   @QueryParams('limit')

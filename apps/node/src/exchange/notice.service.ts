@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TrustStore, encryptionKeyFor } from '@liaison/envelope';
 import { isAgencyCode, isUuid, uuidv7 } from '@liaison/ids';
-import { FieldError, NoticeState, mayPassOn, validateAnswerRequest, validateComposeRequest, validateDeclineRequest } from '@liaison/notices';
+import { BATCH_SEND_MAX, FieldError, NoticeState, mayPassOn, validateAnswerRequest, validateComposeRequest, validateDeclineRequest } from '@liaison/notices';
 import type { Principal } from '@liaison/auth';
 import { NodeConfig } from '../config/node-config';
+import { ProblemDetails, ProblemException } from '../http/problem';
 import type { Queryable } from '../persistence/queryable';
 import { Clock, NODE_CONFIG } from '../tokens';
 import { ContentCipher } from './content-cipher';
@@ -11,11 +12,14 @@ import { EnvelopeDispatcher } from './dispatcher';
 import { ExchangeRepository, NoticeRow, RecipientRow } from './exchange.repository';
 import { GroupCommit } from './group-commit';
 import { OfficerAction, OutboundItem, composeItem, decideOfficerAction, handlingOf, outboundRows, passOnItem, passOnRecipientsError } from './notice.decide';
-import { openStoredBody, refuse, requireSenderParam } from './refusals';
+import { openStoredBody, refuse, requireSenderParam, writeFailure } from './refusals';
 import { PendingWrites, UnitOfWork } from './unit-of-work';
 
 /** Largest group of API sends written in one transaction. */
 const SEND_GROUP_MAX = 256;
+
+/** What became of one notice of a batch send, in the request's order. */
+export type BatchSendOutcome = { status: 201; id: string; deadline: Date } | { status: number; problem: ProblemDetails };
 
 /**
  * What an operator or officer does to notices. Each action validates, decides (notice.decide),
@@ -39,15 +43,57 @@ export class NoticeService {
 
   /** Operator: compose and send a query to one or more agencies. Answers once it is committed. */
   async send(principal: Principal, input: unknown): Promise<{ id: string; deadline: Date }> {
-    const now = this.clock.now();
-    const checked = validateComposeRequest(input, { now, sender: this.config.agency });
-    if (!checked.ok) throw refuse.invalid(checked.errors);
-    this.requireReachable(checked.value.recipients, '/recipients');
-    // Backpressure: a bounded queue, so overload is refused instead of growing memory.
-    if (this.sends.pending >= this.config.maxPendingSends) throw refuse.busy(this.sends.pending);
-    const item = composeItem(checked.value, this.config.agency, uuidv7(() => now.getTime()), principal.subject, now, this.config.deadlines);
+    const item = this.composed(principal, input, '');
+    this.requireRoom(1);
     await this.sends.add(item);
     return { id: item.draft.jti, deadline: item.deadline as Date };
+  }
+
+  /**
+   * Operator: send up to BATCH_SEND_MAX notices in one request (systems integrating system to
+   * system). Each is validated and written on its own, so one refusal or failed write leaves the
+   * others sent; the answer says, in order, what became of each. Only a malformed batch, or one
+   * that does not fit the send queue, is refused whole (and then nothing was written).
+   */
+  async sendBatch(principal: Principal, input: unknown): Promise<BatchSendOutcome[]> {
+    const notices = (input as { notices?: unknown } | null)?.notices;
+    const keys = input !== null && typeof input === 'object' && !Array.isArray(input) ? Object.keys(input) : null;
+    if (keys === null || keys.some((k) => k !== 'notices') || !Array.isArray(notices) || notices.length === 0 || notices.length > BATCH_SEND_MAX) {
+      throw refuse.invalid([{ field: '/notices', message: `must be the only member: a list of 1 to ${BATCH_SEND_MAX} notices` }]);
+    }
+    const composed = notices.map((notice, i): { item: OutboundItem } | { refused: ProblemDetails } => {
+      try {
+        return { item: this.composed(principal, notice, `/notices/${i}`) };
+      } catch (error) {
+        if (error instanceof ProblemException) return { refused: error.problem };
+        throw error;
+      }
+    });
+    const items = composed.flatMap((c) => ('item' in c ? [c.item] : []));
+    this.requireRoom(items.length);
+    const written = new Map(items.map((item) => [item, this.sends.add(item).then(() => null, (error: unknown) => writeFailure(error))]));
+    return Promise.all(
+      composed.map(async (c): Promise<BatchSendOutcome> => {
+        const problem = 'item' in c ? await written.get(c.item) : c.refused;
+        if (problem) return { status: problem.status, problem };
+        const { item } = c as { item: OutboundItem };
+        return { status: 201, id: item.draft.jti, deadline: item.deadline as Date };
+      }),
+    );
+  }
+
+  /** A validated notice ready to be written; field names in refusals start with `at`. */
+  private composed(principal: Principal, input: unknown, at: string): OutboundItem {
+    const now = this.clock.now();
+    const checked = validateComposeRequest(input, { now, sender: this.config.agency });
+    if (!checked.ok) throw refuse.invalid(checked.errors.map((e) => ({ ...e, field: `${at}${e.field}` })));
+    this.requireReachable(checked.value.recipients, `${at}/recipients`);
+    return composeItem(checked.value, this.config.agency, uuidv7(() => now.getTime()), principal.subject, now, this.config.deadlines);
+  }
+
+  /** Backpressure: a bounded queue, so overload is refused (nothing written) instead of growing memory. */
+  private requireRoom(count: number): void {
+    if (this.sends.pending + count > this.config.maxPendingSends) throw refuse.busy(this.sends.pending);
   }
 
   /** Liaison officer: acknowledge a received query; a signed acknowledgement goes to the sender. */

@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import { isAgencyCode } from '@liaison/ids';
 import type { FieldError } from '@liaison/notices';
 import { ContentAlteredError, ContentBinding, ContentCipher } from './content-cipher';
-import { invalid, problem, ProblemException } from '../http/problem';
+import { invalid, problem, ProblemDetails, ProblemException } from '../http/problem';
+import { describeFailure, isInfrastructureError } from '../persistence/errors';
 
 /** API refusals as RFC 9457 problems: a stable `code`, a detail naming what was wrong, never notice content. */
 export const refuse = {
@@ -22,6 +23,16 @@ export const refuse = {
   busy: (pending: number) =>
     new ProblemException(problem(503, 'busy', `${pending} notices are waiting to be written; retry shortly (nothing was written)`, { retryAfterSeconds: 1 }), { 'Retry-After': '1' }),
 };
+
+/**
+ * Why one notice of a batch send was not written, as a problem for that notice only: the
+ * database's unavailability says so (retry it), anything else says nothing of its cause.
+ */
+export function writeFailure(error: unknown): ProblemDetails {
+  if (isInfrastructureError(error)) return problem(503, 'unavailable', 'the database was unavailable; this notice was not written, send it again', { retryAfterSeconds: 1 });
+  new Logger('Notices').error(`a notice of a batch send could not be written (${describeFailure(error)})`);
+  return problem(500, 'internal_error', 'this notice could not be written; nothing of it was sent');
+}
 
 /** The `?sender=` that picks one of several inbound notices sharing an id: absent, or an agency code. */
 export function requireSenderParam(sender: string | undefined): void {

@@ -7,7 +7,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { AGENCY_CODE, UUID } from '@liaison/ids';
 import { LEDGER_EVENTS } from '@liaison/ledger';
-import { answerEnvelopeSchema, composeSchema, declineSchema, gradesSchema, handlingSchema, NOTICE_KINDS, NOTICE_STATES } from '@liaison/notices';
+import { answerEnvelopeSchema, BATCH_SEND_MAX, composeSchema, declineSchema, gradesSchema, handlingSchema, NOTICE_KINDS, NOTICE_STATES } from '@liaison/notices';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 import { IDEMPOTENCY_HEADER } from '../idempotency/idempotency-key';
 
@@ -73,6 +73,30 @@ function schemas(): Json {
       type: 'object',
       required: ['id', 'deadline', 'status'],
       properties: { id: { type: 'string', pattern: UUID.source }, deadline: { type: 'string', format: 'date-time' }, status: { const: 'SENT' } },
+    },
+    BatchSendRequest: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['notices'],
+      properties: { notices: { type: 'array', minItems: 1, maxItems: BATCH_SEND_MAX, items: ref('ComposeRequest') } },
+    },
+    BatchSendResult: {
+      type: 'object',
+      required: ['sent', 'refused', 'results'],
+      properties: {
+        sent: { type: 'integer', minimum: 0 },
+        refused: { type: 'integer', minimum: 0 },
+        results: {
+          type: 'array',
+          description: 'One per notice of the request, in its order: sent (201, with id and deadline) or not (its status and problem).',
+          items: {
+            oneOf: [
+              { type: 'object', required: ['status', 'id', 'deadline'], properties: { status: { const: 201 }, id: { type: 'string', pattern: UUID.source }, deadline: { type: 'string', format: 'date-time' } } },
+              { type: 'object', required: ['status', 'problem'], properties: { status: { type: 'integer', minimum: 400, maximum: 599 }, problem: ref('Problem') } },
+            ],
+          },
+        },
+      },
     },
     ActionResult: {
       type: 'object',
@@ -143,6 +167,19 @@ const operations = (example: ReturnType<typeof exampleNotice>): Record<string, O
       },
     },
     ok: { status: 201, description: 'Sent (queued for the broker in the same transaction).', schema: ref('SendResult') },
+    errors: [400, ...AUTH_ERRORS, 409, 413, 415, 422, 503],
+  },
+  'POST /notices/batch': {
+    summary: 'Send many notices',
+    description: `Up to ${BATCH_SEND_MAX} notices in one request (role operator), for systems that integrate system to system. Each is validated and written on its own: the answer lists, in order, each notice's id or its problem, and a refusal of one leaves the others sent. A malformed batch, or one that does not fit the send queue (503), is refused whole with nothing written. Takes an Idempotency-Key.`,
+    body: {
+      schema: 'BatchSendRequest',
+      examples: {
+        twoQueries: { summary: 'Two identity queries to ES, one of them without a reason (refused alone)', value: { notices: [example, { ...example, body: { ...example.body, reason: undefined } }] }, status: 200 },
+        empty: { summary: 'Refused whole: no notices', value: { notices: [] }, status: 400 },
+      },
+    },
+    ok: { status: 200, description: 'What became of each notice.', schema: ref('BatchSendResult') },
     errors: [400, ...AUTH_ERRORS, 409, 413, 415, 422, 503],
   },
   'GET /notices': { summary: 'Notices this agency sent', description: 'Newest first, without content.', query: [limit], ok: { status: 200, description: 'Sent notices.', schema: LIST }, errors: [400, ...AUTH_ERRORS] },
