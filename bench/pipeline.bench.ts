@@ -5,7 +5,11 @@
 //  2. pipeline, 1 recipient (NL → ES): 1,000 notices/s offered, then saturation (closed loop);
 //  3. the same with 5 recipients (ES, CO running; DE, PT, SE listed but without a node).
 // Latency: API answered 201 → the `received` entry in the recipient's ledger (ledger_entry.time).
+// Accounting (decision 0020): CPU per delivered notice of every process (the nodes, the broker,
+// PostgreSQL's backends and background processes, this load generator), statements per notice
+// of each node, the idle CPU of nodes without traffic, and the floor measured in the same run.
 // Env: BENCH_SECONDS (default 15) per phase, BENCH_CONCURRENCY (default 256) for saturation,
+//      BENCH_IDLE_SECONDS (default 20) for the idle measurement, BENCH_ONLY=idle to stop after it,
 //      BENCH_PROFILE=1 starts the nodes with --cpu-prof (profiles in bench/results/profiles).
 import 'reflect-metadata';
 import { randomBytes } from 'crypto';
@@ -16,13 +20,19 @@ import { join } from 'path';
 import { AgencyKeyring, EnvelopeSealer, openPrivateKeys } from '@liaison/envelope';
 import { uuidv7 } from '@liaison/ids';
 import { createKafka } from '@liaison/transport';
-import { adminSettings, BenchFederation, localSecrets, ROOT } from './support/federation';
-import { ProcessSampler, Progress, memory, round } from './support/measure';
-import { BenchResult, latencySvg, markdown, PhaseResult, summarise } from './support/report';
+import { cpuDuring, countersDelta, cryptoPerNotice, DatabaseCounters, insertFloor, PostgresServer, statementsSent } from './support/accounting';
+import { adminSettings, BenchFederation, localSecrets, PG, ROOT } from './support/federation';
+import { onePid, ProcessGroup, ProcessSampler, ProcessUsage, Progress, memory, round } from './support/measure';
+import { Accounting, BenchResult, Floor, IdleResult, latencySvg, markdown, PhaseResult, summarise } from './support/report';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 256);
 const PROFILE = process.env.BENCH_PROFILE === '1';
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 20);
+const ONLY_IDLE = process.env.BENCH_ONLY === 'idle';
+/** Kafka messages per notice to one recipient: the envelope and its receipt. */
+const MESSAGES_PER_NOTICE = 2;
+const NODES = ['NL', 'ES', 'CO'];
 const RESULTS = join(ROOT, 'bench', 'results');
 const AGENCIES = ['NL', 'ES', 'CO', 'DE', 'PT', 'SE'];
 // Below Linux's ephemeral range (32768–60999), where an outgoing connection could hold the port.
@@ -178,17 +188,81 @@ async function deliveries(fed: BenchFederation, recipients: string[], ids: strin
   return out;
 }
 
+/** What the nodes and their databases did in a window: statements each node sent, PostgreSQL's counters per database. */
+class WorkCounters {
+  private statements = new Map<string, number>();
+  private database = new Map<string, DatabaseCounters>();
+
+  constructor(
+    private readonly fed: BenchFederation,
+    private readonly server: PostgresServer,
+  ) {}
+
+  private async read(): Promise<{ statements: Map<string, number>; database: Map<string, DatabaseCounters> }> {
+    const statements = new Map<string, number>();
+    const database = new Map<string, DatabaseCounters>();
+    for (const agency of NODES) {
+      statements.set(agency, await statementsSent(PORTS[agency]));
+      database.set(agency, await this.server.counters(this.fed.databaseName(agency)));
+    }
+    return { statements, database };
+  }
+
+  async begin(): Promise<void> {
+    ({ statements: this.statements, database: this.database } = await this.read());
+  }
+
+  async end(): Promise<{ statements: Record<string, number>; database: Record<string, DatabaseCounters> }> {
+    const now = await this.read();
+    return {
+      statements: Object.fromEntries(NODES.map((a) => [a, (now.statements.get(a) ?? 0) - (this.statements.get(a) ?? 0)])),
+      database: Object.fromEntries(NODES.map((a) => [a, countersDelta(this.database.get(a) as DatabaseCounters, now.database.get(a) as DatabaseCounters)])),
+    };
+  }
+}
+
+const PIPELINE_GROUPS = (name: string) => name.startsWith('node ') || name === 'broker' || name.startsWith('PostgreSQL');
+
+/** CPU and work per delivered notice, and the floor for the same notices (1 recipient only: the floor is per recipient). */
+function account(
+  notices: number,
+  recipients: number,
+  processes: Record<string, ProcessUsage>,
+  work: { statements: Record<string, number>; database: Record<string, DatabaseCounters> },
+  floor: Floor,
+): Accounting {
+  const per = (v: number) => round(v / Math.max(1, notices), 3);
+  const cpuMsPerNotice = Object.fromEntries(Object.entries(processes).map(([k, v]) => [k, per(v.cpuSeconds * 1000)]));
+  const pipelineMsPerNotice = round(Object.entries(cpuMsPerNotice).filter(([k]) => PIPELINE_GROUPS(k)).reduce((sum, [, v]) => sum + v, 0), 3);
+  const rowsPerNotice = per(['NL', 'ES'].reduce((sum, a) => sum + work.database[a].inserted, 0));
+  const floorMsPerNotice =
+    recipients === 1 ? round(floor.cryptoMsPerNotice + MESSAGES_PER_NOTICE * (floor.transport.brokerMsPerMessage + floor.transport.clientMsPerMessage) + rowsPerNotice * floor.insert.msPerRow, 3) : null;
+  return {
+    cpuMsPerNotice,
+    pipelineMsPerNotice,
+    floorMsPerNotice,
+    ratioToFloor: floorMsPerNotice === null ? null : round(pipelineMsPerNotice / floorMsPerNotice, 1),
+    statementsPerNotice: Object.fromEntries(Object.entries(work.statements).map(([k, v]) => [k, per(v)])),
+    commitsPerNotice: Object.fromEntries(Object.entries(work.database).map(([k, v]) => [k, per(v.commits)])),
+    rowsInsertedPerNotice: Object.fromEntries(Object.entries(work.database).map(([k, v]) => [k, per(v.inserted)])),
+  };
+}
+
 async function pipelinePhase(
   fed: BenchFederation,
   api: Api,
   sampler: ProcessSampler,
+  counters: WorkCounters,
+  floor: Floor,
   spec: { name: string; recipients: string[]; measured: string[]; mode: 'fixed' | 'saturation'; rate?: number },
 ): Promise<PhaseResult> {
-  sampler.begin();
+  await counters.begin();
+  await sampler.begin();
   const run = spec.mode === 'fixed' ? await offered(api, spec.recipients, spec.rate as number, SECONDS, spec.name) : await saturate(api, spec.recipients, SECONDS, spec.name);
   const ids = run.sent.map((s) => s.id);
   const delivered = await deliveries(fed, spec.measured, ids, spec.name);
   const processes = sampler.end();
+  const work = await counters.end();
   const latencies: number[] = [];
   let lastRecorded = 0;
   let recorded = 0;
@@ -219,9 +293,39 @@ async function pipelinePhase(
     latencyMs: summary,
     curve,
     processes,
+    accounting: account(deliveredNotices, spec.recipients.length, processes, work, floor),
   };
   progress.done(
-    `${spec.name}: accepted ${result.acceptedPerSecond}/s, delivered ${result.deliveredPerSecond}/s (${recorded} deliveries), p50 ${summary.p50} ms, p95 ${summary.p95} ms, p99 ${summary.p99} ms, API errors ${run.errors}`,
+    `${spec.name}: accepted ${result.acceptedPerSecond}/s, delivered ${result.deliveredPerSecond}/s (${recorded} deliveries), p50 ${summary.p50} ms, p95 ${summary.p95} ms, p99 ${summary.p99} ms, API errors ${run.errors}; ` +
+      `CPU ${result.accounting.pipelineMsPerNotice} ms/notice${result.accounting.ratioToFloor === null ? '' : ` (${result.accounting.ratioToFloor} × the floor)`}`,
+  );
+  return result;
+}
+
+/** The nodes with no traffic: CPU of every process and statements per second, after `settle` seconds. */
+async function idle(sampler: ProcessSampler, counters: WorkCounters, settleSeconds: number): Promise<IdleResult> {
+  for (let s = 0; s < settleSeconds; s++) {
+    progress.update('idle: settling', s / settleSeconds);
+    await sleep(1000);
+  }
+  await counters.begin();
+  await sampler.begin();
+  const start = Date.now();
+  while (Date.now() - start < IDLE_SECONDS * 1000) {
+    progress.update('idle: no traffic', (Date.now() - start) / (IDLE_SECONDS * 1000));
+    await sleep(500);
+  }
+  const processes = sampler.end();
+  const work = await counters.end();
+  const seconds = (Date.now() - start) / 1000;
+  const result: IdleResult = {
+    seconds: round(seconds, 1),
+    processes,
+    statementsPerSecond: Object.fromEntries(Object.entries(work.statements).map(([k, v]) => [k, round(v / seconds, 2)])),
+    commitsPerSecond: Object.fromEntries(Object.entries(work.database).map(([k, v]) => [k, round(v.commits / seconds, 2)])),
+  };
+  progress.done(
+    `idle ${result.seconds} s: ${Object.entries(processes).map(([k, v]) => `${k} ${v.cpuPercent} %`).join(', ')}; statements/s ${Object.entries(result.statementsPerSecond).map(([k, v]) => `${k} ${v}`).join(', ')}`,
   );
   return result;
 }
@@ -336,6 +440,7 @@ async function main(): Promise<void> {
   const fed = await BenchFederation.create(AGENCIES, logDir);
   let api: Api | null = null;
   let sampler: ProcessSampler | null = null;
+  let server: PostgresServer | null = null;
   try {
     const nodeArgs = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS, 'profiles', stamp)}`, '-r', './dist/bench/support/exit-on-signal.js'] : [];
     for (const [i, agency] of ['NL', 'ES', 'CO'].entries()) {
@@ -345,11 +450,38 @@ async function main(): Promise<void> {
     const pids = new Map<string, number>([...fed.nodes.values()].map((n) => [`node ${n.agency}`, n.pid]));
     const brokerPid = Number(readFileSync(join(ROOT, '.local', 'kafka', 'broker.pid'), 'utf8').trim());
     if (brokerPid) pids.set('broker', brokerPid);
-    sampler = new ProcessSampler(pids);
+    server = await PostgresServer.connect(PG);
+    const groups = new Map<string, ProcessGroup>([...pids].map(([k, pid]) => [k, onePid(pid)]));
+    groups.set('PostgreSQL backends', server.backends('nodes', NODES.map((a) => fed.databaseName(a))));
+    groups.set('PostgreSQL background', server.backends('background'));
+    groups.set('load generator', onePid(process.pid));
+    sampler = new ProcessSampler(groups);
+    const counters = new WorkCounters(fed, server);
     progress.done(`nodes NL, ES, CO running (pids ${[...fed.nodes.values()].map((n) => n.pid).join(', ')}); logs in ${logDir}`);
     const sizes = await envelopeSizes(fed);
 
-    const raw = await rawTransport(fed.topics.prefix, sizes.oneRecipient);
+    const idleResult = await idle(sampler, counters, 5);
+    if (ONLY_IDLE) {
+      writeFileSync(join(RESULTS, 'idle.json'), JSON.stringify({ startedAt: new Date(started).toISOString(), idle: idleResult }, null, 2));
+      process.stdout.write(`Written: bench/results/idle.json\n`);
+      return;
+    }
+
+    const measuredRaw = await cpuDuring(brokerPid, () => rawTransport(fed.topics.prefix, sizes.oneRecipient));
+    const raw = measuredRaw.result;
+    progress.update('floor: envelope crypto', 0.3);
+    const crypto = await cryptoPerNotice(Buffer.byteLength(JSON.stringify(body)));
+    progress.update('floor: batched insert', 0.7);
+    const insert = await insertFloor(server, fed.databaseUrl('NL'), sizes.oneRecipient);
+    const floor: Floor = {
+      cryptoMsPerNotice: crypto.msPerNotice,
+      cryptoRounds: crypto.rounds,
+      transport: { brokerMsPerMessage: round(measuredRaw.pidMs / raw.messages, 4), clientMsPerMessage: round(measuredRaw.selfMs / raw.messages, 4), messagesPerNotice: MESSAGES_PER_NOTICE },
+      insert,
+    };
+    progress.done(
+      `floor: crypto ${floor.cryptoMsPerNotice} ms/notice; raw Kafka broker ${floor.transport.brokerMsPerMessage} + client ${floor.transport.clientMsPerMessage} ms/message; PostgreSQL ${insert.msPerRow} ms/row inserted`,
+    );
 
     api = new Api(PORTS.NL, await fed.token('NL', 'operator'));
     // Warm-up: JIT, connection pools, consumer group joins.
@@ -361,11 +493,11 @@ async function main(): Promise<void> {
     const five = ['ES', 'CO', 'DE', 'PT', 'SE'];
     const phases: PhaseResult[] = [];
     // A load the pipeline sustains on a shared 2-core machine: the latency without queueing.
-    phases.push(await pipelinePhase(fed, api, sampler, { name: '1 recipient, 150/s offered', recipients: one, measured: ['ES'], mode: 'fixed', rate: 150 }));
-    phases.push(await pipelinePhase(fed, api, sampler, { name: '1 recipient, 1,000/s offered', recipients: one, measured: ['ES'], mode: 'fixed', rate: 1000 }));
-    phases.push(await pipelinePhase(fed, api, sampler, { name: '1 recipient, saturation', recipients: one, measured: ['ES'], mode: 'saturation' }));
-    phases.push(await pipelinePhase(fed, api, sampler, { name: '5 recipients, 1,000/s offered', recipients: five, measured: ['ES', 'CO'], mode: 'fixed', rate: 1000 }));
-    phases.push(await pipelinePhase(fed, api, sampler, { name: '5 recipients, saturation', recipients: five, measured: ['ES', 'CO'], mode: 'saturation' }));
+    phases.push(await pipelinePhase(fed, api, sampler, counters, floor, { name: '1 recipient, 150/s offered', recipients: one, measured: ['ES'], mode: 'fixed', rate: 150 }));
+    phases.push(await pipelinePhase(fed, api, sampler, counters, floor, { name: '1 recipient, 1,000/s offered', recipients: one, measured: ['ES'], mode: 'fixed', rate: 1000 }));
+    phases.push(await pipelinePhase(fed, api, sampler, counters, floor, { name: '1 recipient, saturation', recipients: one, measured: ['ES'], mode: 'saturation' }));
+    phases.push(await pipelinePhase(fed, api, sampler, counters, floor, { name: '5 recipients, 1,000/s offered', recipients: five, measured: ['ES', 'CO'], mode: 'fixed', rate: 1000 }));
+    phases.push(await pipelinePhase(fed, api, sampler, counters, floor, { name: '5 recipients, saturation', recipients: five, measured: ['ES', 'CO'], mode: 'saturation' }));
 
     const integrity = await checkIntegrity(fed);
     progress.done(`integrity: ${integrity.ok ? 'ok' : 'PROBLEMS'} — ${integrity.notes.join('; ')}`);
@@ -377,6 +509,13 @@ async function main(): Promise<void> {
     const sat1 = phases.filter((p) => p.recipients === 1 && p.delivered === p.accepted).sort((a, b) => b.deliveredPerSecond - a.deliveredPerSecond)[0] ?? phases[0];
     const nodePeak = Math.max(...Object.entries(peakRssMiB).filter(([k]) => k.startsWith('node')).map(([, v]) => v));
     const ratio = sat1.deliveredPerSecond / raw.endToEndPerSecond;
+    const byName = (name: string) => phases.find((p) => p.name === name) as PhaseResult;
+    const at150 = byName('1 recipient, 150/s offered');
+    const satOne = byName('1 recipient, saturation');
+    const satFive = byName('5 recipients, saturation');
+    const idleNode = Math.max(...Object.entries(idleResult.processes).filter(([k]) => k.startsWith('node')).map(([, v]) => v.cpuPercent));
+    const lowToSat = at150.accounting.pipelineMsPerNotice / satOne.accounting.pipelineMsPerNotice;
+    const floorRatio = satOne.accounting.ratioToFloor ?? NaN;
     const result: BenchResult = {
       startedAt: new Date(started).toISOString(),
       machine: {
@@ -389,6 +528,8 @@ async function main(): Promise<void> {
       },
       envelopeBytes: sizes,
       raw,
+      idle: idleResult,
+      floor,
       phases,
       peakRssMiB,
       targets: [
@@ -401,6 +542,26 @@ async function main(): Promise<void> {
           met: fixed1.latencyMs.p99 < 50 && fixed1.delivered === fixed1.accepted,
         },
         { name: 'resident memory per node', target: '< 256 MB', measured: `${nodePeak} MiB peak`, met: nodePeak * 1.048576 < 256 },
+        { name: 'idle node (no traffic)', target: '< 1 % of a core', measured: `${idleNode} % (busiest of NL, ES, CO over ${idleResult.seconds} s)`, met: idleNode < 1 },
+        {
+          name: 'total CPU per notice vs the floor, 1 recipient, saturation',
+          target: '≤ 2 × the floor',
+          measured: `${floorRatio} × (${satOne.accounting.pipelineMsPerNotice} ms / ${satOne.accounting.floorMsPerNotice} ms)`,
+          met: floorRatio <= 2,
+        },
+        {
+          name: 'CPU per notice at 150/s vs saturation',
+          target: '≤ 1.5 ×',
+          measured: `${round(lowToSat, 2)} × (${at150.accounting.pipelineMsPerNotice} ms / ${satOne.accounting.pipelineMsPerNotice} ms)`,
+          met: lowToSat <= 1.5,
+        },
+        { name: 'p99 latency at 150 notices/s, 1 recipient', target: '< 50 ms', measured: `${at150.latencyMs.p99} ms`, met: at150.latencyMs.p99 < 50 && at150.delivered === at150.accepted },
+        {
+          name: '5 recipients vs 1 recipient (saturation)',
+          target: '≥ 40 %',
+          measured: `${round((100 * satFive.deliveredPerSecond) / satOne.deliveredPerSecond, 1)} % (${satFive.deliveredPerSecond} / ${satOne.deliveredPerSecond})`,
+          met: satFive.deliveredPerSecond >= 0.4 * satOne.deliveredPerSecond,
+        },
       ],
       durationSeconds: round((Date.now() - started) / 1000),
       integrity,
@@ -415,6 +576,7 @@ async function main(): Promise<void> {
   } finally {
     sampler?.stop();
     api?.close();
+    await server?.close().catch(() => undefined);
     progress.update('cleaning up', 0.5);
     await fed.destroy().catch((e: unknown) => process.stderr.write(`cleanup: ${(e as Error).message}\n`));
     progress.done('cleaned up (nodes stopped, bench databases and topics removed)');

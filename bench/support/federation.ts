@@ -11,7 +11,7 @@ import { Federation, FederationMaterial, NodeProcess, principalFromSecrets, read
 
 export const ROOT = join(__dirname, '..', '..', '..');
 const STATE = process.env.LIAISON_STATE ?? join(ROOT, '.local');
-const PG = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const PG = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export const localSecrets = (): Record<string, string> => readEnvFile(join(STATE, 'secrets.env'));
 
@@ -33,6 +33,14 @@ export class BenchFederation {
 
   get topics() {
     return this.harness.topics;
+  }
+
+  databaseName(agency: string): string {
+    return this.harness.databaseName(agency);
+  }
+
+  databaseUrl(agency: string): string {
+    return this.harness.databaseUrl(agency);
   }
 
   static async create(agencies: string[], logDir: string): Promise<BenchFederation> {

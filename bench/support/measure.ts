@@ -29,31 +29,75 @@ export interface ProcessUsage {
   /** Average CPU over the window, in percent of one core. */
   cpuPercent: number;
   cpuSeconds: number;
-  /** Highest resident set size sampled in the window, MiB. */
+  /** Highest resident set size sampled in the window, MiB (NaN for a group of processes). */
   peakRssMiB: number;
 }
 
-/** Samples processes every 200 ms; `window()` reports CPU and peak RSS between two marks. */
+/** The processes one figure is summed over: a fixed pid, or a set found again now and then (PostgreSQL's backends). */
+export interface ProcessGroup {
+  pids(): number[];
+  /** Finds the group's processes again; awaited at the start of a window, then run every second. */
+  refresh?(): Promise<void>;
+}
+
+export const onePid = (pid: number): ProcessGroup => ({ pids: () => [pid] });
+
+/**
+ * Samples process groups every 200 ms; `end()` reports CPU and peak RSS since `begin()`. A
+ * process that appears within the window counts from zero (it was born in it); one that ends
+ * counts up to its last sample.
+ */
 export class ProcessSampler {
   private readonly peak = new Map<string, number>();
-  private start = new Map<string, number>();
+  private base = new Map<string, Map<number, number>>();
+  private last = new Map<string, Map<number, number>>();
   private startedAt = 0;
   private timer: NodeJS.Timeout | null = null;
+  private refreshing: Promise<unknown> | null = null;
+  private lastRefresh = 0;
 
-  constructor(private readonly pids: Map<string, number>) {}
+  constructor(private readonly groups: Map<string, ProcessGroup>) {}
 
-  begin(): void {
+  async begin(): Promise<void> {
+    await this.refresh();
     this.startedAt = performance.now();
-    this.start = new Map([...this.pids].map(([name, pid]) => [name, cpuSeconds(pid) ?? 0]));
+    this.base = new Map();
+    this.last = new Map();
+    for (const [name, group] of this.groups) {
+      const now = new Map<number, number>();
+      for (const pid of group.pids()) now.set(pid, cpuSeconds(pid) ?? 0);
+      this.base.set(name, now);
+      this.last.set(name, new Map(now));
+    }
     this.peak.clear();
     this.sample();
     this.timer ??= setInterval(() => this.sample(), 200);
   }
 
+  private refresh(): Promise<unknown> {
+    this.lastRefresh = Date.now();
+    this.refreshing ??= Promise.all([...this.groups.values()].map((g) => g.refresh?.())).finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
   private sample(): void {
-    for (const [name, pid] of this.pids) {
-      const m = memory(pid);
-      if (m) this.peak.set(name, Math.max(this.peak.get(name) ?? 0, m.rss));
+    if (Date.now() - this.lastRefresh >= 1000) void this.refresh().catch(() => undefined);
+    for (const [name, group] of this.groups) {
+      const pids = group.pids();
+      const base = this.base.get(name) ?? new Map<number, number>();
+      const last = this.last.get(name) ?? new Map<number, number>();
+      for (const pid of pids) {
+        const cpu = cpuSeconds(pid);
+        if (cpu === null) continue;
+        if (!base.has(pid)) base.set(pid, 0);
+        last.set(pid, cpu);
+      }
+      this.base.set(name, base);
+      this.last.set(name, last);
+      if (pids.length === 1) {
+        const m = memory(pids[0]);
+        if (m) this.peak.set(name, Math.max(this.peak.get(name) ?? 0, m.rss));
+      }
     }
   }
 
@@ -61,9 +105,11 @@ export class ProcessSampler {
     this.sample();
     const seconds = (performance.now() - this.startedAt) / 1000;
     const out: Record<string, ProcessUsage> = {};
-    for (const [name, pid] of this.pids) {
-      const used = (cpuSeconds(pid) ?? 0) - (this.start.get(name) ?? 0);
-      out[name] = { cpuPercent: round((100 * used) / seconds, 1), cpuSeconds: round(used, 2), peakRssMiB: round(this.peak.get(name) ?? 0, 1) };
+    for (const name of this.groups.keys()) {
+      const base = this.base.get(name) ?? new Map<number, number>();
+      let used = 0;
+      for (const [pid, cpu] of this.last.get(name) ?? []) used += cpu - (base.get(pid) ?? 0);
+      out[name] = { cpuPercent: round((100 * used) / seconds, 1), cpuSeconds: round(used, 3), peakRssMiB: round(this.peak.get(name) ?? NaN, 1) };
     }
     return out;
   }

@@ -1,5 +1,5 @@
 // Markdown report and SVG latency chart of a pipeline benchmark result.
-import { percentile, round } from './measure';
+import { percentile, ProcessUsage, round } from './measure';
 
 export interface LatencySummary {
   count: number;
@@ -26,7 +26,40 @@ export interface PhaseResult {
   latencyMs: LatencySummary;
   /** Percentile curve (p0..p100 in steps of 1) for the chart. */
   curve: number[];
-  processes: Record<string, { cpuPercent: number; cpuSeconds: number; peakRssMiB: number }>;
+  processes: Record<string, ProcessUsage>;
+  accounting: Accounting;
+}
+
+/** Per delivered notice (a notice delivered to every measured recipient counts once). */
+export interface Accounting {
+  /** CPU ms of each process group. */
+  cpuMsPerNotice: Record<string, number>;
+  /** The nodes, the broker and PostgreSQL (not the load generator). */
+  pipelineMsPerNotice: number;
+  /** Crypto + Kafka messages + PostgreSQL rows of the same notices at their plain cost (1-recipient phases). */
+  floorMsPerNotice: number | null;
+  ratioToFloor: number | null;
+  /** Statements each node sent to PostgreSQL (BEGIN and COMMIT included). */
+  statementsPerNotice: Record<string, number>;
+  commitsPerNotice: Record<string, number>;
+  rowsInsertedPerNotice: Record<string, number>;
+}
+
+export interface IdleResult {
+  seconds: number;
+  processes: Record<string, ProcessUsage>;
+  statementsPerSecond: Record<string, number>;
+  commitsPerSecond: Record<string, number>;
+}
+
+export interface Floor {
+  /** Seal + open of the notice and of its receipt, one at a time, in the load generator. */
+  cryptoMsPerNotice: number;
+  cryptoRounds: number;
+  /** The raw transport phase's CPU per message produced and consumed. */
+  transport: { brokerMsPerMessage: number; clientMsPerMessage: number; messagesPerNotice: number };
+  /** PostgreSQL (backend + background processes) per row of a plain batched insert of envelope-sized rows. */
+  insert: { msPerRow: number; backendMs: number; backgroundMs: number; rows: number };
 }
 
 export interface BenchResult {
@@ -34,6 +67,8 @@ export interface BenchResult {
   machine: { cpus: number; model: string; memoryGiB: number; node: string; platform: string; note: string };
   envelopeBytes: { oneRecipient: number; fiveRecipients: number };
   raw: { messages: number; bytes: number; producedPerSecond: number; endToEndPerSecond: number; seconds: number };
+  idle: IdleResult;
+  floor: Floor;
   phases: PhaseResult[];
   peakRssMiB: Record<string, number>;
   targets: { name: string; target: string; measured: string; met: boolean }[];
@@ -153,5 +188,50 @@ export function markdown(r: BenchResult, svgFile: string): string {
   lines.push('');
   lines.push(`Peak RSS over the whole run (VmHWM): ${Object.entries(r.peakRssMiB).map(([k, v]) => `${k} ${v} MiB`).join(', ')}. CPU % is of one core (200 % = both cores).`);
   lines.push('');
+  lines.push(...accountingMarkdown(r));
   return lines.join('\n');
+}
+
+/** CPU per notice of every process, the floor and the ratio, statements per notice, idle CPU. */
+function accountingMarkdown(r: BenchResult): string[] {
+  const lines: string[] = [];
+  const f = r.floor;
+  lines.push('## CPU per delivered notice (ms of one core)');
+  lines.push('');
+  lines.push(
+    `Floor, measured in this run: envelope crypto ${f.cryptoMsPerNotice} ms per notice (seal and open of the notice and of its receipt, ${f.cryptoRounds} rounds one at a time); ` +
+      `raw Kafka ${f.transport.brokerMsPerMessage} ms broker + ${f.transport.clientMsPerMessage} ms client per message (× ${f.transport.messagesPerNotice} messages per notice); ` +
+      `PostgreSQL ${f.insert.msPerRow} ms per row of a plain batched insert (${n(f.insert.rows)} envelope-sized rows; backend ${n(f.insert.backendMs)} ms, background ${n(f.insert.backgroundMs)} ms), × the rows the phase inserted per notice. ` +
+      'Pipeline = the nodes + the broker + PostgreSQL (not the load generator).',
+  );
+  lines.push('');
+  const names = Object.keys(r.phases[0]?.accounting.cpuMsPerNotice ?? {});
+  lines.push(`| phase | ${names.join(' | ')} | pipeline | floor | pipeline ÷ floor |`);
+  lines.push(`|---|${names.map(() => '---').join('|')}|---|---|---|`);
+  for (const p of r.phases) {
+    const a = p.accounting;
+    lines.push(`| ${p.name} | ${names.map((x) => a.cpuMsPerNotice[x]).join(' | ')} | ${a.pipelineMsPerNotice} | ${a.floorMsPerNotice ?? '—'} | ${a.ratioToFloor === null ? '—' : `${a.ratioToFloor} ×`} |`);
+  }
+  lines.push('');
+  lines.push('## Statements per delivered notice');
+  lines.push('');
+  lines.push('Statements: what each node sent to PostgreSQL (`liaison_db_statements_total`, BEGIN and COMMIT included). Commits and rows inserted: `pg_stat_database` of its database.');
+  lines.push('');
+  const nodes = Object.keys(r.phases[0]?.accounting.statementsPerNotice ?? {});
+  lines.push(`| phase | ${nodes.map((x) => `${x} statements / commits / rows inserted`).join(' | ')} |`);
+  lines.push(`|---|${nodes.map(() => '---').join('|')}|`);
+  for (const p of r.phases) {
+    const a = p.accounting;
+    lines.push(`| ${p.name} | ${nodes.map((x) => `${a.statementsPerNotice[x]} / ${a.commitsPerNotice[x]} / ${a.rowsInsertedPerNotice[x]}`).join(' | ')} |`);
+  }
+  lines.push('');
+  lines.push(`## Idle: no traffic for ${r.idle.seconds} s`);
+  lines.push('');
+  lines.push(`| ${Object.keys(r.idle.processes).join(' | ')} |`);
+  lines.push(`|${Object.keys(r.idle.processes).map(() => '---').join('|')}|`);
+  lines.push(`| ${Object.values(r.idle.processes).map((v) => `${v.cpuPercent} %`).join(' | ')} |`);
+  lines.push('');
+  lines.push(`Statements per second: ${Object.entries(r.idle.statementsPerSecond).map(([k, v]) => `${k} ${v}`).join(', ')}; commits per second: ${Object.entries(r.idle.commitsPerSecond).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
+  lines.push('');
+  return lines;
 }

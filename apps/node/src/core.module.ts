@@ -25,7 +25,7 @@ export class CoreModule {
       { provide: EnvelopeSealer, useValue: createSealer(runtime) },
       { provide: EnvelopeOpener, useValue: createOpener(runtime) },
       Transactions,
-      { provide: MetricsRegistry, useValue: new MetricsRegistry() },
+      { provide: MetricsRegistry, useValue: new MetricsRegistry(runtime.statements) },
     ];
     return { module: CoreModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };
   }

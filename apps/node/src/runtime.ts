@@ -9,6 +9,7 @@ import { NodeConfig } from './config/node-config';
 import { DatabaseDirectoryCache } from './directory/directory.repository';
 import { createDataSource, migrate } from './persistence/data-source';
 import { ensureDatabase } from './persistence/database';
+import { StatementCounter } from './persistence/statement-counter';
 import { NODE_SCHEMA } from './schema';
 import { ConsumerFactory } from './tokens';
 
@@ -16,6 +17,8 @@ import { ConsumerFactory } from './tokens';
 export interface NodeRuntime {
   config: NodeConfig;
   dataSource: DataSource;
+  /** Statements sent on `dataSource` (for /metrics). */
+  statements: StatementCounter;
   keyring: AgencyKeyring;
   trust: TrustStore;
   broker: BrokerProbe;
@@ -46,7 +49,8 @@ export async function openRuntime(config: NodeConfig): Promise<NodeRuntime> {
   await ensureDatabase(config.databaseUrl, config.databaseName);
   const applied = await migrate(config.databaseUrl, NODE_SCHEMA);
   if (applied.length) log.log(`applied migrations: ${applied.join(', ')}`);
-  const dataSource = createDataSource(config.appDatabaseUrl, NODE_SCHEMA, { applicationName: `liaison-node-${config.agency}` });
+  const statements = new StatementCounter();
+  const dataSource = createDataSource(config.appDatabaseUrl, NODE_SCHEMA, { applicationName: `liaison-node-${config.agency}`, logger: statements });
   await dataSource.initialize();
   let keyring: AgencyKeyring;
   let trust: TrustStore;
@@ -61,6 +65,7 @@ export async function openRuntime(config: NodeConfig): Promise<NodeRuntime> {
   return {
     config,
     dataSource,
+    statements,
     keyring,
     trust,
     broker: new KafkaBrokerProbe(kafka),

@@ -163,3 +163,14 @@ export class SelfAudit {
     }
   }
 }
+
+/**
+ * Whether the stored log's tail is exactly what the follow last verified: the head has the size
+ * it verified and the highest stored seq is the head's last entry (none when empty). Then the
+ * follow has nothing to re-derive and the append point is intact; anything else (new entries,
+ * a head that went back, a row beyond the head, a missing last entry) needs the full follow.
+ */
+export function tailUnchanged(verifiedSize: bigint, tail: { size: bigint; lastSeq: bigint | null }): boolean {
+  if (tail.size !== verifiedSize) return false;
+  return tail.size === 0n ? tail.lastSeq === null : tail.lastSeq === tail.size - 1n;
+}

@@ -1,6 +1,7 @@
 import { readFileSync } from 'fs';
 import { Kafka, KafkaConfig, logLevel, SASLOptions } from 'kafkajs';
 import { ConfigError, EnvReader } from '@liaison/config';
+import './kafkajs-request-queue';
 
 export const SASL_MECHANISMS = ['scram-sha-512', 'scram-sha-256', 'plain'] as const;
 export type SaslMechanism = (typeof SASL_MECHANISMS)[number];

@@ -4,17 +4,18 @@ import { Transactions } from '../persistence/transactions';
 import { PUBLISHER, Publisher } from '../tokens';
 import { ExchangeMetrics } from './exchange.metrics';
 import { ExchangeRepository } from './exchange.repository';
-import { OutboxSignal } from './outbox-signal';
+import { nextPollDelay, OUTBOX_POLL, OutboxSignal } from './outbox-signal';
 
 const BATCH = 500;
-const IDLE_POLL_MS = 250;
 const MAX_BACKOFF_MS = 5000;
 
 /**
  * Publishes outbox rows to Kafka and deletes them once the broker acknowledged them (acks=all).
  * Rows are claimed with FOR UPDATE SKIP LOCKED, so replicas share the work without sending a
  * row twice; a crash between publish and delete re-sends it, which receivers ignore by id.
- * A Kafka outage only delays: the rows stay until the broker is back.
+ * A Kafka outage only delays: the rows stay until the broker is back. A commit in this process
+ * wakes the relay (OutboxSignal); without one it looks again after a wait that grows while it
+ * finds nothing (OUTBOX_POLL), which is how rows of a crashed replica or an earlier run are found.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -43,11 +44,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async run(): Promise<void> {
     let backoff = 100;
+    let poll: number = OUTBOX_POLL.minMs;
     while (this.running) {
       try {
         const sent = await this.relayOnce();
         backoff = 100;
-        if (sent < BATCH) await this.signal.wait(IDLE_POLL_MS);
+        if (sent >= BATCH) continue;
+        poll = nextPollDelay(poll, sent > 0);
+        await this.signal.wait(poll);
       } catch (error) {
         this.log.warn(`outbox relay paused ${backoff} ms: ${(error as Error).message}`);
         await new Promise((r) => setTimeout(r, backoff));

@@ -148,3 +148,13 @@ export function checkpointDue(input: { headSize: bigint; lastSize: bigint; lastA
   if (pending <= 0n) return false;
   return pending >= BigInt(input.everyEntries) || input.nowMs - input.lastAtMs >= input.everySeconds * 1000;
 }
+
+/**
+ * While the head stays at `headSize`, the next time a checkpoint round has anything to do: when
+ * the pending entries fall due by time, else one interval on (to republish an unwitnessed
+ * checkpoint). A head that moves makes a round due at once (everyEntries may be reached).
+ */
+export function nextCheckpointRoundAt(input: { headSize: bigint; lastSize: bigint; lastAtMs: number; nowMs: number; everySeconds: number }): number {
+  const every = input.everySeconds * 1000;
+  return input.headSize > input.lastSize ? Math.max(input.nowMs, input.lastAtMs + every) : input.nowMs + every;
+}

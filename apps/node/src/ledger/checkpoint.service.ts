@@ -1,12 +1,13 @@
 // The origin side of witnessing: sign checkpoints of our log every N entries or T seconds,
 // publish them with consistency proofs for each witness, record the cosignatures and alerts
-// that come back.
+// that come back. The timer looks every second but runs a round (two statements and more) only
+// when the head moved (as the self-audit last saw it) or something falls due by time.
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AgencyKeyring, TrustStore } from '@liaison/envelope';
 import { addSignatureLines, checkpointBody, ed25519PublicJwk, encodeBase64, noteSignedBy, signNote, verifyCosignature } from '@liaison/ledger';
 import { FederationTopics, MessagePublisher } from '@liaison/transport';
 import { Clock, NODE_CONFIG, PUBLISHER } from '../tokens';
-import { AlertMessage, CheckpointMessage, CosignatureMessage, TYPE_HEADER, agencyOfOrigin, asLogKeys, checkpointDue, everSigningKeysOf, evidenceDigest, originOf, signingKeysOf } from './checkpoint.protocol';
+import { AlertMessage, CheckpointMessage, CosignatureMessage, TYPE_HEADER, agencyOfOrigin, asLogKeys, checkpointDue, nextCheckpointRoundAt, everSigningKeysOf, evidenceDigest, originOf, signingKeysOf } from './checkpoint.protocol';
 import { LedgerConfig } from './ledger.config';
 import { LedgerIntegrity } from './ledger.integrity';
 import { LedgerProofs } from './ledger.proofs';
@@ -35,6 +36,9 @@ export class CheckpointService implements OnModuleInit, OnApplicationBootstrap, 
   private readonly startedAt: number;
   private lastPublishedAt = 0;
   private holding = false;
+  /** The head the last round saw, and when a round is next due if it stays there. */
+  private roundHead: bigint | null = null;
+  private nextRoundAt = 0;
 
   constructor(
     private readonly repo: LedgerRepository,
@@ -75,7 +79,10 @@ export class CheckpointService implements OnModuleInit, OnApplicationBootstrap, 
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), 1000);
+    this.timer = setInterval(() => {
+      const head = this.integrity.headSeen();
+      if (head === null || head !== this.roundHead || this.clock.now().getTime() >= this.nextRoundAt) void this.tick();
+    }, 1000);
     this.timer.unref();
   }
 
@@ -101,14 +108,16 @@ export class CheckpointService implements OnModuleInit, OnApplicationBootstrap, 
     const latest = await this.latest();
     const now = this.clock.now().getTime();
     const every = this.config.checkpoint;
-    const due = checkpointDue({
+    const position = {
       headSize: head.size,
       lastSize: BigInt(latest?.size ?? 0),
       lastAtMs: latest ? Date.parse(latest.createdAt) : this.startedAt,
       nowMs: now,
-      everyEntries: every.everyEntries,
       everySeconds: every.everySeconds,
-    });
+    };
+    const due = checkpointDue({ ...position, everyEntries: every.everyEntries });
+    this.roundHead = head.size;
+    this.nextRoundAt = nextCheckpointRoundAt(position);
     if (due) {
       await this.checkpointNow();
     } else if (latest && now - this.lastPublishedAt >= every.everySeconds * 1000 && !(await this.status(latest.size))?.witnessed) {

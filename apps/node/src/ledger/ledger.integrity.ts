@@ -1,14 +1,15 @@
 // The node's continuous audit of its own stored ledger. It re-derives every leaf hash from the
 // stored entries and checks the stored leaves against the head and the signed checkpoints:
 // - every append checks the rows at the head under the sequencer's lock (one index lookup);
-// - every second, entries appended since the last check are re-derived (a "follow");
+// - every second, one statement looks at the tail (head size, highest stored seq); when it is not
+//   what the last check verified, the entries appended since are re-derived (a "follow");
 // - a background sweep re-reads the whole log at a bounded rate, then pauses and starts again.
 // Damage is named (which entries, what kind), counted, alerted (signed, stored with the witness
 // alerts and published on the checkpoints topic) and turns readiness off; checkpoints stop. The
 // log is never changed here: repairing is an operator's decision (docs/runbook-ledger-damage.md).
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AgencyKeyring } from '@liaison/envelope';
-import { Damage, SelfAudit, frontierRoot, signNote } from '@liaison/ledger';
+import { Damage, SelfAudit, frontierRoot, signNote, tailUnchanged } from '@liaison/ledger';
 import { FederationTopics, MessagePublisher } from '@liaison/transport';
 import { Queryable } from '../persistence/queryable';
 import { Clock, NODE_CONFIG, PUBLISHER } from '../tokens';
@@ -71,6 +72,8 @@ export class LedgerIntegrity implements OnApplicationBootstrap, OnApplicationShu
   private lastCleanAt: Date | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  /** The committed head's size at the last look (null before the first). */
+  private seenHead: bigint | null = null;
 
   constructor(
     private readonly repo: LedgerRepository,
@@ -94,6 +97,11 @@ export class LedgerIntegrity implements OnApplicationBootstrap, OnApplicationShu
     await this.running;
   }
 
+  /** The committed head's size at the self-audit's last look (every second), null before the first. */
+  headSeen(): bigint | null {
+    return this.seenHead;
+  }
+
   /** Whether any damage is known: checkpoints stop and readiness is off while it is. */
   damaged(): boolean {
     return this.known.size > 0;
@@ -114,11 +122,11 @@ export class LedgerIntegrity implements OnApplicationBootstrap, OnApplicationShu
     };
   }
 
-  /** One round: follow the new entries, advance the sweep by one second's budget. Never throws. */
+  /** One round: follow the new entries (if the tail moved), advance the sweep by one second's budget. Never throws. */
   tick(): Promise<void> {
     if (this.running) return this.running;
     this.running = (async () => {
-      await this.follow();
+      if (await this.tailMoved()) await this.follow();
       await this.advanceSweep(this.config.selfAudit.entriesPerSecond);
     })()
       .catch((e: unknown) => this.logger.warn(`self-audit round failed: ${e instanceof Error ? e.message : String(e)}`))
@@ -150,6 +158,16 @@ export class LedgerIntegrity implements OnApplicationBootstrap, OnApplicationShu
     return null;
   }
 
+  /** One statement: false when the tail is what the last follow verified (then the append point is intact too). */
+  private async tailMoved(): Promise<boolean> {
+    if (this.verified === null) return true;
+    const tail = await this.repo.tail();
+    this.seenHead = tail.size;
+    if (!tailUnchanged(this.verified.size, tail)) return true;
+    this.followDamage = []; // what a follow would find at the head now: nothing
+    return false;
+  }
+
   /** Re-derives the entries appended since the last follow, against the head and new checkpoints. */
   private async follow(): Promise<void> {
     const found = await this.repo.snapshot(async (q) => {
@@ -173,6 +191,7 @@ export class LedgerIntegrity implements OnApplicationBootstrap, OnApplicationShu
       }
       // Damage found is kept in `known`; the follow goes on from the head the sequencer wrote.
       this.verified = { size: head.size, frontier: head.frontier };
+      this.seenHead = head.size;
       return damage;
     });
     this.followDamage = found.filter((d) => d.kind === 'inserted' || d.kind === 'truncated');

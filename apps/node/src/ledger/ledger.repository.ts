@@ -160,6 +160,13 @@ export class LedgerRepository {
     return { size: BigInt(row.size), frontier: row.frontier };
   }
 
+  /** The committed head's size and the highest stored seq, in one statement (the self-audit's look for anything new). */
+  async tail(q: Queryable = this.db): Promise<{ size: bigint; lastSeq: bigint | null }> {
+    const [row] = (await q.query('SELECT h.size, (SELECT max(seq) FROM ledger_entry) AS last_seq FROM ledger_head h WHERE h.id = 1')) as { size: string; last_seq: string | null }[];
+    if (row === undefined) throw new Error('ledger_head is missing: run the migrations');
+    return { size: BigInt(row.size), lastSeq: row.last_seq === null ? null : BigInt(row.last_seq) };
+  }
+
   /**
    * The head under the sequencer's row lock (held until the transaction ends). Read the rows at
    * the head in a later statement: one that waited for the lock sees the new head but, in the

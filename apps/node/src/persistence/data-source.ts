@@ -1,4 +1,4 @@
-import { DataSource, MigrationInterface } from 'typeorm';
+import { DataSource, Logger, MigrationInterface } from 'typeorm';
 
 /**
  * Migrations, listed explicitly, never globbed: the compiled tree and Jest see the
@@ -9,7 +9,7 @@ export interface DatabaseSchema {
   migrations: (new () => MigrationInterface)[];
 }
 
-export function createDataSource(url: string, schema: DatabaseSchema, options: { poolSize?: number; applicationName?: string } = {}): DataSource {
+export function createDataSource(url: string, schema: DatabaseSchema, options: { poolSize?: number; applicationName?: string; logger?: Logger } = {}): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -19,6 +19,7 @@ export function createDataSource(url: string, schema: DatabaseSchema, options: {
     synchronize: false,
     // TypeORM's query logging prints parameters, which may be notice metadata: never log queries.
     logging: false,
+    logger: options.logger,
     extra: { max: options.poolSize ?? 10, application_name: options.applicationName ?? 'liaison-node', connectionTimeoutMillis: 5000 },
   });
 }

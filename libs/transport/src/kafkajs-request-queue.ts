@@ -1,0 +1,33 @@
+// kafkajs 2.2.4 (its last release) re-arms a timer in every connection's request queue forever:
+// with nothing pending and no throttle, scheduleCheckPendingRequests() sets a timeout of a
+// negative delay (run after 1 ms) whose callback schedules the next one — about a thousand
+// wake-ups a second per broker connection, the largest share of an idle node's CPU
+// (tulios/kafkajs#1556; the fix proposed in #1667 was never released). This replaces the method
+// with one that schedules a check only when a request waits in the queue: a request pushed later
+// schedules its own check, and a completed or timed-out request checks the queue itself.
+// Applied once, when this module is loaded (createKafka's module imports it).
+
+/** The part of kafkajs's RequestQueue this touches (src/network/requestQueue/index.js). */
+export interface KafkajsRequestQueue {
+  pending: unknown[];
+  throttledUntil: number;
+  throttleCheckTimeoutId: NodeJS.Timeout | null;
+  checkPendingRequests(): void;
+  scheduleCheckPendingRequests(): void;
+}
+
+/** kafkajs's own interval for a queue that waits without a throttle to wait out (CHECK_PENDING_REQUESTS_INTERVAL). */
+const RECHECK_MS = 10;
+
+function scheduleCheckPendingRequests(this: KafkajsRequestQueue): void {
+  if (this.throttleCheckTimeoutId || this.pending.length === 0) return;
+  const throttled = this.throttledUntil - Date.now();
+  this.throttleCheckTimeoutId = setTimeout(() => {
+    this.throttleCheckTimeoutId = null;
+    this.checkPendingRequests();
+  }, throttled > 0 ? throttled : RECHECK_MS);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const RequestQueue = require('kafkajs/src/network/requestQueue') as { prototype: KafkajsRequestQueue; new (options: Record<string, unknown>): KafkajsRequestQueue };
+RequestQueue.prototype.scheduleCheckPendingRequests = scheduleCheckPendingRequests;
