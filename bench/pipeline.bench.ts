@@ -2,13 +2,14 @@
 // broker, then runs dist/bench/pipeline.bench.js). A private federation (own topics, databases,
 // keys) on the local broker and PostgreSQL; NL, ES and CO run as separate node processes.
 //  1. raw transport: kafkajs produce + consume of envelope-sized messages, acks=all (the ceiling);
-//  2. pipeline, 1 recipient (NL → ES): 1,000 notices/s offered, then saturation (closed loop);
+//  2. pipeline, 1 recipient (NL → ES): 150 and 1,000 notices/s offered, saturation (closed loop),
+//     and saturation through POST /notices/batch (BENCH_BATCH notices per request, default 50);
 //  3. the same with 5 recipients (ES, CO running; DE, PT, SE listed but without a node).
 // Latency: API answered 201 → the `received` entry in the recipient's ledger (ledger_entry.time).
 // Accounting (decision 0020): CPU per delivered notice of every process (the nodes, the broker,
 // PostgreSQL's backends and background processes, this load generator), statements per notice
 // of each node, the idle CPU of nodes without traffic, and the floor measured in the same run.
-// Env: BENCH_SECONDS (default 15) per phase, BENCH_CONCURRENCY (default 256) for saturation,
+// Env: BENCH_SECONDS (default 15) per phase, BENCH_CONCURRENCY (default 256) for saturation, BENCH_BATCH,
 //      BENCH_IDLE_SECONDS (default 20) for the idle measurement, BENCH_ONLY=idle to stop after it,
 //      BENCH_PROFILE=1 starts the nodes with --cpu-prof (profiles in bench/results/profiles).
 import 'reflect-metadata';
@@ -27,11 +28,12 @@ import { Accounting, BenchResult, Floor, IdleResult, latencySvg, markdown, Phase
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 256);
+/** The batch-send phase: this many clients, each posting BENCH_BATCH notices per request (POST /notices/batch). */
+const BATCH_SIZE = Number(process.env.BENCH_BATCH ?? 50);
+const BATCH_CLIENTS = Math.max(1, Math.round(CONCURRENCY / BATCH_SIZE));
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 20);
 const ONLY_IDLE = process.env.BENCH_ONLY === 'idle';
-/** Kafka messages per notice to one recipient: the envelope and its receipt. */
-const MESSAGES_PER_NOTICE = 2;
 const NODES = ['NL', 'ES', 'CO'];
 const RESULTS = join(ROOT, 'bench', 'results');
 const AGENCIES = ['NL', 'ES', 'CO', 'DE', 'PT', 'SE'];
@@ -69,13 +71,27 @@ class Api {
     private readonly token: string,
   ) {}
 
-  post(payload: string): Promise<{ status: number; id: string | null; at: number }> {
+  /** POST /notices: the id of the sent notice, or null. */
+  async post(payload: string): Promise<{ status: number; id: string | null; at: number }> {
+    const r = await this.send('/notices', payload);
+    return { status: r.status, id: r.status === 201 ? (r.json as { id?: string } | null)?.id ?? null : null, at: r.at };
+  }
+
+  /** POST /notices/batch: the ids of the notices it sent (the others count as errors). */
+  async postBatch(payload: string, size: number): Promise<{ ids: string[]; errors: number; at: number }> {
+    const r = await this.send('/notices/batch', payload);
+    const results = r.status === 200 ? ((r.json as { results?: { id?: string }[] } | null)?.results ?? []) : [];
+    const ids = results.flatMap((x) => (x.id ? [x.id] : []));
+    return { ids, errors: size - ids.length, at: r.at };
+  }
+
+  private send(path: string, payload: string): Promise<{ status: number; json: unknown; at: number }> {
     return new Promise((resolve) => {
       const req = request(
         {
           host: '127.0.0.1',
           port: this.port,
-          path: '/notices',
+          path,
           method: 'POST',
           agent: this.agent,
           headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), authorization: `Bearer ${this.token}` },
@@ -85,19 +101,17 @@ class Api {
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             const at = Date.now();
-            let id: string | null = null;
-            if (res.statusCode === 201) {
-              try {
-                id = JSON.parse(Buffer.concat(chunks).toString()).id;
-              } catch {
-                /* counted as an error below */
-              }
+            let json: unknown = null;
+            try {
+              json = JSON.parse(Buffer.concat(chunks).toString());
+            } catch {
+              /* no id: counted as an error by the caller */
             }
-            resolve({ status: res.statusCode ?? 0, id, at });
+            resolve({ status: res.statusCode ?? 0, json, at });
           });
         },
       );
-      req.on('error', () => resolve({ status: 0, id: null, at: Date.now() }));
+      req.on('error', () => resolve({ status: 0, json: null, at: Date.now() }));
       req.end(payload);
     });
   }
@@ -151,6 +165,29 @@ async function saturate(api: Api, recipients: string[], seconds: number, label: 
         const r = await api.post(noticeJson(recipients));
         if (r.id) sent.push({ id: r.id, at: r.at });
         else errors++;
+      }
+    }),
+  );
+  clearInterval(timer);
+  return { sent, errors, attempts, elapsed: (Date.now() - start) / 1000 };
+}
+
+/** Closed loop of batch sends: BATCH_CLIENTS clients, each posting BATCH_SIZE notices per request. */
+async function saturateBatches(api: Api, recipients: string[], seconds: number, label: string): Promise<{ sent: Sent[]; errors: number; attempts: number; elapsed: number }> {
+  const sent: Sent[] = [];
+  let errors = 0;
+  let attempts = 0;
+  const start = Date.now();
+  const end = start + seconds * 1000;
+  const timer = setInterval(() => progress.update(label, (Date.now() - start) / (seconds * 1000), `${sent.length} accepted`), 250);
+  await Promise.all(
+    Array.from({ length: BATCH_CLIENTS }, async () => {
+      while (Date.now() < end) {
+        attempts += BATCH_SIZE;
+        const notices = Array.from({ length: BATCH_SIZE }, () => noticeJson(recipients));
+        const r = await api.postBatch(`{"notices":[${notices.join(',')}]}`, BATCH_SIZE);
+        for (const id of r.ids) sent.push({ id, at: r.at });
+        errors += r.errors;
       }
     }),
   );
@@ -230,16 +267,22 @@ function account(
   processes: Record<string, ProcessUsage>,
   work: { statements: Record<string, number>; database: Record<string, DatabaseCounters> },
   floor: Floor,
+  receipts: number,
 ): Accounting {
   const per = (v: number) => round(v / Math.max(1, notices), 3);
   const cpuMsPerNotice = Object.fromEntries(Object.entries(processes).map(([k, v]) => [k, per(v.cpuSeconds * 1000)]));
   const pipelineMsPerNotice = round(Object.entries(cpuMsPerNotice).filter(([k]) => PIPELINE_GROUPS(k)).reduce((sum, [, v]) => sum + v, 0), 3);
   const rowsPerNotice = per(['NL', 'ES'].reduce((sum, a) => sum + work.database[a].inserted, 0));
+  const receiptsPerNotice = recipients === 1 ? round(receipts / Math.max(1, notices), 3) : null;
+  const perMessage = floor.transport.brokerMsPerMessage + floor.transport.clientMsPerMessage;
   const floorMsPerNotice =
-    recipients === 1 ? round(floor.cryptoMsPerNotice + MESSAGES_PER_NOTICE * (floor.transport.brokerMsPerMessage + floor.transport.clientMsPerMessage) + rowsPerNotice * floor.insert.msPerRow, 3) : null;
+    receiptsPerNotice === null
+      ? null
+      : round(floor.cryptoMsPerNotice + receiptsPerNotice * floor.cryptoMsPerReceipt + (1 + receiptsPerNotice) * perMessage + rowsPerNotice * floor.insert.msPerRow, 3);
   return {
     cpuMsPerNotice,
     pipelineMsPerNotice,
+    receiptsPerNotice,
     floorMsPerNotice,
     ratioToFloor: floorMsPerNotice === null ? null : round(pipelineMsPerNotice / floorMsPerNotice, 1),
     statementsPerNotice: Object.fromEntries(Object.entries(work.statements).map(([k, v]) => [k, per(v)])),
@@ -254,14 +297,26 @@ async function pipelinePhase(
   sampler: ProcessSampler,
   counters: WorkCounters,
   floor: Floor,
-  spec: { name: string; recipients: string[]; measured: string[]; mode: 'fixed' | 'saturation'; rate?: number },
+  spec: { name: string; recipients: string[]; measured: string[]; mode: 'fixed' | 'saturation' | 'batches'; rate?: number },
 ): Promise<PhaseResult> {
   await counters.begin();
   await sampler.begin();
-  const run = spec.mode === 'fixed' ? await offered(api, spec.recipients, spec.rate as number, SECONDS, spec.name) : await saturate(api, spec.recipients, SECONDS, spec.name);
+  const startedAt = new Date();
+  const run =
+    spec.mode === 'fixed'
+      ? await offered(api, spec.recipients, spec.rate as number, SECONDS, spec.name)
+      : spec.mode === 'batches'
+        ? await saturateBatches(api, spec.recipients, SECONDS, spec.name)
+        : await saturate(api, spec.recipients, SECONDS, spec.name);
   const ids = run.sent.map((s) => s.id);
   const delivered = await deliveries(fed, spec.measured, ids, spec.name);
   const processes = sampler.end();
+  // Receipts the (first) recipient sent in the phase: one per inbox batch and sender (PROTOCOL.md §2).
+  const [{ receipts }] = await fed.sql<{ receipts: number }>(
+    spec.measured[0],
+    `SELECT count(*)::int AS receipts FROM ledger_entry WHERE event = 'sent' AND kind = 'receipt' AND time >= $1`,
+    [startedAt],
+  );
   const work = await counters.end();
   const latencies: number[] = [];
   let lastRecorded = 0;
@@ -293,7 +348,7 @@ async function pipelinePhase(
     latencyMs: summary,
     curve,
     processes,
-    accounting: account(deliveredNotices, spec.recipients.length, processes, work, floor),
+    accounting: account(deliveredNotices, spec.recipients.length, processes, work, floor, receipts),
   };
   progress.done(
     `${spec.name}: accepted ${result.acceptedPerSecond}/s, delivered ${result.deliveredPerSecond}/s (${recorded} deliveries), p50 ${summary.p50} ms, p95 ${summary.p95} ms, p99 ${summary.p99} ms, API errors ${run.errors}; ` +
@@ -475,12 +530,13 @@ async function main(): Promise<void> {
     const insert = await insertFloor(server, fed.databaseUrl('NL'), sizes.oneRecipient);
     const floor: Floor = {
       cryptoMsPerNotice: crypto.msPerNotice,
+      cryptoMsPerReceipt: crypto.msPerReceipt,
       cryptoRounds: crypto.rounds,
-      transport: { brokerMsPerMessage: round(measuredRaw.pidMs / raw.messages, 4), clientMsPerMessage: round(measuredRaw.selfMs / raw.messages, 4), messagesPerNotice: MESSAGES_PER_NOTICE },
+      transport: { brokerMsPerMessage: round(measuredRaw.pidMs / raw.messages, 4), clientMsPerMessage: round(measuredRaw.selfMs / raw.messages, 4) },
       insert,
     };
     progress.done(
-      `floor: crypto ${floor.cryptoMsPerNotice} ms/notice; raw Kafka broker ${floor.transport.brokerMsPerMessage} + client ${floor.transport.clientMsPerMessage} ms/message; PostgreSQL ${insert.msPerRow} ms/row inserted`,
+      `floor: crypto ${floor.cryptoMsPerNotice} ms/notice + ${floor.cryptoMsPerReceipt} ms/receipt; raw Kafka broker ${floor.transport.brokerMsPerMessage} + client ${floor.transport.clientMsPerMessage} ms/message; PostgreSQL ${insert.msPerRow} ms/row inserted`,
     );
 
     api = new Api(PORTS.NL, await fed.token('NL', 'operator'));
@@ -496,6 +552,7 @@ async function main(): Promise<void> {
     phases.push(await pipelinePhase(fed, api, sampler, counters, floor, { name: '1 recipient, 150/s offered', recipients: one, measured: ['ES'], mode: 'fixed', rate: 150 }));
     phases.push(await pipelinePhase(fed, api, sampler, counters, floor, { name: '1 recipient, 1,000/s offered', recipients: one, measured: ['ES'], mode: 'fixed', rate: 1000 }));
     phases.push(await pipelinePhase(fed, api, sampler, counters, floor, { name: '1 recipient, saturation', recipients: one, measured: ['ES'], mode: 'saturation' }));
+    phases.push(await pipelinePhase(fed, api, sampler, counters, floor, { name: `1 recipient, batch sends of ${BATCH_SIZE}`, recipients: one, measured: ['ES'], mode: 'batches' }));
     phases.push(await pipelinePhase(fed, api, sampler, counters, floor, { name: '5 recipients, 1,000/s offered', recipients: five, measured: ['ES', 'CO'], mode: 'fixed', rate: 1000 }));
     phases.push(await pipelinePhase(fed, api, sampler, counters, floor, { name: '5 recipients, saturation', recipients: five, measured: ['ES', 'CO'], mode: 'saturation' }));
 
@@ -506,13 +563,14 @@ async function main(): Promise<void> {
     for (const [name, pid] of pids) peakRssMiB[name] = round(memory(pid)?.hwm ?? NaN, 1);
     const fixed1 = phases.find((p) => p.name === '1 recipient, 1,000/s offered') as PhaseResult;
     // Sustained: the best delivery rate of a 1-recipient phase in which every notice arrived.
-    const sat1 = phases.filter((p) => p.recipients === 1 && p.delivered === p.accepted).sort((a, b) => b.deliveredPerSecond - a.deliveredPerSecond)[0] ?? phases[0];
+    const sat1 = phases.filter((p) => p.recipients === 1 && p.mode !== 'batches' && p.delivered === p.accepted).sort((a, b) => b.deliveredPerSecond - a.deliveredPerSecond)[0] ?? phases[0];
     const nodePeak = Math.max(...Object.entries(peakRssMiB).filter(([k]) => k.startsWith('node')).map(([, v]) => v));
     const ratio = sat1.deliveredPerSecond / raw.endToEndPerSecond;
     const byName = (name: string) => phases.find((p) => p.name === name) as PhaseResult;
     const at150 = byName('1 recipient, 150/s offered');
     const satOne = byName('1 recipient, saturation');
     const satFive = byName('5 recipients, saturation');
+    const batches = phases.find((p) => p.mode === 'batches') as PhaseResult;
     const idleNode = Math.max(...Object.entries(idleResult.processes).filter(([k]) => k.startsWith('node')).map(([, v]) => v.cpuPercent));
     const lowToSat = at150.accounting.pipelineMsPerNotice / satOne.accounting.pipelineMsPerNotice;
     const floorRatio = satOne.accounting.ratioToFloor ?? NaN;
@@ -535,6 +593,12 @@ async function main(): Promise<void> {
       targets: [
         { name: 'sustained end to end, 1 recipient', target: '≥ 3,000 notices/s', measured: `${sat1.deliveredPerSecond.toLocaleString('en-US')}/s (${sat1.name})`, met: sat1.deliveredPerSecond >= 3000 },
         { name: 'pipeline / raw transport', target: '≥ 30 %', measured: `${round(100 * ratio, 1)} % (${sat1.deliveredPerSecond} / ${raw.endToEndPerSecond})`, met: ratio >= 0.3 },
+        {
+          name: 'pipeline / raw transport, batch sends',
+          target: '≥ 30 %',
+          measured: `${round((100 * batches.deliveredPerSecond) / raw.endToEndPerSecond, 1)} % (${batches.deliveredPerSecond} / ${raw.endToEndPerSecond}, ${BATCH_SIZE} per request)`,
+          met: batches.deliveredPerSecond / raw.endToEndPerSecond >= 0.3 && batches.delivered === batches.accepted,
+        },
         {
           name: 'p99 latency at 1,000 notices/s, 1 recipient',
           target: '< 50 ms',

@@ -12,7 +12,7 @@ export interface LatencySummary {
 export interface PhaseResult {
   name: string;
   recipients: number;
-  mode: 'fixed' | 'saturation';
+  mode: 'fixed' | 'saturation' | 'batches';
   offeredPerSecond: number | null;
   seconds: number;
   sent: number;
@@ -36,7 +36,9 @@ export interface Accounting {
   cpuMsPerNotice: Record<string, number>;
   /** The nodes, the broker and PostgreSQL (not the load generator). */
   pipelineMsPerNotice: number;
-  /** Crypto + Kafka messages + PostgreSQL rows of the same notices at their plain cost (1-recipient phases). */
+  /** Receipts the recipient sent per notice in the phase (one per inbox batch and sender). */
+  receiptsPerNotice: number | null;
+  /** Crypto + Kafka messages (notice and its share of a receipt) + PostgreSQL rows of the same notices at their plain cost (1-recipient phases). */
   floorMsPerNotice: number | null;
   ratioToFloor: number | null;
   /** Statements each node sent to PostgreSQL (BEGIN and COMMIT included). */
@@ -53,11 +55,13 @@ export interface IdleResult {
 }
 
 export interface Floor {
-  /** Seal + open of the notice and of its receipt, one at a time, in the load generator. */
+  /** Seal + open of the notice, one at a time, in the load generator. */
   cryptoMsPerNotice: number;
+  /** Seal + open of a receipt (one per inbox batch and sender). */
+  cryptoMsPerReceipt: number;
   cryptoRounds: number;
   /** The raw transport phase's CPU per message produced and consumed. */
-  transport: { brokerMsPerMessage: number; clientMsPerMessage: number; messagesPerNotice: number };
+  transport: { brokerMsPerMessage: number; clientMsPerMessage: number };
   /** PostgreSQL (backend + background processes) per row of a plain batched insert of envelope-sized rows. */
   insert: { msPerRow: number; backendMs: number; backgroundMs: number; rows: number };
 }
@@ -199,18 +203,18 @@ function accountingMarkdown(r: BenchResult): string[] {
   lines.push('## CPU per delivered notice (ms of one core)');
   lines.push('');
   lines.push(
-    `Floor, measured in this run: envelope crypto ${f.cryptoMsPerNotice} ms per notice (seal and open of the notice and of its receipt, ${f.cryptoRounds} rounds one at a time); ` +
-      `raw Kafka ${f.transport.brokerMsPerMessage} ms broker + ${f.transport.clientMsPerMessage} ms client per message (× ${f.transport.messagesPerNotice} messages per notice); ` +
+    `Floor, measured in this run: envelope crypto ${f.cryptoMsPerNotice} ms per notice and ${f.cryptoMsPerReceipt} ms per receipt (seal and open, ${f.cryptoRounds} rounds one at a time), × the receipts per notice the phase sent (one per inbox batch); ` +
+      `raw Kafka ${f.transport.brokerMsPerMessage} ms broker + ${f.transport.clientMsPerMessage} ms client per message (× 1 + receipts per notice); ` +
       `PostgreSQL ${f.insert.msPerRow} ms per row of a plain batched insert (${n(f.insert.rows)} envelope-sized rows; backend ${n(f.insert.backendMs)} ms, background ${n(f.insert.backgroundMs)} ms), × the rows the phase inserted per notice. ` +
       'Pipeline = the nodes + the broker + PostgreSQL (not the load generator).',
   );
   lines.push('');
   const names = Object.keys(r.phases[0]?.accounting.cpuMsPerNotice ?? {});
-  lines.push(`| phase | ${names.join(' | ')} | pipeline | floor | pipeline ÷ floor |`);
-  lines.push(`|---|${names.map(() => '---').join('|')}|---|---|---|`);
+  lines.push(`| phase | ${names.join(' | ')} | pipeline | receipts per notice | floor | pipeline ÷ floor |`);
+  lines.push(`|---|${names.map(() => '---').join('|')}|---|---|---|---|`);
   for (const p of r.phases) {
     const a = p.accounting;
-    lines.push(`| ${p.name} | ${names.map((x) => a.cpuMsPerNotice[x]).join(' | ')} | ${a.pipelineMsPerNotice} | ${a.floorMsPerNotice ?? '—'} | ${a.ratioToFloor === null ? '—' : `${a.ratioToFloor} ×`} |`);
+    lines.push(`| ${p.name} | ${names.map((x) => a.cpuMsPerNotice[x]).join(' | ')} | ${a.pipelineMsPerNotice} | ${a.receiptsPerNotice ?? '—'} | ${a.floorMsPerNotice ?? '—'} | ${a.ratioToFloor === null ? '—' : `${a.ratioToFloor} ×`} |`);
   }
   lines.push('');
   lines.push('## Statements per delivered notice');
