@@ -2,7 +2,7 @@
 // The handler reads the rows a batch refers to, calls decideBatch, writes what it returns.
 import { HEADER_MESSAGE_ID, HEADER_SENDER, NoticeClaims, OpenResult, sha256Hex } from '@liaison/envelope';
 import { isAgencyCode, isUuidV7 } from '@liaison/ids';
-import { FederationDeadlines, NoticeEvent, NoticeState, replyDeadline, transition } from '@liaison/notices';
+import { FederationDeadlines, NoticeEvent, NoticeState, getNoticeKind, replyDeadline, transition } from '@liaison/notices';
 import type { InboundMessage } from '@liaison/transport';
 import type { LedgerEventInput } from '../ledger/ledger.port';
 import type { EnvelopeDraft } from './dispatcher';
@@ -29,7 +29,9 @@ export const MOVES_OUTBOUND: ReadonlySet<string> = new Set([RECEIPT, ACKNOWLEDGE
 /** Longest refusal detail kept in rows, ledger reasons and dead-letter headers. */
 const MAX_DETAIL = 500;
 
-export type Opened = { message: InboundMessage; result: OpenResult };
+/** A refusal decided after opening, by a feature's judgement (extensions.ts): same shape as the opener's. */
+export type LateRefusal = { ok: false; code: string; detail: string; digest: string };
+export type Opened = { message: InboundMessage; result: OpenResult | LateRefusal };
 
 /** What one message is, decided exactly once. */
 export type Classification =
@@ -157,8 +159,8 @@ function accept(
   const step = outboundStep(claims);
   if (step) advance(effects, outbound, moves, claims, step, now);
   if (claims.kind === RECEIPT || claims.kind === ACKNOWLEDGEMENT) return;
-  // Queries and responses are stored (content encrypted at rest) and receipted.
-  const isQuery = claims.kind !== RESPONSE;
+  // Every other kind is stored (content encrypted at rest) and receipted; answerable ones get a workflow row.
+  const isQuery = getNoticeKind(claims.kind)?.answerable === true;
   const issuedAt = new Date(claims.iat * 1000);
   effects.notices.push({
     row: noticeRecordOf(claims, 'inbound', { digest, deadline: isQuery ? replyDeadline(claims.priority, issuedAt, ctx.deadlines) : null, createdBy: null }),

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { TrustStore, encryptionKeyFor } from '@liaison/envelope';
+import { TrustStore } from '@liaison/envelope';
 import { isAgencyCode, isUuid, uuidv7 } from '@liaison/ids';
-import { FieldError, NoticeState, mayPassOn, validateAnswerRequest, validateComposeRequest, validateDeclineRequest } from '@liaison/notices';
+import { NoticeState, mayPassOn, validateAnswerRequest, validateComposeRequest, validateDeclineRequest } from '@liaison/notices';
 import type { Principal } from '@liaison/auth';
 import { NodeConfig } from '../config/node-config';
 import type { Queryable } from '../persistence/queryable';
@@ -9,9 +9,10 @@ import { Clock, NODE_CONFIG } from '../tokens';
 import { ContentCipher } from './content-cipher';
 import { EnvelopeDispatcher } from './dispatcher';
 import { ExchangeRepository, NoticeRow, RecipientRow } from './exchange.repository';
+import { ExchangeExtensions } from './extensions';
 import { GroupCommit } from './group-commit';
 import { OfficerAction, OutboundItem, composeItem, decideOfficerAction, handlingOf, outboundRows, passOnItem, passOnRecipientsError } from './notice.decide';
-import { openStoredBody, refuse, requireSenderParam } from './refusals';
+import { openStoredBody, refuse, requireReachable, requireSenderParam } from './refusals';
 import { PendingWrites, UnitOfWork } from './unit-of-work';
 
 /** Largest group of API sends written in one transaction. */
@@ -35,6 +36,7 @@ export class NoticeService {
     private readonly trust: TrustStore,
     private readonly clock: Clock,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    private readonly extensions: ExchangeExtensions,
   ) {}
 
   /** Operator: compose and send a query to one or more agencies. Answers once it is committed. */
@@ -42,10 +44,11 @@ export class NoticeService {
     const now = this.clock.now();
     const checked = validateComposeRequest(input, { now, sender: this.config.agency });
     if (!checked.ok) throw refuse.invalid(checked.errors);
-    this.requireReachable(checked.value.recipients, '/recipients');
+    const request = checked.value.case && this.extensions.compose ? await this.extensions.compose.resolve(checked.value) : checked.value;
+    this.requireReachable(request.recipients, '/recipients');
     // Backpressure: a bounded queue, so overload is refused instead of growing memory.
     if (this.sends.pending >= this.config.maxPendingSends) throw refuse.busy(this.sends.pending);
-    const item = composeItem(checked.value, this.config.agency, uuidv7(() => now.getTime()), principal.subject, now, this.config.deadlines);
+    const item = composeItem(request, this.config.agency, uuidv7(() => now.getTime()), principal.subject, now, this.config.deadlines);
     await this.sends.add(item);
     return { id: item.draft.jti, deadline: item.deadline as Date };
   }
@@ -126,12 +129,6 @@ export class NoticeService {
   }
 
   private requireReachable(recipients: string[], field: string): void {
-    if (this.trust.status().expired) throw refuse.trustUnavailable();
-    const directory = this.trust.current();
-    const now = this.clock.now();
-    const errors: FieldError[] = recipients.flatMap((agency, i) =>
-      encryptionKeyFor(directory, agency, now) ? [] : [{ field: `${field}/${i}`, message: `${agency} is not an agency with a valid key in the federation directory` }],
-    );
-    if (errors.length) throw refuse.invalid(errors);
+    requireReachable(this.trust, recipients, field, this.clock.now());
   }
 }

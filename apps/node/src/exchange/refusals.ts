@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { TrustStore, encryptionKeyFor } from '@liaison/envelope';
 import { isAgencyCode } from '@liaison/ids';
 import type { FieldError } from '@liaison/notices';
 import { ContentAlteredError, ContentBinding, ContentCipher } from './content-cipher';
@@ -22,6 +23,16 @@ export const refuse = {
   busy: (pending: number) =>
     new ProblemException(problem(503, 'busy', `${pending} notices are waiting to be written; retry shortly (nothing was written)`, { retryAfterSeconds: 1 }), { 'Retry-After': '1' }),
 };
+
+/** Every agency named must have a valid encryption key in the current directory (else 400 naming each), and the directory must be valid (else 503). */
+export function requireReachable(trust: TrustStore, agencies: readonly string[], field: string, now: Date): void {
+  if (trust.status().expired) throw refuse.trustUnavailable();
+  const directory = trust.current();
+  const errors: FieldError[] = agencies.flatMap((agency, i) =>
+    encryptionKeyFor(directory, agency, now) ? [] : [{ field: `${field}/${i}`, message: `${agency} is not an agency with a valid key in the federation directory` }],
+  );
+  if (errors.length) throw refuse.invalid(errors);
+}
 
 /** The `?sender=` that picks one of several inbound notices sharing an id: absent, or an agency code. */
 export function requireSenderParam(sender: string | undefined): void {
