@@ -31,9 +31,10 @@ export function ownEvent(state: CaseState | null, event: CaseEvent, me: string, 
   const judged = judgeCaseEvent(state, event, me, me);
   if (!judged.ok) return judged;
   const audience = caseEventAudience(judged.state, event, me);
-  const local = event.type === 'open';
+  // Open, and a close when nobody else is left to tell, are recorded here only.
+  const local = event.type === 'open' || audience.length === 0;
   const row: CaseEventRow = {
-    caseId: event.caseId, messageId: local ? event.caseId : id, signer: me, type: event.type, agency: event.agency, seq: event.seq ?? null,
+    caseId: event.caseId, messageId: event.type === 'open' ? event.caseId : id, signer: me, type: event.type, agency: event.agency, seq: event.seq ?? null,
     direction: local ? 'local' : 'outbound', recipients: audience, event, at: now, actor,
   };
   const definition = judged.state.definition;

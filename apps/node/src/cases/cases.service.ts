@@ -174,7 +174,6 @@ export class CasesService implements OnModuleInit, InboxExtension {
   private async apply(tx: Queryable, pending: PendingWrites, state: CaseState | null, event: CaseEvent, actor: string, now: Date): Promise<CaseState> {
     const own = ownEvent(state, event, this.config.agency, actor, now);
     if (!own.ok) throw refuseCase(own.code, own.reason);
-    if (own.value.dispatch && own.value.dispatch.draft.aud.length === 0) throw refuseCase('case_sequence', 'nobody to tell: the case has no other member or invitee');
     await this.repository.insertEvents(tx, [own.value.row]);
     if (own.value.dispatch) await this.dispatcher.dispatch(tx, pending, [own.value.dispatch]);
     return own.value.state;
