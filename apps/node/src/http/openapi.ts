@@ -116,7 +116,8 @@ interface Operation {
   description: string;
   public?: boolean;
   query?: [string, Json, string][];
-  body?: { schema: string; examples: Record<string, { summary: string; value: unknown; status: number }> };
+  /** `examples` are sent to a running node by test/e2e/node-openapi.spec.ts; left out where no fixture makes them meaningful. */
+  body?: { schema: string; examples?: Record<string, { summary: string; value: unknown; status: number }> };
   ok: { status: number; description: string; schema?: Json; type?: string };
   errors: number[];
 }
@@ -217,12 +218,12 @@ const operations = (example: ReturnType<typeof exampleNotice>): Record<string, O
   },
   'GET /cases': { summary: 'Cases this agency knows', description: 'Newest first: owned, joined, invited to, declined or left. Auditors see metadata only (no title, purpose or legal basis).', query: [limit], ok: { status: 200, description: 'Cases.', schema: { type: 'array', items: ref('Case') } }, errors: [400, ...AUTH_ERRORS] },
   'GET /cases/{id}': { summary: 'One case with its timeline', description: 'Membership, the membership events this agency holds, and the timeline of the case\'s notices across agencies: who sent what to whom, each recipient\'s workflow state, what is open and what is overdue. Metadata only, never notice content.', ok: { status: 200, description: 'The case.', schema: ref('Case') }, errors: [400, ...AUTH_ERRORS, 404] },
-  'POST /cases/{id}/invite': { summary: 'Invite an agency to a case', description: 'Owner only; a signed invitation carrying the case\'s definition goes to the invitee and to every member and invitee. Takes an Idempotency-Key.', body: { schema: 'InviteRequest', examples: {} }, ok: { status: 200, description: 'Invited; the case as it is now.', schema: ref('Case') }, errors: [400, ...AUTH_ERRORS, 404, 409, 413, 415, 503] },
+  'POST /cases/{id}/invite': { summary: 'Invite an agency to a case', description: 'Owner only; a signed invitation carrying the case\'s definition goes to the invitee and to every member and invitee. Takes an Idempotency-Key.', body: { schema: 'InviteRequest' }, ok: { status: 200, description: 'Invited; the case as it is now.', schema: ref('Case') }, errors: [400, ...AUTH_ERRORS, 404, 409, 413, 415, 503] },
   'POST /cases/{id}/accept': { summary: 'Accept an invitation', description: 'Only the invitee; the signed acceptance goes to the owner, who answers with a signed `join` to every member. Takes an Idempotency-Key.', ok: { status: 200, description: 'Accepted.', schema: ref('Case') }, errors: [400, ...AUTH_ERRORS, 404, 409, 503] },
-  'POST /cases/{id}/decline': { summary: 'Decline an invitation', description: 'Only the invitee, with an optional reason; sent to every member and invitee. Takes an Idempotency-Key.', body: { schema: 'DeclineCaseRequest', examples: {} }, ok: { status: 200, description: 'Declined.', schema: ref('Case') }, errors: [400, ...AUTH_ERRORS, 404, 409, 413, 415, 503] },
+  'POST /cases/{id}/decline': { summary: 'Decline an invitation', description: 'Only the invitee, with an optional reason; sent to every member and invitee. Takes an Idempotency-Key.', body: { schema: 'DeclineCaseRequest' }, ok: { status: 200, description: 'Declined.', schema: ref('Case') }, errors: [400, ...AUTH_ERRORS, 404, 409, 413, 415, 503] },
   'POST /cases/{id}/leave': { summary: 'Leave a case', description: 'A member leaves itself (the owner closes instead); sent to every member and invitee. Takes an Idempotency-Key.', ok: { status: 200, description: 'Left.', schema: ref('Case') }, errors: [400, ...AUTH_ERRORS, 404, 409, 503] },
   'POST /cases/{id}/close': { summary: 'Close a case', description: 'Owner only; afterwards every membership event and every notice of the case is refused. Takes an Idempotency-Key.', ok: { status: 200, description: 'Closed.', schema: ref('Case') }, errors: [400, ...AUTH_ERRORS, 404, 409, 503] },
-  'POST /cases/{id}/notices': { summary: 'Send a notice of a case', description: 'To the members named, or to all participants (the current members but this agency, expanded now); the case\'s handling code unless another is given; `re` makes it a follow-up in a thread. Members only, while the case is open (role operator). Takes an Idempotency-Key.', body: { schema: 'CaseNoticeRequest', examples: {} }, ok: { status: 201, description: 'Sent.', schema: ref('SendResult') }, errors: [400, ...AUTH_ERRORS, 404, 409, 413, 415, 503] },
+  'POST /cases/{id}/notices': { summary: 'Send a notice of a case', description: 'To the members named, or to all participants (the current members but this agency, expanded now); the case\'s handling code unless another is given; `re` makes it a follow-up in a thread. Members only, while the case is open (role operator). Takes an Idempotency-Key.', body: { schema: 'CaseNoticeRequest' }, ok: { status: 201, description: 'Sent.', schema: ref('SendResult') }, errors: [400, ...AUTH_ERRORS, 404, 409, 413, 415, 503] },
   'GET /notices/{id}/thread': { summary: 'The thread of a notice', description: 'Every notice this agency holds that is linked to it by `re` (what it follows up, and every follow-up), oldest first, at most 500; content only for operators and liaison officers, metadata for auditors.', ok: { status: 200, description: 'The thread.', schema: LIST }, errors: [400, ...AUTH_ERRORS, 404] },
   'GET /rejected': { summary: 'Refused inbox messages', description: 'Metadata and reason of each message the inbox refused (roles admin, auditor).', query: [limit], ok: { status: 200, description: 'Refusals.', schema: LIST }, errors: [400, ...AUTH_ERRORS] },
   'GET /audit/entries': {
@@ -329,7 +330,7 @@ export function describeOperations(document: OpenAPIObject, now: Date): OpenAPIO
           content: {
             'application/json': {
               schema: ref(spec.body.schema),
-              examples: Object.fromEntries(Object.entries(spec.body.examples).map(([name, e]) => [name, { summary: e.summary, value: e.value, 'x-expected-status': e.status }])),
+              ...(spec.body.examples ? { examples: Object.fromEntries(Object.entries(spec.body.examples).map(([name, e]) => [name, { summary: e.summary, value: e.value, 'x-expected-status': e.status }])) } : {}),
             },
           },
         };
