@@ -6,6 +6,7 @@ import { EnvelopeSealer } from '@liaison/envelope';
 import { epochSeconds, uuidv7 } from '@liaison/ids';
 import { reconcileFiles } from '../../apps/cli/src/commands/reconcile';
 import { verifyBundleFile } from '../../apps/cli/src/commands/verify';
+import { liaison } from '../support/cli';
 import { noticeRequest, sealerFor, TestFederation } from '../support/federation';
 
 /**
@@ -150,6 +151,19 @@ describe('cases (joint operations) across three agencies', () => {
       }
       return true;
     }, 'bundles to verify and reconcile', 90000);
+  });
+
+  it('lists and shows the case from the CLI, and refuses a bad case id before asking the node', async () => {
+    const env = { LIAISON_NODE_URL: fed.url('ES'), LIAISON_TOKEN: await fed.token('ES', 'operator') };
+    const list = await liaison(['case', 'list', '--json'], env);
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ id: caseId, reference, standing: 'member', members: ['ES', 'NL'] })]);
+    const show = await liaison(['case', 'show', caseId, '--json'], env);
+    expect(JSON.parse(show.stdout).timeline).toHaveLength(2);
+    expect((await liaison(['case', 'accept', 'not-a-case'], env)).code).toBe(2);
+    const refused = await liaison(['case', 'invite', caseId, '--agency', 'CO'], env);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/only the owner NL may invite/);
   });
 
   describe('hostile case events', () => {
