@@ -62,7 +62,7 @@ describe('web console: the exchange scenario in a real browser', () => {
     await signInWithToken(page, fed.port('NL'), await fed.token('NL', 'operator'));
     expect(await text(page, '#who')).toMatch(/operator\.nl@example\.test[\s\S]*NL[\s\S]*Operator/);
     const nav = page.getByRole('navigation', { name: 'Main' });
-    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Compose', 'Sent notices']);
+    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Compose', 'Sent notices', 'Cases']);
 
     await page.getByRole('link', { name: 'Compose' }).click();
     await page.getByRole('heading', { name: 'Compose a notice' }).waitFor();

@@ -237,6 +237,10 @@ describe('hostile input on the HTTP API', () => {
       ['POST', '/inbox/{id}/answer', 'liaison_officer'],
       ['POST', '/inbox/{id}/decline', 'liaison_officer'],
       ['POST', '/inbox/{id}/pass-on', 'liaison_officer'],
+      ['GET', '/cases/{id}', 'operator'],
+      ['POST', '/cases/{id}/accept', 'operator'],
+      ['POST', '/cases/{id}/notices', 'operator'],
+      ['GET', '/notices/{id}/thread', 'operator'],
     ];
     it.each(idRoutes.flatMap(([m, p, role]) => badIds.map((id) => [m, p, role, id] as const)))('%s %s (as %s) with id %s → 400 naming the parameter id, never 500', async (method, path, role, id) => {
       const r = await raw(method, path.replace('{id}', encodeURIComponent(id)), { token: await fed.token(AGENCY, role), body: method === 'POST' ? '{}' : undefined });

@@ -31,6 +31,7 @@ describe('node auth: every endpoint × every role and bad token', () => {
   const ids: Record<string, string> = {};
   const notProblems: string[] = [];
 
+  const openCase = (invite: string[]) => ({ title: 'Operation Lantern', purpose: 'p', legalBasis: 'b', handling: { code: 'H0' }, period: { from: '2026-12-01', until: '2026-12-04' }, invite });
   const rows: Row[] = [
     { method: 'GET', path: '/health/live', allowed: 'public', ok: 200 },
     { method: 'GET', path: '/health/ready', allowed: 'public', ok: 200, alsoOk: [503] },
@@ -50,6 +51,16 @@ describe('node auth: every endpoint × every role and bad token', () => {
     { method: 'POST', path: '/inbox/{answer}/answer', allowed: ['liaison_officer'], ok: 200, body: () => ({ outcome: 'no-hit' }) },
     { method: 'POST', path: '/inbox/{decline}/decline', allowed: ['liaison_officer'], ok: 200, body: () => ({ reason: 'Outside our competence' }) },
     { method: 'POST', path: '/inbox/{passon}/pass-on', allowed: ['liaison_officer'], ok: 201, body: () => ({ recipients: ['CO'] }) },
+    { method: 'POST', path: '/cases', allowed: ['operator'], ok: 201, body: () => openCase([]) },
+    { method: 'GET', path: '/cases', allowed: ['operator', 'liaison_officer', 'auditor'], ok: 200 },
+    { method: 'GET', path: '/cases/{owned}', allowed: ['operator', 'liaison_officer', 'auditor'], ok: 200 },
+    { method: 'POST', path: '/cases/{owned}/invite', allowed: ['operator'], ok: 200, body: () => ({ agency: 'CO' }) },
+    { method: 'POST', path: '/cases/{invited}/accept', allowed: ['operator'], ok: 200 },
+    { method: 'POST', path: '/cases/{declined}/decline', allowed: ['operator'], ok: 200, body: () => ({ reason: 'no capacity' }) },
+    { method: 'POST', path: '/cases/{joined}/notices', allowed: ['operator'], ok: 201, body: () => noticeRequest(['NL']) },
+    { method: 'POST', path: '/cases/{left}/leave', allowed: ['operator'], ok: 200 },
+    { method: 'POST', path: '/cases/{closed}/close', allowed: ['operator'], ok: 200 },
+    { method: 'GET', path: '/notices/{read}/thread', allowed: ['operator', 'liaison_officer', 'auditor'], ok: 200 },
     { method: 'GET', path: '/rejected', allowed: ['admin', 'auditor'], ok: 200 },
     { method: 'GET', path: '/audit/entries', allowed: ['auditor'], ok: 200 },
     { method: 'GET', path: '/audit/messages/{read}/timeline', allowed: ['auditor'], ok: 200 },
@@ -72,6 +83,16 @@ describe('node auth: every endpoint × every role and bad token', () => {
     ids.outbound = sent.body.id;
     await fed.waitFor(async () => (await Promise.all(received.map((id) => fed.get('ES', `/inbox/${id}`, 'liaison_officer')))).every((r) => r.status === 200), 'ES to receive the fixture');
     await fed.waitFor(async () => (await fed.get('ES', '/audit/checkpoint', 'auditor')).status === 200, 'a first ES checkpoint');
+    // Cases at ES: two it owns, three NL invites it to (two of which it joins).
+    ids.owned = (await fed.post('ES', '/cases', 'operator', openCase([]))).body.id;
+    ids.closed = (await fed.post('ES', '/cases', 'operator', openCase([]))).body.id;
+    for (const name of ['invited', 'declined', 'joined', 'left']) ids[name] = (await fed.post('NL', '/cases', 'operator', openCase(['ES']))).body.id;
+    const standing = async (name: string) => (await fed.get('ES', `/cases/${ids[name]}`, 'operator')).body.standing;
+    for (const name of ['invited', 'declined', 'joined', 'left']) await fed.waitFor(async () => (await standing(name)) === 'invited', `ES invited to ${name}`);
+    for (const name of ['joined', 'left']) {
+      await fed.post('ES', `/cases/${ids[name]}/accept`, 'operator');
+      await fed.waitFor(async () => (await standing(name)) === 'member', `ES a member of ${name}`);
+    }
   }, 180000);
   afterAll(async () => {
     await fed?.destroy();

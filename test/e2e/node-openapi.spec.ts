@@ -93,15 +93,15 @@ describe('the OpenAPI document', () => {
 
   it('each documented example, sent to a running node, gets the documented status and a body of the documented schema', async () => {
     const withExamples = operations().filter(({ op }) => op.requestBody?.content?.['application/json']?.examples);
-    expect(withExamples.map((o) => `${o.method} ${o.path}`).sort()).toEqual(['POST /inbox/{id}/answer', 'POST /inbox/{id}/decline', 'POST /inbox/{id}/pass-on', 'POST /notices', 'POST /notices/batch']);
+    expect(withExamples.map((o) => `${o.method} ${o.path}`).sort()).toEqual(['POST /cases', 'POST /inbox/{id}/answer', 'POST /inbox/{id}/decline', 'POST /inbox/{id}/pass-on', 'POST /notices', 'POST /notices/batch']);
     const inbound = await sendNotices(fed, 'NL', ['ES'], 8, 8);
     await fed.waitFor(async () => (await Promise.all(inbound.map((id) => fed.get('ES', `/inbox/${id}`, 'liaison_officer')))).every((r) => r.status === 200), 'ES to receive');
     let checked = 0;
     for (const { path, method, op } of withExamples) {
       for (const [name, example] of Object.entries(op.requestBody.content['application/json'].examples as Record<string, Json>)) {
         const expected = example['x-expected-status'] as number;
-        // Sends go from NL (the example's recipient is ES); inbox actions are ES's, each on a fresh notice.
-        const [agency, role, target] = path.startsWith('/notices') ? ['NL', 'operator', path] : ['ES', 'liaison_officer', path.replace('{id}', inbound.pop() as string)];
+        // Sends (and cases) go from NL (the example's recipient is ES); inbox actions are ES's, each on a fresh notice.
+        const [agency, role, target] = path.startsWith('/notices') || path === '/cases' ? ['NL', 'operator', path] : ['ES', 'liaison_officer', path.replace('{id}', inbound.pop() as string)];
         const r = await fed.request(agency, method, target, role as never, example.value);
         const where = `${method} ${path} example ${name}`;
         expect([where, r.status]).toEqual([where, expected]);

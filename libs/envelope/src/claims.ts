@@ -22,13 +22,15 @@ export interface NoticeClaims {
   priority: 'urgent' | 'normal';
   /** The message id this one answers or refers to. */
   re?: string;
+  /** The case (joint operation) the message belongs to: the case's id, a UUIDv7 (see @liaison/cases). */
+  case?: string;
   /** Per-recipient channel sequence number, assigned by the sender's ledger: one entry per `aud`. */
   chseq: Record<string, number>;
   body: unknown;
 }
 
 /** Claim names in the order they are serialised. */
-export const CLAIM_ORDER = ['iss', 'aud', 'jti', 'iat', 'exp', 'kind', 'handling', 'grades', 'priority', 're', 'chseq', 'body'] as const;
+export const CLAIM_ORDER = ['iss', 'aud', 'jti', 'iat', 'exp', 'kind', 'handling', 'grades', 'priority', 're', 'case', 'chseq', 'body'] as const;
 
 export const KIND_PATTERN = /^[a-z][a-z0-9-]{0,63}$/;
 export const MAX_RECIPIENTS = 64;
@@ -63,6 +65,7 @@ export function checkClaims(value: unknown): string | null {
   }
   if (c.priority !== 'urgent' && c.priority !== 'normal') return 'priority is not urgent or normal';
   if (c.re !== undefined && (typeof c.re !== 'string' || !isUuid(c.re))) return 're is not a lowercase UUID';
+  if (c.case !== undefined && !isUuidV7(c.case)) return 'case is not a lowercase UUIDv7';
   const seq = c.chseq;
   if (!isPlainObject(seq)) return 'chseq is not an object';
   const seqKeys = Object.keys(seq);

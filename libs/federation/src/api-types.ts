@@ -426,6 +426,190 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cases this agency knows
+         * @description Newest first: owned, joined, invited to, declined or left. Auditors see metadata only (no title, purpose or legal basis).
+         */
+        get: operations["CasesController_list"];
+        put?: never;
+        /**
+         * Open a case (joint operation)
+         * @description This agency owns it; a reference <agency>-<year>-<serial> is assigned; the agencies in `invite` receive signed invitations. Recorded as a `case-opened` ledger entry (role operator). Takes an Idempotency-Key.
+         */
+        post: operations["CasesController_open"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One case with its timeline
+         * @description Membership, the membership events this agency holds, and the timeline of the case's notices across agencies: who sent what to whom, each recipient's workflow state, what is open and what is overdue. Metadata only, never notice content.
+         */
+        get: operations["CasesController_show"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{id}/invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite an agency to a case
+         * @description Owner only; a signed invitation carrying the case's definition goes to the invitee and to every member and invitee. Takes an Idempotency-Key.
+         */
+        post: operations["CasesController_invite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept an invitation
+         * @description Only the invitee; the signed acceptance goes to the owner, who answers with a signed `join` to every member. Takes an Idempotency-Key.
+         */
+        post: operations["CasesController_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline an invitation
+         * @description Only the invitee, with an optional reason; sent to every member and invitee. Takes an Idempotency-Key.
+         */
+        post: operations["CasesController_decline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{id}/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Leave a case
+         * @description A member leaves itself (the owner closes instead); sent to every member and invitee. Takes an Idempotency-Key.
+         */
+        post: operations["CasesController_leave"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a case
+         * @description Owner only; afterwards every membership event and every notice of the case is refused. Takes an Idempotency-Key.
+         */
+        post: operations["CasesController_close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{id}/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a notice of a case
+         * @description To the members named, or to all participants (the current members but this agency, expanded now); the case's handling code unless another is given; `re` makes it a follow-up in a thread. Members only, while the case is open (role operator). Takes an Idempotency-Key.
+         */
+        post: operations["CasesController_send"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notices/{id}/thread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The thread of a notice
+         * @description Every notice this agency holds that is linked to it by `re` (what it follows up, and every follow-up), oldest first, at most 500; content only for operators and liaison officers, metadata for auditors.
+         */
+        get: operations["ThreadController_thread"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/directory": {
         parameters: {
             query?: never;
@@ -533,6 +717,10 @@ export interface components {
             /** Format: date-time */
             expiresAt: string;
             body: components["schemas"]["IdentityQueryBody"] | components["schemas"]["LocationQueryBody"];
+            /** Format: uuid */
+            re?: string;
+            /** Format: uuid */
+            case?: string;
         };
         /** @description A hit (with details) or no-hit; to decline, use the decline operation. */
         AnswerRequest: {
@@ -588,6 +776,33 @@ export interface components {
         Created: {
             id: string;
         };
+        OpenCaseRequest: {
+            title: string;
+            purpose: string;
+            legalBasis: string;
+            handling: {
+                /** @enum {unknown} */
+                code: "H0" | "H1" | "H2" | "H3";
+                restriction?: string;
+            };
+            period: {
+                /** Format: date */
+                from: string;
+                /** Format: date */
+                until: string;
+            };
+            invite?: string[];
+        };
+        InviteRequest: {
+            agency: string;
+        };
+        DeclineCaseRequest: {
+            reason?: string;
+        };
+        /** @description A ComposeRequest without `case` (the path names it); `recipients` may be left out (all participants: the current members but this agency) and so may `handling` (the case's default handling code). */
+        CaseNoticeRequest: Record<string, unknown>;
+        /** @description A case: id, reference, owner, status (open, closed), this agency's standing, members, invited, accepted, declined, left, handling, period; title, purpose and legalBasis only for operators and liaison officers; in the detail also its membership events and the timeline of its notices (metadata only). */
+        Case: Record<string, unknown>;
         /** Identify a person of interest */
         IdentityQueryBody: {
             names?: {
@@ -738,6 +953,55 @@ export interface components {
             /** Format: date-time */
             at: string;
         };
+        /** Case event: invite */
+        CaseInviteBody: {
+            agency: string;
+            seq: number;
+            case: {
+                reference: string;
+                title: string;
+                purpose: string;
+                legal_basis: string;
+                handling: {
+                    /** @enum {unknown} */
+                    code: "H0" | "H1" | "H2" | "H3";
+                    restriction?: string;
+                };
+                period: {
+                    /** Format: date */
+                    from: string;
+                    /** Format: date */
+                    until: string;
+                };
+                owner: string;
+            };
+            members: string[];
+            invited: string[];
+        };
+        /** Case event: accept */
+        CaseAcceptBody: {
+            agency: string;
+        };
+        /** Case event: decline */
+        CaseDeclineBody: {
+            agency: string;
+            reason?: string;
+        };
+        /** Case event: join */
+        CaseJoinBody: {
+            agency: string;
+            seq: number;
+            members: string[];
+        };
+        /** Case event: leave */
+        CaseLeaveBody: {
+            agency: string;
+        };
+        /** Case event: close */
+        CaseCloseBody: {
+            agency: string;
+            seq: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -828,7 +1092,7 @@ export interface operations {
                 /** @description Notice kind. */
                 kind?: string;
                 /** @description Ledger event. */
-                event?: "sent" | "received" | "delivered" | "acknowledged" | "answered" | "declined" | "expired" | "rejected" | "redelivered" | "directory-updated" | "key-changed";
+                event?: "sent" | "received" | "delivered" | "acknowledged" | "answered" | "declined" | "expired" | "rejected" | "redelivered" | "directory-updated" | "key-changed" | "case-opened";
                 /** @description One message. */
                 messageId?: string;
                 /** @description Keyset cursor: entries after this seq. */
@@ -2163,6 +2427,813 @@ export interface operations {
             };
             /** @description The token lacks the role, or the handling code forbids the action. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CasesController_list: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–1000 (default 50; 100 for the audit log). */
+                limit?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cases. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"][];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CasesController_open: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID is a good one) so that a retry does not act twice: a repeat with the same key and the same request gets the first answer (header Idempotent-Replayed: true); the same key for a different request is refused with 422; a repeat while the first is still being processed with 409. Keys are kept 24 hours by default. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenCaseRequest"];
+            };
+        };
+        responses: {
+            /** @description Opened. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        reference: string;
+                    };
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The notice is not in a state that allows this, or a request with the same Idempotency-Key is still being processed (Retry-After). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 256 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not uncompressed UTF-8 JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy or not ready: retry after Retry-After seconds (nothing was written). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CasesController_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The notice or message id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The case. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CasesController_invite: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID is a good one) so that a retry does not act twice: a repeat with the same key and the same request gets the first answer (header Idempotent-Replayed: true); the same key for a different request is refused with 422; a repeat while the first is still being processed with 409. Keys are kept 24 hours by default. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The notice or message id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InviteRequest"];
+            };
+        };
+        responses: {
+            /** @description Invited; the case as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The notice is not in a state that allows this, or a request with the same Idempotency-Key is still being processed (Retry-After). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 256 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not uncompressed UTF-8 JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy or not ready: retry after Retry-After seconds (nothing was written). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CasesController_accept: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID is a good one) so that a retry does not act twice: a repeat with the same key and the same request gets the first answer (header Idempotent-Replayed: true); the same key for a different request is refused with 422; a repeat while the first is still being processed with 409. Keys are kept 24 hours by default. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The notice or message id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The notice is not in a state that allows this, or a request with the same Idempotency-Key is still being processed (Retry-After). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy or not ready: retry after Retry-After seconds (nothing was written). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CasesController_decline: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID is a good one) so that a retry does not act twice: a repeat with the same key and the same request gets the first answer (header Idempotent-Replayed: true); the same key for a different request is refused with 422; a repeat while the first is still being processed with 409. Keys are kept 24 hours by default. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The notice or message id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclineCaseRequest"];
+            };
+        };
+        responses: {
+            /** @description Declined. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The notice is not in a state that allows this, or a request with the same Idempotency-Key is still being processed (Retry-After). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 256 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not uncompressed UTF-8 JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy or not ready: retry after Retry-After seconds (nothing was written). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CasesController_leave: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID is a good one) so that a retry does not act twice: a repeat with the same key and the same request gets the first answer (header Idempotent-Replayed: true); the same key for a different request is refused with 422; a repeat while the first is still being processed with 409. Keys are kept 24 hours by default. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The notice or message id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Left. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The notice is not in a state that allows this, or a request with the same Idempotency-Key is still being processed (Retry-After). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy or not ready: retry after Retry-After seconds (nothing was written). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CasesController_close: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID is a good one) so that a retry does not act twice: a repeat with the same key and the same request gets the first answer (header Idempotent-Replayed: true); the same key for a different request is refused with 422; a repeat while the first is still being processed with 409. Keys are kept 24 hours by default. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The notice or message id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Closed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The notice is not in a state that allows this, or a request with the same Idempotency-Key is still being processed (Retry-After). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy or not ready: retry after Retry-After seconds (nothing was written). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CasesController_send: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID is a good one) so that a retry does not act twice: a repeat with the same key and the same request gets the first answer (header Idempotent-Replayed: true); the same key for a different request is refused with 422; a repeat while the first is still being processed with 409. Keys are kept 24 hours by default. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The notice or message id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseNoticeRequest"];
+            };
+        };
+        responses: {
+            /** @description Sent. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendResult"];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The notice is not in a state that allows this, or a request with the same Idempotency-Key is still being processed (Retry-After). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 256 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not uncompressed UTF-8 JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy or not ready: retry after Retry-After seconds (nothing was written). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ThreadController_thread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The notice or message id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The thread. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>[];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

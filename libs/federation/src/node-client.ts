@@ -218,6 +218,27 @@ export class NodeClient {
     return this.call('POST', '/notices/batch', { body: { notices }, idempotencyKey });
   }
 
+  openCase(request: ApiSchemas['OpenCaseRequest'], idempotencyKey?: string): Promise<{ id: string; reference: string }> {
+    return this.call('POST', '/cases', { body: request, idempotencyKey });
+  }
+
+  cases(limit?: number): Promise<ApiSchemas['Case'][]> {
+    return this.call('GET', '/cases', { query: { limit } });
+  }
+
+  caseView(id: string): Promise<ApiSchemas['Case']> {
+    return this.call('GET', `/cases/${encodeURIComponent(id)}`);
+  }
+
+  /** A membership step of a case: invite (body `{agency}`), accept, decline (body `{reason?}`), leave or close. */
+  caseStep(id: string, step: 'invite' | 'accept' | 'decline' | 'leave' | 'close', body: Record<string, unknown> = {}, idempotencyKey?: string): Promise<ApiSchemas['Case']> {
+    return this.call('POST', `/cases/${encodeURIComponent(id)}/${step}`, { body, idempotencyKey });
+  }
+
+  thread(id: string): Promise<ApiOk<'/notices/{id}/thread', 'get'>> {
+    return this.call('GET', `/notices/${encodeURIComponent(id)}/thread`);
+  }
+
   sent(limit?: number): Promise<ApiOk<'/notices', 'get'>> {
     return this.call('GET', '/notices', { query: { limit } });
   }

@@ -41,3 +41,21 @@ export function fromEpochSeconds(seconds: number): Date {
   if (!isEpochSeconds(seconds)) throw new RangeError(`not a NumericDate in (0, ${MAX_EPOCH_SECONDS}]`);
   return new Date(seconds * 1000);
 }
+
+/**
+ * A case (joint operation) reference, human-readable and unique per owning agency:
+ * `<owner agency>-<year>-<serial of at least 4 digits>`, e.g. `NL-2026-0042`.
+ */
+export const CASE_REFERENCE = new RegExp(`^${AGENCY_CODE.source.slice(1, -1)}-\\d{4}-\\d{4,6}$`);
+
+export function isCaseReference(value: unknown): value is string {
+  return typeof value === 'string' && CASE_REFERENCE.test(value);
+}
+
+/** The reference of the owner's `serial`-th case opened in `year` (serial from 1, padded to 4 digits). */
+export function formatCaseReference(owner: string, year: number, serial: number): string {
+  if (!isAgencyCode(owner) || !Number.isSafeInteger(year) || year < 1000 || year > 9999 || !Number.isSafeInteger(serial) || serial < 1 || serial > 999_999) {
+    throw new RangeError('a case reference needs an agency code, a four-digit year and a serial from 1 to 999999');
+  }
+  return `${owner}-${year}-${String(serial).padStart(4, '0')}`;
+}

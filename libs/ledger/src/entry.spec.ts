@@ -57,8 +57,9 @@ describe('JCS (RFC 8785)', () => {
 });
 
 describe('ledger entries', () => {
-  it('lists the eleven events, redeliveries included', () => {
-    expect(LEDGER_EVENTS).toHaveLength(11);
+  it('lists the twelve events, redeliveries and opened cases included', () => {
+    expect(LEDGER_EVENTS).toHaveLength(12);
+    expect(LEDGER_EVENTS).toContain('case-opened');
     expect(LEDGER_EVENTS).toContain('directory-updated');
     expect(LEDGER_EVENTS).toContain('redelivered');
   });

@@ -17,6 +17,8 @@ export const LEDGER_EVENTS = [
   'redelivered',
   'directory-updated',
   'key-changed',
+  /** A case (joint operation) opened by this agency; its other membership events travel as envelopes (`sent`/`received`, kind `case-…`). */
+  'case-opened',
 ] as const;
 
 export type LedgerEvent = (typeof LEDGER_EVENTS)[number];

@@ -19,3 +19,5 @@ export {
   acknowledgementSchema,
 } from './schemas/kinds';
 export * from './summary';
+/** String shapes every body schema uses (bounded, no control or bidi characters), for kinds defined in other libs. */
+export { freeText, line, isoDateTime } from './schemas/common';

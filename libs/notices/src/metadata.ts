@@ -60,6 +60,10 @@ export interface ComposeRequest {
   /** RFC 3339 date-time, in the future. */
   expiresAt: string;
   body: Record<string, unknown>;
+  /** The notice this one follows up (its thread): a message id. */
+  re?: string;
+  /** The case the notice belongs to: the case's id. */
+  case?: string;
 }
 
 export interface ComposeValidationOptions {
@@ -108,6 +112,8 @@ export const composeSchema = {
     priority: { enum: PRIORITIES },
     expiresAt: isoDateTime,
     body: { type: 'object' },
+    re: { type: 'string', format: 'uuid' },
+    case: { type: 'string', format: 'uuid' },
   },
 } as const;
 

@@ -5,6 +5,7 @@
 import { readFileSync } from 'fs';
 import { Command } from 'commander';
 import { isAgencyCode, isUuid } from '@liaison/ids';
+import { validateDeclineCaseRequest, validateOpenCaseRequest } from '@liaison/cases';
 import { NOTICE_STATES, PRIORITIES, validateAnswerRequest, validateComposeRequest, validateDeclineRequest } from '@liaison/notices';
 import { ApiError, ApiQuery, ApiSchemas, NodeClient, saveStream } from '@liaison/federation';
 import { act, EXIT, option, ParsedArgs, UsageError } from '../args';
@@ -133,7 +134,74 @@ function apiCommand(program: Command, name: string, summary: string, changes: bo
   return command;
 }
 
+/** `liaison case open|invite|accept|decline|leave|close|list|show`: cases (joint operations). */
+function registerCaseCommands(program: Command, io: CliIo, code: { value: number }): void {
+  const group = program.command('case').summary('cases (joint operations): open, invite, accept, decline, leave, close, list, show').description('Cases (joint operations) shared by several agencies.');
+  const caseId = (parsed: ParsedArgs): string => {
+    const id = parsed.positional[0];
+    if (!isUuid(id)) throw new UsageError(`case id "${String(id).slice(0, 60)}" is not a UUID`);
+    return id;
+  };
+  const showCase = (parsed: ParsedArgs, c: Record<string, unknown>) => print(parsed, io, c, () => keyValues(c));
+
+  const open = apiCommand(group, 'open', 'open a case owned by this agency (operator)', true)
+    .option('--title <text>', 'the case title')
+    .option('--purpose <text>', 'its purpose')
+    .option('--legal-basis <text>', 'its legal basis')
+    .option('--handling <code>', 'default handling code of its notices, H0 to H3 (default H0)')
+    .option('--restriction <text>', 'the restriction, with H3')
+    .option('--from <date>', 'first day, YYYY-MM-DD (default today)')
+    .option('--until <date>', 'last day, YYYY-MM-DD')
+    .option('--invite <AGENCIES>', 'agencies to invite at once, comma-separated: ES,CO');
+  act(open, code, async (parsed) => {
+    const restriction = parsed.options.get('restriction') as string | undefined;
+    const invite = parsed.options.get('invite') as string | undefined;
+    const request = {
+      title: option(parsed, 'title'), purpose: option(parsed, 'purpose'), legalBasis: option(parsed, 'legal-basis'),
+      handling: { code: option(parsed, 'handling', 'H0'), ...(restriction === undefined ? {} : { restriction }) },
+      period: { from: option(parsed, 'from', new Date().toISOString().slice(0, 10)), until: option(parsed, 'until') },
+      ...(invite === undefined ? {} : { invite: agencyList(invite, '--invite') }),
+    };
+    const valid = validateOpenCaseRequest(request, '');
+    if (!valid.ok) refuseFields('the case', valid.errors);
+    const opened = await client(parsed, io).openCase(request as ApiSchemas['OpenCaseRequest'], idempotencyKey(parsed));
+    return print(parsed, io, opened, () => keyValues(opened));
+  });
+
+  const invite = apiCommand(group, 'invite', 'invite an agency to a case this agency owns (operator)', true).argument('<id>', 'case id').option('--agency <CODE>', 'the agency to invite');
+  act(invite, code, async (parsed) => {
+    const id = caseId(parsed);
+    const agency = option(parsed, 'agency');
+    if (!isAgencyCode(agency)) throw new UsageError('--agency must be an agency code such as ES');
+    return showCase(parsed, await client(parsed, io).caseStep(id, 'invite', { agency }, idempotencyKey(parsed)));
+  });
+
+  for (const [step, summary] of [['accept', 'accept an invitation to a case (operator)'], ['leave', 'leave a case (operator)'], ['close', 'close a case this agency owns (operator)']] as const) {
+    const command = apiCommand(group, step, summary, true).argument('<id>', 'case id');
+    act(command, code, async (parsed) => showCase(parsed, await client(parsed, io).caseStep(caseId(parsed), step, {}, idempotencyKey(parsed))));
+  }
+
+  const decline = apiCommand(group, 'decline', 'decline an invitation to a case (operator)', true).argument('<id>', 'case id').option('--reason <text>', 'why (optional)');
+  act(decline, code, async (parsed) => {
+    const id = caseId(parsed);
+    const reason = parsed.options.get('reason') as string | undefined;
+    const valid = validateDeclineCaseRequest(reason === undefined ? {} : { reason });
+    if (!valid.ok) refuseFields('the decline', valid.errors);
+    return showCase(parsed, await client(parsed, io).caseStep(id, 'decline', valid.value, idempotencyKey(parsed)));
+  });
+
+  const list = apiCommand(group, 'list', 'list the cases this agency knows', false).option('--limit <n>', `1 to ${MAX_PAGE} (default 50)`);
+  act(list, code, async (parsed) => {
+    const rows = await client(parsed, io).cases(limit(parsed));
+    return print(parsed, io, rows, () => table(rows as Record<string, unknown>[], [['id', 'ID'], ['reference', 'REFERENCE'], ['owner', 'OWNER'], ['status', 'STATUS'], ['standing', 'STANDING'], ['members', 'MEMBERS'], ['title', 'TITLE']]));
+  });
+
+  const show = apiCommand(group, 'show', 'show a case: members, events and the timeline of its notices', false).argument('<id>', 'case id');
+  act(show, code, async (parsed) => showCase(parsed, await client(parsed, io).caseView(caseId(parsed))));
+}
+
 export function registerActions(program: Command, io: CliIo, code: { value: number }): void {
+  registerCaseCommands(program, io, code);
   const send = apiCommand(program, 'send', 'send a notice (operator): body from a file or stdin', true)
     .option('--to <AGENCIES>', 'recipients, comma-separated: ES,CO')
     .option('--kind <kind>', 'notice kind (default identity-query)')

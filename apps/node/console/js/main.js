@@ -14,6 +14,7 @@ import * as sent from './views/sent.js';
 import * as inbox from './views/inbox.js';
 import * as audit from './views/audit.js';
 import * as admin from './views/admin.js';
+import * as cases from './views/cases.js';
 
 /** Screens without pushed events (the admin's: health, queues) are read again this often. */
 const POLL_MS = 5000;
@@ -30,11 +31,15 @@ const ROUTES = [
   { path: /^#\/audit\/message\/([0-9a-f-]{36})$/, role: 'auditor', title: 'title.timeline', view: audit.renderMessage },
   { path: /^#\/audit\/checkpoint$/, role: 'auditor', title: 'title.checkpoint', view: audit.renderCheckpoint },
   { path: /^#\/admin$/, role: 'admin', title: 'title.admin', view: admin.render },
+  { path: /^#\/cases$/, role: 'operator', title: 'title.cases', view: cases.renderList },
+  { path: /^#\/cases\/([0-9a-f-]{36})$/, role: 'operator', title: 'title.case', view: cases.renderDetail },
+  { path: /^#\/thread\/([0-9a-f-]{36})$/, role: 'operator', title: 'title.thread', view: cases.renderThread },
 ];
 
 const NAV = [
   { role: 'operator', href: '#/compose', label: 'nav.compose' },
   { role: 'operator', href: '#/sent', label: 'nav.sent' },
+  { role: 'operator', href: '#/cases', label: 'nav.cases' },
   { role: 'liaison_officer', href: '#/inbox', label: 'nav.inbox' },
   { role: 'auditor', href: '#/audit', label: 'nav.log' },
   { role: 'auditor', href: '#/audit/checkpoint', label: 'nav.checkpoint' },

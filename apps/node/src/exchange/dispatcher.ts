@@ -8,7 +8,8 @@ import { ExchangeRepository, OutboxRow } from './exchange.repository';
 import { PendingWrites } from './unit-of-work';
 
 export type EnvelopeDraft = Omit<NoticeClaims, 'chseq'>;
-export type DispatchItem = { draft: EnvelopeDraft; actor: string | null };
+/** `key`: the Kafka message key when not the message id (case events: the case id, so they stay in order). */
+export type DispatchItem = { draft: EnvelopeDraft; actor: string | null; key?: string };
 export type Dispatched = { sealed: SealedEnvelope; chseq: Record<string, number> };
 
 const channel = (sender: string, recipient: string) => `${sender} ${recipient}`;
@@ -45,10 +46,10 @@ export function numberDrafts(items: DispatchItem[], first: Map<string, number>):
 export function dispatchEffects(items: DispatchItem[], dispatched: Dispatched[], topics: FederationTopics, now: Date): { outbox: OutboxRow[]; ledger: LedgerEventInput[] } {
   const outbox: OutboxRow[] = [];
   const ledger: LedgerEventInput[] = [];
-  items.forEach(({ draft, actor }, i) => {
+  items.forEach(({ draft, actor, key }, i) => {
     const { sealed, chseq } = dispatched[i];
     for (const recipient of sealed.recipients) {
-      outbox.push({ topic: topics.inbox(recipient), key: sealed.messageId, value: sealed.value, headers: sealed.headersFor(recipient), createdAt: now });
+      outbox.push({ topic: topics.inbox(recipient), key: key ?? sealed.messageId, value: sealed.value, headers: sealed.headersFor(recipient), createdAt: now });
       ledger.push({
         event: 'sent', messageId: sealed.messageId, kind: draft.kind, counterpart: recipient,
         channel: { sender: draft.iss, recipient, seq: chseq[recipient] }, digest: sealed.digest, re: draft.re ?? null, actor, reason: null,

@@ -20,6 +20,7 @@ export function noticeRecordOf(
     handlingRestriction: claims.handling.restriction ?? null,
     grades: claims.grades ?? null,
     re: claims.re ?? null,
+    caseId: claims.case ?? null,
     issuedAt: new Date(claims.iat * 1000),
     expiresAt: new Date(claims.exp * 1000),
     ...record,

@@ -8,6 +8,7 @@ import { InboxController, NoticesController, RejectedController } from './exchan
 import { ExchangeMetrics } from './exchange.metrics';
 import { ExchangeRepository } from './exchange.repository';
 import { ExpirySweeper } from './expiry.sweeper';
+import { ExchangeExtensions } from './extensions';
 import { InboxHandler } from './inbox.handler';
 import { InboxListener } from './inbox.listener';
 import { InboxMonitor } from './inbox.monitor';
@@ -29,8 +30,8 @@ import { UnitOfWork } from './unit-of-work';
     { provide: ContentCipher, useFactory: (config: NodeConfig) => new ContentCipher(config.contentSecret), inject: [NODE_CONFIG] },
     ExchangeMetrics,
     ExchangeRepository,
-    UnitOfWork, OutboxSignal, EnvelopeDispatcher, NoticeService, NoticeQueries, InboxHandler, InboxMonitor, OutboxRelay, ExpirySweeper,
+    ExchangeExtensions, UnitOfWork, OutboxSignal, EnvelopeDispatcher, NoticeService, NoticeQueries, InboxHandler, InboxMonitor, OutboxRelay, ExpirySweeper,
   ],
-  exports: [NoticeQueries, ExchangeRepository, ExchangeMetrics, InboxMonitor],
+  exports: [NoticeQueries, ExchangeRepository, ExchangeMetrics, InboxMonitor, ExchangeExtensions, NoticeService, EnvelopeDispatcher, UnitOfWork, ContentCipher],
 })
 export class ExchangeModule {}

@@ -19,6 +19,8 @@ export interface NoticeRow {
   handlingRestriction: string | null;
   grades: { source: string; information: number } | null;
   re: string | null;
+  /** The case the notice belongs to (the envelope's `case` claim). */
+  caseId: string | null;
   issuedAt: Date;
   expiresAt: Date;
   /** When an answer is due (queries only), from the federation's configured deadlines. */
@@ -136,7 +138,7 @@ export const OPEN_STATES: readonly NoticeState[] = ['DELIVERED', 'ACKNOWLEDGED']
 
 const NOTICE_COLUMNS = [
   'id', 'direction', 'sender', 'recipients', 'kind', 'priority', 'handling_code', 'handling_restriction',
-  'grades', 're', 'issued_at', 'expires_at', 'deadline', 'digest', 'content', 'created_by',
+  'grades', 're', 'issued_at', 'expires_at', 'deadline', 'digest', 'content', 'created_by', 'case_id',
 ] as const;
 const RECIPIENT_COLUMNS = ['notice_sender', 'notice_id', 'agency', 'status', 'channel_seq', 'updated_at', 'acted_by', 'response_id'] as const;
 const OUTBOX_COLUMNS = ['topic', 'message_key', 'value', 'headers', 'created_at'] as const;
@@ -144,10 +146,10 @@ const RECEIVED_COLUMNS = ['sender', 'message_id', 'kind', 'partition', '"offset"
 const REDELIVERED_COLUMNS = ['sender', 'message_id', 'digest', 'partition', '"offset"', 'redelivered_at'] as const;
 const REJECTED_COLUMNS = ['message_id', 'claimed_sender', 'code', 'detail', 'digest', 'partition', '"offset"', 'rejected_at'] as const;
 
-const NOTICE_SELECT = `id, direction, sender, recipients, kind, priority, handling_code AS "handlingCode",
+export const NOTICE_SELECT = `id, direction, sender, recipients, kind, priority, handling_code AS "handlingCode",
   handling_restriction AS "handlingRestriction", grades, re, issued_at AS "issuedAt", expires_at AS "expiresAt",
-  deadline, digest, content, created_by AS "createdBy"`;
-const RECIPIENT_SELECT = `notice_sender AS "noticeSender", notice_id AS "noticeId", agency, status,
+  deadline, digest, content, created_by AS "createdBy", case_id AS "caseId"`;
+export const RECIPIENT_SELECT = `notice_sender AS "noticeSender", notice_id AS "noticeId", agency, status,
   channel_seq::float8 AS "channelSeq", updated_at AS "updatedAt", acted_by AS "actedBy", response_id AS "responseId"`;
 
 /** Key of a row named by (sender, id) in maps and sets. */
@@ -162,7 +164,7 @@ export class ExchangeRepository {
   insertNotices(q: Queryable, rows: NoticeRow[]): Promise<unknown[]> {
     return insertRows(q, 'notice', NOTICE_COLUMNS, rows.map((n) => [
       n.id, n.direction, n.sender, n.recipients, n.kind, n.priority, n.handlingCode, n.handlingRestriction,
-      n.grades === null ? null : JSON.stringify(n.grades), n.re, n.issuedAt, n.expiresAt, n.deadline, n.digest, n.content, n.createdBy,
+      n.grades === null ? null : JSON.stringify(n.grades), n.re, n.issuedAt, n.expiresAt, n.deadline, n.digest, n.content, n.createdBy, n.caseId,
     ]));
   }
 

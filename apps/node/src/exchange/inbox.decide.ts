@@ -2,7 +2,7 @@
 // The handler reads the rows a batch refers to, calls decideBatch, writes what it returns.
 import { HEADER_MESSAGE_ID, HEADER_SENDER, NoticeClaims, OpenResult, sha256Hex } from '@liaison/envelope';
 import { isAgencyCode, isUuidV7 } from '@liaison/ids';
-import { FederationDeadlines, NoticeEvent, NoticeState, RECEIPT_MAX_ENVELOPES, ReceiptBody, replyDeadline, transition } from '@liaison/notices';
+import { FederationDeadlines, NoticeEvent, NoticeState, RECEIPT_MAX_ENVELOPES, ReceiptBody, getNoticeKind, replyDeadline, transition } from '@liaison/notices';
 import type { InboundMessage } from '@liaison/transport';
 import type { LedgerEventInput } from '../ledger/ledger.port';
 import type { EnvelopeDraft } from './dispatcher';
@@ -42,7 +42,9 @@ export function outboundRefs(accepted: NoticeClaims[]): { noticeId: string; agen
 /** Longest refusal detail kept in rows, ledger reasons and dead-letter headers. */
 const MAX_DETAIL = 500;
 
-export type Opened = { message: InboundMessage; result: OpenResult };
+/** A refusal decided after opening, by a feature's judgement (extensions.ts): same shape as the opener's. */
+export type LateRefusal = { ok: false; code: string; detail: string; digest: string };
+export type Opened = { message: InboundMessage; result: OpenResult | LateRefusal };
 
 /** What one message is, decided exactly once. */
 export type Classification =
@@ -186,8 +188,8 @@ function accept(
   const step = outboundStep(claims);
   if (step) for (const named of namedNotices(claims)) advance(effects, outbound, moves, claims, named, step, now);
   if (claims.kind === RECEIPT || claims.kind === ACKNOWLEDGEMENT) return;
-  // Queries and responses are stored (content encrypted at rest) and receipted.
-  const isQuery = claims.kind !== RESPONSE;
+  // Every other kind is stored (content encrypted at rest) and receipted; answerable ones get a workflow row.
+  const isQuery = getNoticeKind(claims.kind)?.answerable === true;
   const issuedAt = new Date(claims.iat * 1000);
   effects.notices.push({
     row: noticeRecordOf(claims, 'inbound', { digest, deadline: isQuery ? replyDeadline(claims.priority, issuedAt, ctx.deadlines) : null, createdBy: null }),

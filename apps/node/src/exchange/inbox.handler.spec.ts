@@ -6,6 +6,7 @@ import type { Clock } from '../tokens';
 import { ContentCipher } from './content-cipher';
 import type { EnvelopeDispatcher } from './dispatcher';
 import { MetricsRegistry } from '../metrics';
+import { ExchangeExtensions } from './extensions';
 import { ExchangeMetrics } from './exchange.metrics';
 import type { ExchangeRepository, NoticeRow, RejectedRow } from './exchange.repository';
 import { InboxHandler } from './inbox.handler';
@@ -76,7 +77,7 @@ class Harness {
     const dispatcher = { dispatch: async () => [] } as unknown as EnvelopeDispatcher;
     const clock = { now: () => NOW } as Clock;
     const config = { agency: 'NL', deadlines: { urgentHours: 8, normalDays: 7 } } as NodeConfig;
-    return new InboxHandler(this.unit, this.repository, opener, dispatcher, new ContentCipher(new Uint8Array(32)), federationTopics('p'), clock, new ExchangeMetrics(new MetricsRegistry()), config);
+    return new InboxHandler(this.unit, this.repository, opener, dispatcher, new ContentCipher(new Uint8Array(32)), federationTopics('p'), clock, new ExchangeMetrics(new MetricsRegistry()), config, new ExchangeExtensions());
   }
 }
 

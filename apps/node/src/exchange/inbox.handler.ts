@@ -9,8 +9,9 @@ import { ContentCipher } from './content-cipher';
 import { EnvelopeDispatcher } from './dispatcher';
 import { ExchangeMetrics } from './exchange.metrics';
 import { ExchangeRepository } from './exchange.repository';
+import { ExchangeExtensions } from './extensions';
 import { writeTogetherOrAlone } from './group-commit';
-import { BatchEffects, Opened, decideBatch, decideRecordingFailure, outboundRefs, positionKey } from './inbox.decide';
+import { BatchEffects, Opened, classifyBatch, decideBatch, decideRecordingFailure, outboundRefs, positionKey } from './inbox.decide';
 import { PendingWrites, UnitOfWork } from './unit-of-work';
 
 /** The node cannot check envelopes now (no valid directory): the consumer retries the batch later. */
@@ -46,6 +47,7 @@ export class InboxHandler {
     private readonly clock: Clock,
     private readonly metrics: ExchangeMetrics,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    private readonly extensions: ExchangeExtensions,
   ) {}
 
   async handleBatch(messages: InboundMessage[]): Promise<void> {
@@ -88,14 +90,20 @@ export class InboxHandler {
   private record(opened: Opened[]): Promise<Written> {
     return this.unit.run(async (tx, pending) => {
       const accepted = opened.flatMap(({ result }) => (result.ok ? [result.claims] : []));
-      const effects = decideBatch(opened, {
+      const received = await this.repository.findReceived(tx, accepted.map((c) => ({ sender: c.iss, messageId: c.jti })));
+      const recorded = await this.repository.recordedPositions(tx, opened.map(({ message }) => message));
+      // A feature (cases) may refuse messages it owns, judged in order against what it holds.
+      const extension = await this.extensions.inbox?.prepare(tx, opened, (batch) => classifyBatch(batch, received, recorded));
+      const effects = decideBatch(extension?.opened ?? opened, {
         ...this.context(),
-        received: await this.repository.findReceived(tx, accepted.map((c) => ({ sender: c.iss, messageId: c.jti }))),
-        recorded: await this.repository.recordedPositions(tx, opened.map(({ message }) => message)),
+        received,
+        recorded,
         // Receipts, acknowledgements and responses move our outbound rows: locked and read at once.
         outbound: await this.repository.lockOutbound(tx, this.config.agency, outboundRefs(accepted)),
       });
-      return this.write(tx, pending, effects);
+      const written = await this.write(tx, pending, effects);
+      await extension?.write(tx, pending, effects.classified);
+      return written;
     });
   }
 

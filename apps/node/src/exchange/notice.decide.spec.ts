@@ -10,7 +10,7 @@ const DEADLINES = { urgentHours: 8, normalDays: 7 };
 
 const received: NoticeRow = {
   id: '019cade2-11c0-7886-a631-a1e2f0ac83cc', direction: 'inbound', sender: 'ES', recipients: ['NL'], kind: 'identity-query', priority: 'normal',
-  handlingCode: 'H3', handlingRestriction: 'not for customs', grades: { source: 'B', information: 2 }, re: null,
+  handlingCode: 'H3', handlingRestriction: 'not for customs', grades: { source: 'B', information: 2 }, re: null, caseId: null,
   issuedAt: new Date('2026-12-01T10:00:00Z'), expiresAt: new Date('2026-12-20T10:00:00Z'), deadline: null, digest: 'd'.repeat(64), content: Buffer.alloc(0), createdBy: null,
 };
 

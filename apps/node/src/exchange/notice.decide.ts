@@ -36,6 +36,7 @@ export function composeItem(request: ComposeRequest, me: string, id: string, act
     draft: {
       iss: me, aud: request.recipients, jti: id, iat: epochSeconds(now), exp: epochSeconds(new Date(request.expiresAt)),
       kind: request.kind, handling: request.handling, grades: request.grades, priority: request.priority, body: request.body,
+      ...(request.re ? { re: request.re } : {}), ...(request.case ? { case: request.case } : {}),
     },
     actor,
     deadline: replyDeadline(request.priority, now, deadlines),

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { TrustStore, encryptionKeyFor } from '@liaison/envelope';
+import { TrustStore } from '@liaison/envelope';
 import { isAgencyCode, isUuid, uuidv7 } from '@liaison/ids';
-import { BATCH_SEND_MAX, FieldError, NoticeState, mayPassOn, validateAnswerRequest, validateComposeRequest, validateDeclineRequest } from '@liaison/notices';
+import { BATCH_SEND_MAX, NoticeState, mayPassOn, validateAnswerRequest, validateComposeRequest, validateDeclineRequest } from '@liaison/notices';
 import type { Principal } from '@liaison/auth';
 import { NodeConfig } from '../config/node-config';
 import { ProblemDetails, ProblemException } from '../http/problem';
@@ -10,9 +10,10 @@ import { Clock, NODE_CONFIG } from '../tokens';
 import { ContentCipher } from './content-cipher';
 import { EnvelopeDispatcher } from './dispatcher';
 import { ExchangeRepository, NoticeRow, RecipientRow } from './exchange.repository';
+import { ExchangeExtensions } from './extensions';
 import { GroupCommit } from './group-commit';
 import { OfficerAction, OutboundItem, composeItem, decideOfficerAction, handlingOf, outboundRows, passOnItem, passOnRecipientsError } from './notice.decide';
-import { openStoredBody, refuse, requireSenderParam, writeFailure } from './refusals';
+import { openStoredBody, refuse, requireReachable, requireSenderParam, writeFailure } from './refusals';
 import { PendingWrites, UnitOfWork } from './unit-of-work';
 
 /** Largest group of API sends written in one transaction. */
@@ -39,11 +40,12 @@ export class NoticeService {
     private readonly trust: TrustStore,
     private readonly clock: Clock,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    private readonly extensions: ExchangeExtensions,
   ) {}
 
   /** Operator: compose and send a query to one or more agencies. Answers once it is committed. */
   async send(principal: Principal, input: unknown): Promise<{ id: string; deadline: Date }> {
-    const item = this.composed(principal, input, '');
+    const item = await this.composed(principal, input, '');
     this.requireRoom(1);
     await this.sends.add(item);
     return { id: item.draft.jti, deadline: item.deadline as Date };
@@ -61,14 +63,16 @@ export class NoticeService {
     if (keys === null || keys.some((k) => k !== 'notices') || !Array.isArray(notices) || notices.length === 0 || notices.length > BATCH_SEND_MAX) {
       throw refuse.invalid([{ field: '/notices', message: `must be the only member: a list of 1 to ${BATCH_SEND_MAX} notices` }]);
     }
-    const composed = notices.map((notice, i): { item: OutboundItem } | { refused: ProblemDetails } => {
-      try {
-        return { item: this.composed(principal, notice, `/notices/${i}`) };
-      } catch (error) {
-        if (error instanceof ProblemException) return { refused: error.problem };
-        throw error;
-      }
-    });
+    const composed = await Promise.all(
+      notices.map(async (notice, i): Promise<{ item: OutboundItem } | { refused: ProblemDetails }> => {
+        try {
+          return { item: await this.composed(principal, notice, `/notices/${i}`) };
+        } catch (error) {
+          if (error instanceof ProblemException) return { refused: error.problem };
+          throw error;
+        }
+      }),
+    );
     const items = composed.flatMap((c) => ('item' in c ? [c.item] : []));
     this.requireRoom(items.length);
     const written = new Map(items.map((item) => [item, this.sends.add(item).then(() => null, (error: unknown) => writeFailure(error))]));
@@ -83,12 +87,14 @@ export class NoticeService {
   }
 
   /** A validated notice ready to be written; field names in refusals start with `at`. */
-  private composed(principal: Principal, input: unknown, at: string): OutboundItem {
+  private async composed(principal: Principal, input: unknown, at: string): Promise<OutboundItem> {
     const now = this.clock.now();
     const checked = validateComposeRequest(input, { now, sender: this.config.agency });
     if (!checked.ok) throw refuse.invalid(checked.errors.map((e) => ({ ...e, field: `${at}${e.field}` })));
-    this.requireReachable(checked.value.recipients, `${at}/recipients`);
-    return composeItem(checked.value, this.config.agency, uuidv7(() => now.getTime()), principal.subject, now, this.config.deadlines);
+    // A notice of a case goes to its members (the cases feature resolves them).
+    const request = checked.value.case && this.extensions.compose ? await this.extensions.compose.resolve(checked.value) : checked.value;
+    this.requireReachable(request.recipients, `${at}/recipients`);
+    return composeItem(request, this.config.agency, uuidv7(() => now.getTime()), principal.subject, now, this.config.deadlines);
   }
 
   /** Backpressure: a bounded queue, so overload is refused (nothing written) instead of growing memory. */
@@ -172,12 +178,6 @@ export class NoticeService {
   }
 
   private requireReachable(recipients: string[], field: string): void {
-    if (this.trust.status().expired) throw refuse.trustUnavailable();
-    const directory = this.trust.current();
-    const now = this.clock.now();
-    const errors: FieldError[] = recipients.flatMap((agency, i) =>
-      encryptionKeyFor(directory, agency, now) ? [] : [{ field: `${field}/${i}`, message: `${agency} is not an agency with a valid key in the federation directory` }],
-    );
-    if (errors.length) throw refuse.invalid(errors);
+    requireReachable(this.trust, recipients, field, this.clock.now());
   }
 }

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { TrustStore, encryptionKeyFor } from '@liaison/envelope';
 import { isAgencyCode } from '@liaison/ids';
 import type { FieldError } from '@liaison/notices';
 import { ContentAlteredError, ContentBinding, ContentCipher } from './content-cipher';
@@ -32,6 +33,16 @@ export function writeFailure(error: unknown): ProblemDetails {
   if (isInfrastructureError(error)) return problem(503, 'unavailable', 'the database was unavailable; this notice was not written, send it again', { retryAfterSeconds: 1 });
   new Logger('Notices').error(`a notice of a batch send could not be written (${describeFailure(error)})`);
   return problem(500, 'internal_error', 'this notice could not be written; nothing of it was sent');
+}
+
+/** Every agency named must have a valid encryption key in the current directory (else 400 naming each), and the directory must be valid (else 503). */
+export function requireReachable(trust: TrustStore, agencies: readonly string[], field: string, now: Date): void {
+  if (trust.status().expired) throw refuse.trustUnavailable();
+  const directory = trust.current();
+  const errors: FieldError[] = agencies.flatMap((agency, i) =>
+    encryptionKeyFor(directory, agency, now) ? [] : [{ field: `${field}/${i}`, message: `${agency} is not an agency with a valid key in the federation directory` }],
+  );
+  if (errors.length) throw refuse.invalid(errors);
 }
 
 /** The `?sender=` that picks one of several inbound notices sharing an id: absent, or an agency code. */
