@@ -1,3 +1,4 @@
+import { readFileSync } from 'fs';
 import { ConfigError, Env, EnvReader } from '@liaison/config';
 import { INBOX_RETENTION_MS, kafkaSettingsFromEnv, KafkaSettings } from '@liaison/transport';
 import { AGENCY_CODE } from '@liaison/ids';
@@ -7,6 +8,10 @@ import { withDatabase } from '../persistence/database';
 export interface NodeConfig {
   agency: string;
   httpPort: number;
+  /** Address the HTTP API binds (HOST; 127.0.0.1 unless a container or proxy needs 0.0.0.0). */
+  httpHost: string;
+  /** The API serves TLS itself when given a certificate and key (PEM); otherwise plain HTTP, e.g. behind a proxy. */
+  httpTls: { cert: Buffer; key: Buffer } | null;
   /** Owner connection: runs migrations. The node itself works as the least-privileged app role. */
   databaseUrl: string;
   databaseName: string;
@@ -74,6 +79,35 @@ function databaseName(url: string, agency: string): string {
   return resolved;
 }
 
+function pemFile(name: string, file: string, marker: RegExp): Buffer {
+  let content: Buffer;
+  try {
+    content = readFileSync(file);
+  } catch (error) {
+    throw new ConfigError(name, `names ${file}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  if (!marker.test(content.toString('latin1'))) throw new ConfigError(name, `names ${file}, which holds no PEM ${name.endsWith('KEY_FILE') ? 'private key' : 'certificate'}`);
+  return content;
+}
+
+function httpTls(reader: EnvReader): NodeConfig['httpTls'] {
+  const certFile = reader.optional('LIAISON_HTTP_TLS_CERT_FILE');
+  const keyFile = reader.optional('LIAISON_HTTP_TLS_KEY_FILE');
+  if (!certFile && !keyFile) return null;
+  if (!certFile) throw new ConfigError('LIAISON_HTTP_TLS_CERT_FILE', 'is required with LIAISON_HTTP_TLS_KEY_FILE');
+  if (!keyFile) throw new ConfigError('LIAISON_HTTP_TLS_KEY_FILE', 'is required with LIAISON_HTTP_TLS_CERT_FILE');
+  return {
+    cert: pemFile('LIAISON_HTTP_TLS_CERT_FILE', certFile, /-----BEGIN CERTIFICATE-----/),
+    key: pemFile('LIAISON_HTTP_TLS_KEY_FILE', keyFile, /-----BEGIN (EC |RSA |ENCRYPTED )?PRIVATE KEY-----/),
+  };
+}
+
+/** Where the node's own API answers, for log lines. */
+export function httpBaseUrl(config: Pick<NodeConfig, 'httpHost' | 'httpPort' | 'httpTls'>): string {
+  const host = config.httpHost.includes(':') ? `[${config.httpHost}]` : config.httpHost;
+  return `${config.httpTls ? 'https' : 'http'}://${host}:${config.httpPort}`;
+}
+
 function oidcConfig(reader: EnvReader): NodeConfig['oidc'] {
   const issuer = reader.optional('AUTH_OIDC_ISSUER_URL');
   const clientId = reader.optional('AUTH_OIDC_CLIENT_ID');
@@ -136,6 +170,8 @@ export function loadNodeConfig(env: Env = process.env): NodeConfig {
   return {
     agency,
     httpPort: reader.integer('PORT', 3000, { min: 1, max: 65535 }),
+    httpHost: reader.matching('HOST', /^[A-Za-z0-9.:-]{1,253}$/, 'an IP address or host name to bind', '127.0.0.1'),
+    httpTls: httpTls(reader),
     databaseUrl: withDatabase(databaseUrl, dbName),
     databaseName: dbName,
     appDatabaseUrl: reader.string('DATABASE_APP_URL', withDatabase(databaseUrl, dbName, `${dbName}_app`)),
