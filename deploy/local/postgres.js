@@ -97,18 +97,8 @@ async function start(s = settings()) {
     `starting the embedded PostgreSQL (log: ${s.log})`,
   );
   fs.writeFileSync(path.join(s.dir, 'started-by-liaison'), `${s.port}\n`);
-  say(`started the embedded PostgreSQL ${await serverVersion(s.url)} on 127.0.0.1:${s.port} (data ${s.data}, log ${s.log}); stop it with: node deploy/local/postgres.js stop`);
+  say(`started the embedded PostgreSQL ${run(bin.postgres, ['--version'], user, 'postgres --version').trim().replace(/^.* /, '')} on 127.0.0.1:${s.port} (data ${s.data}, log ${s.log}); stop it with: node deploy/local/postgres.js stop`);
   return s.url;
-}
-
-async function serverVersion(url) {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query('SHOW server_version')).rows[0].server_version;
-  } finally {
-    await client.end();
-  }
 }
 
 async function stop(s = settings()) {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'fs';
+import { isIP } from 'net';
 import { ConfigError, Env, EnvReader } from '@liaison/config';
 import { INBOX_RETENTION_MS, kafkaSettingsFromEnv, KafkaSettings } from '@liaison/transport';
 import { AGENCY_CODE } from '@liaison/ids';
@@ -79,6 +80,33 @@ function databaseName(url: string, agency: string): string {
   return resolved;
 }
 
+/**
+ * TLS to PostgreSQL is set on the URL as libpq does (`?sslmode=verify-full&sslrootcert=<CA file>`).
+ * node-postgres checks the certificate against a host *name* only (brianc/node-postgres#2263: an
+ * IP address is checked as "localhost"), so verify-full needs the server's DNS name in the URL.
+ */
+function checkDatabaseTls(name: string, url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(name, 'must be a postgres:// URL');
+  }
+  const mode = parsed.searchParams.get('sslmode');
+  const rootCert = parsed.searchParams.get('sslrootcert');
+  if (mode === 'verify-full' && (isIP(parsed.hostname) || parsed.hostname.startsWith('['))) {
+    throw new ConfigError(name, `has sslmode=verify-full with the IP address ${parsed.hostname}: name the server by the DNS name in its certificate`);
+  }
+  if (rootCert !== null) {
+    try {
+      readFileSync(rootCert);
+    } catch (error) {
+      throw new ConfigError(name, `has sslrootcert=${rootCert}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  }
+  return url;
+}
+
 function pemFile(name: string, file: string, marker: RegExp): Buffer {
   let content: Buffer;
   try {
@@ -152,7 +180,7 @@ function directoryUrl(reader: EnvReader): string | undefined {
 export function loadNodeConfig(env: Env = process.env): NodeConfig {
   const reader = new EnvReader(env);
   const agency = reader.matching('LIAISON_AGENCY', AGENCY_CODE, `an agency code (${AGENCY_CODE.source})`);
-  const databaseUrl = reader.string('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/');
+  const databaseUrl = checkDatabaseTls('DATABASE_URL', reader.string('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/'));
   const kek = hexKey(reader, 'LIAISON_KEY_ENCRYPTION_KEY');
   const passphrase = reader.optional('LIAISON_KEY_PASSPHRASE');
   if (!kek && !passphrase) {
@@ -174,7 +202,7 @@ export function loadNodeConfig(env: Env = process.env): NodeConfig {
     httpTls: httpTls(reader),
     databaseUrl: withDatabase(databaseUrl, dbName),
     databaseName: dbName,
-    appDatabaseUrl: reader.string('DATABASE_APP_URL', withDatabase(databaseUrl, dbName, `${dbName}_app`)),
+    appDatabaseUrl: checkDatabaseTls('DATABASE_APP_URL', reader.string('DATABASE_APP_URL', withDatabase(databaseUrl, dbName, `${dbName}_app`))),
     kafka: kafkaSettingsFromEnv(reader, `liaison-node-${agency}`),
     inboxPartitions: reader.integer('LIAISON_INBOX_PARTITIONS', 3, { min: 1, max: 256 }),
     keyFile: reader.string('LIAISON_KEY_FILE'),
