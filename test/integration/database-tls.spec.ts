@@ -4,25 +4,16 @@
 // a server certificate for localhost generated here, and plain connections refused by pg_hba.
 import { execFile, execFileSync } from 'child_process';
 import { appendFileSync, chmodSync, chownSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
-import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { promisify } from 'util';
 import { Client } from 'pg';
 import { startNode } from '../../apps/node/src/bootstrap';
 import { loadNodeConfig } from '../../apps/node/src/config/node-config';
-import { TestFederation } from '../support/federation';
+import { freePort, TestFederation } from '../support/federation';
 
 const run = promisify(execFile);
 const STARTER = join(__dirname, '..', '..', 'deploy', 'local', 'postgres.js');
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 function openssl(args: string[]): void {
   execFileSync('openssl', args, { stdio: 'pipe' });

@@ -4,24 +4,15 @@
 // becomes ready on it, and the server stops again. The shared server on 5432 is not touched.
 import { execFile } from 'child_process';
 import { mkdtempSync, rmSync, chmodSync } from 'fs';
-import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { promisify } from 'util';
 import { Client } from 'pg';
-import { TestFederation } from '../support/federation';
+import { freePort, TestFederation } from '../support/federation';
 import { ensureBuilt, ProcessNode } from '../support/process-node';
 
 const run = promisify(execFile);
 const STARTER = join(__dirname, '..', '..', 'deploy', 'local', 'postgres.js');
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe('embedded PostgreSQL default', () => {
   let dir: string;
