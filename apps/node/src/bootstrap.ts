@@ -39,7 +39,7 @@ export async function startNode(config: NodeConfig, options: NodeOptions = {}): 
     return await startApi(runtime, options);
   } catch (error) {
     await runtime.publisher.close();
-    await runtime.dataSource.destroy();
+    await runtime.pools.destroy();
     throw error;
   }
 }
@@ -100,7 +100,7 @@ async function startApi(runtime: NodeRuntime, options: NodeOptions): Promise<Run
     close: async () => {
       await app.close();
       await runtime.publisher.close();
-      await runtime.dataSource.destroy();
+      await runtime.pools.destroy();
     },
   };
 }

@@ -4,6 +4,7 @@ import { ConfigError, Env, EnvReader } from '@liaison/config';
 import { INBOX_RETENTION_MS, kafkaSettingsFromEnv, KafkaSettings } from '@liaison/transport';
 import { AGENCY_CODE } from '@liaison/ids';
 import { withDatabase } from '../persistence/database';
+import { POOL_NAMES, PoolSizes } from '../persistence/pools';
 
 /** Everything a node needs, validated once at start (see README "Configuration"). */
 export interface NodeConfig {
@@ -11,6 +12,8 @@ export interface NodeConfig {
   httpPort: number;
   /** Address the HTTP API binds (HOST; 127.0.0.1 unless a container or proxy needs 0.0.0.0). */
   httpHost: string;
+  /** Connections per pool (LIAISON_DB_POOL_API, _INBOX, _RELAY, _LEDGER): one kind of work cannot take another's. */
+  databasePools: PoolSizes;
   /** The API serves TLS itself when given a certificate and key (PEM); otherwise plain HTTP, e.g. behind a proxy. */
   httpTls: { cert: Buffer; key: Buffer } | null;
   /** Owner connection: runs migrations. The node itself works as the least-privileged app role. */
@@ -130,6 +133,15 @@ function httpTls(reader: EnvReader): NodeConfig['httpTls'] {
   };
 }
 
+/** Defaults: the API as before (10), the inbox one per partition handled at once (3), the relay 2, the ledger 3. */
+const POOL_DEFAULTS: PoolSizes = { api: 10, inbox: 3, relay: 2, ledger: 3 };
+
+function poolSizes(reader: EnvReader): PoolSizes {
+  const sizes = {} as PoolSizes;
+  for (const name of POOL_NAMES) sizes[name] = reader.integer(`LIAISON_DB_POOL_${name.toUpperCase()}`, POOL_DEFAULTS[name], { min: 1, max: 200 });
+  return sizes;
+}
+
 /** Where the node's own API answers, for log lines. */
 export function httpBaseUrl(config: Pick<NodeConfig, 'httpHost' | 'httpPort' | 'httpTls'>): string {
   const host = config.httpHost.includes(':') ? `[${config.httpHost}]` : config.httpHost;
@@ -203,6 +215,7 @@ export function loadNodeConfig(env: Env = process.env): NodeConfig {
     databaseUrl: withDatabase(databaseUrl, dbName),
     databaseName: dbName,
     appDatabaseUrl: checkDatabaseTls('DATABASE_APP_URL', reader.string('DATABASE_APP_URL', withDatabase(databaseUrl, dbName, `${dbName}_app`))),
+    databasePools: poolSizes(reader),
     kafka: kafkaSettingsFromEnv(reader, `liaison-node-${agency}`),
     inboxPartitions: reader.integer('LIAISON_INBOX_PARTITIONS', 3, { min: 1, max: 256 }),
     keyFile: reader.string('LIAISON_KEY_FILE'),

@@ -64,7 +64,7 @@ export class InboxHandler {
       const reason = `recording the message failed (${describeFailure(outcome.reason)})`;
       this.log.error(`${message.topic}/${message.partition}@${message.offset}: ${reason}; refused so the partition moves on`);
       const effects = decideRecordingFailure(message, reason, this.context());
-      committed.push(await this.unit.run((tx, pending) => this.write(tx, pending, effects)));
+      committed.push(await this.unit.run((tx, pending) => this.write(tx, pending, effects), 'inbox'));
     }
     for (const written of committed) this.report(written);
   }
@@ -97,7 +97,7 @@ export class InboxHandler {
         outbound: await this.repository.lockOutbound(tx, this.config.agency, refs),
       });
       return this.write(tx, pending, effects);
-    });
+    }, 'inbox');
   }
 
   /** Writes a batch's effects; a refusal or redelivery (and its ledger entry and dead-letter copy) once per offset. */
