@@ -19,17 +19,17 @@ interface Answer {
   protocol: string | null;
 }
 
-function get(url: string, options: { ca?: Buffer; token?: string } = {}): Promise<Answer> {
+function get(url: string, options: { ca?: Buffer; token?: string; headers?: Record<string, string> } = {}): Promise<Answer & { requestId?: string }> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(
       target,
-      { ca: options.ca, headers: options.token ? { authorization: `Bearer ${options.token}` } : {} },
+      { ca: options.ca, headers: { ...options.headers, ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) } },
       (res) => {
         const protocol = res.socket instanceof TLSSocket ? res.socket.getProtocol() : null;
         let body = '';
         res.on('data', (c) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, protocol }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, protocol, requestId: res.headers['x-request-id'] as string | undefined }));
       },
     );
     request.on('error', reject);
@@ -73,6 +73,13 @@ describe('HTTP API over TLS', () => {
     expect(directory.status).toBe(200);
     expect(JSON.parse(directory.body).serial).not.toBeUndefined();
     expect((await get(`${base}/directory`, { ca })).status).toBe(401);
+
+    // Behind a proxy or not, forwarding headers are not trusted and the request id is the node's own.
+    const express = node.app.getHttpAdapter().getInstance() as { get(setting: string): unknown };
+    expect(express.get('trust proxy')).toBeFalsy();
+    const forwarded = await get(`${base}/health/live`, { ca, headers: { 'x-request-id': 'chosen-by-client', 'x-forwarded-proto': 'http', 'x-forwarded-for': '203.0.113.9' } });
+    expect(forwarded.status).toBe(200);
+    expect(forwarded.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
 
     // A client that does not trust the certificate is refused by TLS itself.
     await expect(get(`${base}/health/live`)).rejects.toThrow(/self[- ]signed certificate/);
