@@ -12,6 +12,7 @@
 // (its port, default 5432). The embedded server listens on 127.0.0.1 only and, like the loopback
 // server of this machine kind, trusts loopback connections: it is for development and tests.
 const { spawnSync } = require('child_process');
+const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const { Client } = require('pg');
@@ -64,48 +65,69 @@ function run(file, args, user, what) {
   return result.stdout;
 }
 
-/** As root the server's user must reach the binaries and the data directory. */
-function checkReach(user, paths) {
-  if (user.uid === undefined) return;
-  for (const target of paths) {
-    const probe = spawnSync('test', ['-x', target], user);
-    if (probe.status !== 0) {
-      throw new Error(
-        `running as root, the server runs as user postgres, which cannot reach ${target} (a parent directory is private). ` +
-          'Run as an ordinary user, or set LIAISON_PG_DIR to a directory the user postgres can reach and keep the checkout in one.',
-      );
-    }
-  }
+/** Whether the server's user (as root: `postgres`) can traverse to `target` (or its nearest existing parent). */
+function canReach(user, target) {
+  if (user.uid === undefined) return true;
+  let existing = target;
+  while (!fs.existsSync(existing)) existing = path.dirname(existing);
+  return spawnSync('test', ['-x', existing], user).status === 0;
+}
+
+/** Outside any private directory, for a root whose checkout the user postgres cannot reach. */
+const ROOT_HOME = '/var/lib/liaison-postgres';
+
+/**
+ * Where the server's binaries, data and log are. Normally the npm package and LIAISON_PG_DIR. As
+ * root, when the user postgres cannot reach them (a checkout under /root, or .local, which is
+ * private), binaries and data live under /var/lib/liaison-postgres instead, one data directory per
+ * LIAISON_PG_DIR, and the binaries are copied there once.
+ */
+async function placement(s, user) {
+  const bin = await binaries();
+  const binDir = path.dirname(bin.postgres);
+  const inPlace = { bin, data: s.data, log: s.log, home: s.dir };
+  if (user.uid === undefined || (canReach(user, binDir) && canReach(user, s.dir))) return inPlace;
+  const home = path.join(ROOT_HOME, crypto.createHash('sha256').update(s.dir).digest('hex').slice(0, 12));
+  const pkg = path.dirname(path.dirname(binDir));
+  const version = JSON.parse(fs.readFileSync(path.join(pkg, 'package.json'), 'utf8')).version;
+  const native = path.join(ROOT_HOME, `native-${version}`);
+  return { bin: Object.fromEntries(Object.entries(bin).map(([k, v]) => [k, path.join(native, 'bin', path.basename(v))])), data: path.join(home, 'data'), log: path.join(home, 'server.log'), home, native, nativeSource: path.join(pkg, 'native') };
 }
 
 async function start(s = settings()) {
-  const bin = await binaries();
   const user = serverUser();
-  fs.mkdirSync(s.dir, { recursive: true, mode: 0o700 });
-  if (user.uid !== undefined) fs.chownSync(s.dir, user.uid, user.gid);
-  checkReach(user, [path.dirname(bin.postgres), s.dir]);
-  if (!fs.existsSync(path.join(s.data, 'PG_VERSION'))) {
-    say(`no PostgreSQL server reachable: creating an embedded one in ${s.data}`);
-    run(bin.initdb, ['--pgdata', s.data, '--username', 'postgres', '--auth', 'trust', '--encoding', 'UTF8', '--locale', 'C'], user, 'initdb');
+  const place = await placement(s, user);
+  const { bin } = place;
+  if (place.native) {
+    fs.mkdirSync(ROOT_HOME, { recursive: true, mode: 0o755 });
+    if (!fs.existsSync(bin.postgres)) {
+      say(`running as root: the user postgres cannot reach ${s.dir} or the npm package; using ${place.home} (binaries copied to ${place.native})`);
+      fs.cpSync(place.nativeSource, place.native, { recursive: true, verbatimSymlinks: true });
+    }
+  }
+  fs.mkdirSync(place.home, { recursive: true, mode: 0o700 });
+  if (user.uid !== undefined) fs.chownSync(place.home, user.uid, user.gid);
+  if (!fs.existsSync(path.join(place.data, 'PG_VERSION'))) {
+    say(`no PostgreSQL server reachable: creating an embedded one in ${place.data}`);
+    run(bin.initdb, ['--pgdata', place.data, '--username', 'postgres', '--auth', 'trust', '--encoding', 'UTF8', '--locale', 'C'], user, 'initdb');
     // Loopback only, no Unix socket outside the data directory.
-    fs.writeFileSync(path.join(s.data, 'pg_hba.conf'), 'local all all trust\nhost all all 127.0.0.1/32 trust\n');
+    fs.writeFileSync(path.join(place.data, 'pg_hba.conf'), 'local all all trust\nhost all all 127.0.0.1/32 trust\n');
   }
   run(
     bin.pg_ctl,
-    ['start', '--wait', '--timeout', '60', '--pgdata', s.data, '--log', s.log, '--options', `-p ${s.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${s.data}`],
+    ['start', '--wait', '--timeout', '60', '--pgdata', place.data, '--log', place.log, '--options', `-p ${s.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${place.data}`],
     user,
-    `starting the embedded PostgreSQL (log: ${s.log})`,
+    `starting the embedded PostgreSQL (log: ${place.log})`,
   );
-  fs.writeFileSync(path.join(s.dir, 'started-by-liaison'), `${s.port}\n`);
-  say(`started the embedded PostgreSQL ${run(bin.postgres, ['--version'], user, 'postgres --version').trim().replace(/^.* /, '')} on 127.0.0.1:${s.port} (data ${s.data}, log ${s.log}); stop it with: node deploy/local/postgres.js stop`);
+  say(`started the embedded PostgreSQL ${run(bin.postgres, ['--version'], user, 'postgres --version').trim().replace(/^.* /, '')} on 127.0.0.1:${s.port} (data ${place.data}, log ${place.log}); stop it with: node deploy/local/postgres.js stop`);
   return s.url;
 }
 
 async function stop(s = settings()) {
-  if (!fs.existsSync(path.join(s.data, 'postmaster.pid'))) return false;
-  const bin = await binaries();
-  run(bin.pg_ctl, ['stop', '--wait', '--mode', 'fast', '--pgdata', s.data], serverUser(), 'stopping the embedded PostgreSQL');
-  fs.rmSync(path.join(s.dir, 'started-by-liaison'), { force: true });
+  const user = serverUser();
+  const { bin, data } = await placement(s, user);
+  if (!fs.existsSync(path.join(data, 'postmaster.pid'))) return false;
+  run(bin.pg_ctl, ['stop', '--wait', '--mode', 'fast', '--pgdata', data], user, 'stopping the embedded PostgreSQL');
   say(`stopped the embedded PostgreSQL on 127.0.0.1:${s.port}`);
   return true;
 }
@@ -146,8 +168,9 @@ if (require.main === module) {
     },
     status: async () => {
       const s = settings();
-      const running = fs.existsSync(path.join(s.data, 'postmaster.pid')) && (await reachable(s.url));
-      process.stdout.write(running ? `embedded PostgreSQL running on 127.0.0.1:${s.port} (${s.data})\n` : `embedded PostgreSQL not running (${s.data})\n`);
+      const { data } = await placement(s, serverUser());
+      const running = fs.existsSync(path.join(data, 'postmaster.pid')) && (await reachable(s.url));
+      process.stdout.write(running ? `embedded PostgreSQL running on 127.0.0.1:${s.port} (${data})\n` : `embedded PostgreSQL not running (${data})\n`);
     },
   }[command];
   if (!main) {

@@ -3,7 +3,7 @@
 // listens and at a fresh directory: it starts a server, says so, a node migrates its database and
 // becomes ready on it, and the server stops again. The shared server on 5432 is not touched.
 import { execFile } from 'child_process';
-import { mkdtempSync, rmSync, chmodSync } from 'fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { promisify } from 'util';
@@ -60,5 +60,26 @@ describe('embedded PostgreSQL default', () => {
     expect(stopped.stderr).toMatch(/stopped the embedded PostgreSQL/);
     const status = await run('node', [STARTER, 'status'], { env });
     expect(status.stdout).toMatch(/not running/);
+  });
+
+  // PostgreSQL refuses to run as root; as root the server runs as the user postgres, which cannot
+  // enter a private directory (.local is 0700): binaries and data then live under /var/lib.
+  (process.getuid?.() === 0 ? it : it.skip)('as root, with a private data directory, runs the server elsewhere and says where', async () => {
+    const privateDir = join(dir, 'private');
+    await run('mkdir', ['-m', '700', privateDir]);
+    const rootEnv = { ...env, LIAISON_PG_DIR: join(privateDir, 'pg'), LIAISON_PG_PORT: String(await freePort()) };
+    const createdHome = !existsSync('/var/lib/liaison-postgres');
+    try {
+      const started = await run('node', [STARTER, 'ensure'], { env: rootEnv });
+      expect(started.stderr).toMatch(/running as root: the user postgres cannot reach .*private\/pg .*using \/var\/lib\/liaison-postgres\//);
+      const client = new Client({ connectionString: started.stdout.trim() });
+      await client.connect();
+      expect((await client.query('SELECT current_user AS u')).rows[0].u).toBe('postgres');
+      await client.end();
+      expect((await run('node', [STARTER, 'stop'], { env: rootEnv })).stderr).toMatch(/stopped the embedded PostgreSQL/);
+    } finally {
+      await run('node', [STARTER, 'stop'], { env: rootEnv }).catch(() => undefined);
+      if (createdHome) rmSync('/var/lib/liaison-postgres', { recursive: true, force: true });
+    }
   });
 });
