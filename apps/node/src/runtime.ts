@@ -47,7 +47,7 @@ export async function openRuntime(config: NodeConfig): Promise<NodeRuntime> {
   await ensureDatabase(config.databaseUrl, config.databaseName);
   const applied = await migrate(config.databaseUrl, NODE_SCHEMA);
   if (applied.length) log.log(`applied migrations: ${applied.join(', ')}`);
-  const pools = await DatabasePools.open(config.appDatabaseUrl, NODE_SCHEMA, config.databasePools, `liaison-node-${config.agency}`);
+  const pools = await DatabasePools.open(config.appDatabaseUrl, NODE_SCHEMA, config.databasePools, { applicationName: `liaison-node-${config.agency}` });
   let keyring: AgencyKeyring;
   let trust: TrustStore;
   try {

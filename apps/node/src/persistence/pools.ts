@@ -10,16 +10,17 @@ import { createDataSource, DatabaseSchema } from './data-source';
 export const POOL_NAMES = ['api', 'inbox', 'relay', 'ledger'] as const;
 export type PoolName = (typeof POOL_NAMES)[number];
 export type PoolSizes = Record<PoolName, number>;
+type DataSourceOptions = NonNullable<Parameters<typeof createDataSource>[2]>;
 
 export class DatabasePools {
   private constructor(private readonly sources: Record<PoolName, DataSource>) {}
 
-  /** Connects every pool (as the app role); on a failure closes the ones already open. */
-  static async open(url: string, schema: DatabaseSchema, sizes: PoolSizes, applicationName: string): Promise<DatabasePools> {
+  /** Connects every pool (as the app role), each with the options given (its size and name its own); on a failure closes the ones already open. */
+  static async open(url: string, schema: DatabaseSchema, sizes: PoolSizes, options: DataSourceOptions & { applicationName: string }): Promise<DatabasePools> {
     const sources = {} as Record<PoolName, DataSource>;
     try {
       for (const name of POOL_NAMES) {
-        sources[name] = createDataSource(url, schema, { poolSize: sizes[name], applicationName: `${applicationName}-${name}` });
+        sources[name] = createDataSource(url, schema, { ...options, poolSize: sizes[name], applicationName: `${options.applicationName}-${name}` });
         await sources[name].initialize();
       }
     } catch (error) {
