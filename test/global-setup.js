@@ -1,9 +1,10 @@
-// Starts the real broker for the integration project (or reuses one that runs) and checks that
-// PostgreSQL answers. Remembers whether it started the broker, so teardown leaves the machine as
-// it found it.
+// Starts the real broker for the integration project (or reuses one that runs) and finds
+// PostgreSQL: DATABASE_URL, else 127.0.0.1:5432, else an embedded server started here
+// (deploy/local/postgres.js). Remembers what it started, so teardown leaves the machine as it found it.
 const { execFileSync } = require('child_process');
 const path = require('path');
 const { Client } = require('pg');
+const postgres = require('../deploy/local/postgres.js');
 
 const root = path.join(__dirname, '..');
 
@@ -20,7 +21,13 @@ module.exports = async function globalSetup() {
     execFileSync('bash', [path.join(root, 'deploy/local/broker.sh'), 'start'], { stdio: 'inherit' });
     process.env.LIAISON_TEST_STARTED_BROKER = '1';
   }
-  const url = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+  const { url, started } = await postgres.ensure();
+  if (started) {
+    // Test workers are started after this and inherit the environment.
+    process.env.DATABASE_URL = url;
+    process.env.LIAISON_TEST_STARTED_PG = '1';
+    process.stderr.write(`[test] no PostgreSQL server reachable: using an embedded one at ${url}\n`);
+  }
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   try {
     await client.connect();
@@ -28,7 +35,7 @@ module.exports = async function globalSetup() {
   } catch (error) {
     throw new Error(
       `PostgreSQL is not reachable at ${url.replace(/:[^:@/]*@/, ':***@')} (${error.message}). ` +
-        'Start it (on this machine: pg_ctlcluster --skip-systemctl-redirect 15 main start) or set DATABASE_URL.',
+        'Start it, set DATABASE_URL to one that answers, or unset DATABASE_URL to use an embedded server.',
     );
   }
 };

@@ -28,7 +28,8 @@ env_value() { ( set -a; . "$state/federation/$1.env"; set +a; printf '%s' "${!2}
 db_name_of() { local url; url="$(env_value "$1" DATABASE_URL)"; url="${url%%\?*}"; printf '%s' "${url##*/}"; }
 server_of() { local url; url="$(env_value "$1" DATABASE_URL)"; url="${url%%\?*}"; printf '%s/postgres' "${url%/*}"; }
 marker_of() { printf 'liaison-local federation root %s' "$(env_value "$1" LIAISON_DIRECTORY_ROOT_JWK | sha256sum | cut -c1-16)"; }
-db_marker() { psql "$(server_of "$1")" -Atqc "SELECT coalesce(shobj_description(oid, 'pg_database'), '-') FROM pg_database WHERE datname = '$(db_name_of "$1")'"; }
+pg() { node "$here/postgres.js" "$@"; }
+db_marker() { pg sql "$(server_of "$1")" "SELECT coalesce(shobj_description(oid, 'pg_database'), '-') FROM pg_database WHERE datname = '$(db_name_of "$1")'"; }
 
 check_databases() {
   local agency found foreign=""
@@ -47,7 +48,7 @@ check_databases() {
   fi
 }
 
-mark_database() { psql "$(server_of "$1")" -qc "COMMENT ON DATABASE \"$(db_name_of "$1")\" IS '$(marker_of "$1")'" >/dev/null; }
+mark_database() { pg sql "$(server_of "$1")" "COMMENT ON DATABASE \"$(db_name_of "$1")\" IS '$(marker_of "$1")'" >/dev/null; }
 
 wait_ready() {
   local agency="$1" port="$2"
@@ -63,10 +64,8 @@ wait_ready() {
 
 up() {
   ensure_built
-  if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null && [ -z "${DATABASE_URL:-}" ]; then
-    say "PostgreSQL is not answering on 127.0.0.1:5432. Start it (pg_ctlcluster --skip-systemctl-redirect 15 main start) or set DATABASE_URL."
-    exit 1
-  fi
+  # DATABASE_URL, else the server on 127.0.0.1:5432, else an embedded one started here (and said so).
+  DATABASE_URL="$(pg ensure)"; export DATABASE_URL
   bash "$here/broker.sh" start
   node -r ./deploy/register-paths.js dist/apps/cli/src/main.js local-setup
   check_databases
@@ -119,6 +118,7 @@ stop_nodes() {
 down() {
   stop_nodes
   bash "$here/broker.sh" stop
+  pg stop  # the embedded PostgreSQL, if `up` started one
 }
 
 # Drops this federation's node databases (and their app roles); keys and the broker stay.
@@ -127,7 +127,8 @@ reset() {
   local agency name
   for agency in $(nodes); do
     name="$(db_name_of "$agency")"
-    psql "$(server_of "$agency")" -qc "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" -c "DROP ROLE IF EXISTS \"${name}_app\"" >/dev/null
+    pg sql "$(server_of "$agency")" "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" >/dev/null
+    pg sql "$(server_of "$agency")" "DROP ROLE IF EXISTS \"${name}_app\"" >/dev/null
     say "dropped database $name"
   done
   say "start again with deploy/local/federation.sh up"
@@ -135,6 +136,7 @@ reset() {
 
 status() {
   bash "$here/broker.sh" status || true
+  pg status || true
   local agency
   for agency in $(nodes); do
     if pid="$(node_pid "$agency")"; then echo "node $agency running (pid $pid)"; else echo "node $agency stopped"; fi

@@ -20,4 +20,12 @@ if [ ! -f "$file" ]; then
     for a in $agencies; do echo "KAFKA_PASSWORD_$a=$(rnd)"; done
   } >"$file"
 fi
+# PostgreSQL passwords for docker-compose.yml (no `trust`), added to files made before they existed.
+if ! grep -q '^POSTGRES_PASSWORD=' "$file"; then
+  umask 077
+  {
+    echo "POSTGRES_PASSWORD=$(openssl rand -hex 24)"
+    for a in $(. "$file"; echo "$LIAISON_AGENCIES"); do echo "POSTGRES_APP_PASSWORD_$a=$(openssl rand -hex 24)"; done
+  } >>"$file"
+fi
 echo "$file"

@@ -169,7 +169,7 @@ export async function expectNlToEsExactlyOnce(fed: TestFederation): Promise<numb
 }
 
 /** Both nodes' ledgers verify offline from their audit bundles, and reconciling them finds no gap. */
-export async function expectLedgersVerifyAndReconcile(fed: TestFederation, nodes: ProcessNode[], dir: string, label: string): Promise<void> {
+export async function expectLedgersVerifyAndReconcile(fed: TestFederation, nodes: { agency: string; url: string }[], dir: string, label: string): Promise<void> {
   const files: string[] = [];
   for (const node of nodes) {
     // Wait for a checkpoint (witnessed when a quorum is configured) covering the whole ledger.

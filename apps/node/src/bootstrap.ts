@@ -5,7 +5,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { KafkaInboxTransport } from './exchange/inbox.transport';
 import { InboxMonitor } from './exchange/inbox.monitor';
-import { NodeConfig } from './config/node-config';
+import { httpBaseUrl, NodeConfig } from './config/node-config';
 import { accessLog } from './access-log';
 import { JsonLogger } from './json-logger';
 import { applyApiRules, documentedMethods } from './http/api-rules';
@@ -39,7 +39,7 @@ export async function startNode(config: NodeConfig, options: NodeOptions = {}): 
     return await startApi(runtime, options);
   } catch (error) {
     await runtime.publisher.close();
-    await runtime.dataSource.destroy();
+    await runtime.pools.destroy();
     throw error;
   }
 }
@@ -49,6 +49,8 @@ async function startApi(runtime: NodeRuntime, options: NodeOptions): Promise<Run
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRuntime(runtime, options.clock), {
     logger: new JsonLogger(config.agency, options.logLevels ?? DEFAULT_LOG_LEVELS),
     bodyParser: false,
+    // TLS terminated by the node itself when configured (README "TLS and reverse proxies").
+    ...(config.httpTls ? { httpsOptions: { cert: config.httpTls.cert, key: config.httpTls.key } } : {}),
   });
   app.use(accessLog);
   // Strict JSON (UTF-8, no repeated member names, 256 KiB); its refusals are problems too.
@@ -86,19 +88,19 @@ async function startApi(runtime: NodeRuntime, options: NodeOptions): Promise<Run
     // Modules first (the ledger's self-check runs at init), then the inbox, then HTTP.
     await app.init();
     await app.startAllMicroservices();
-    await app.listen(config.httpPort, '127.0.0.1');
+    await app.listen(config.httpPort, config.httpHost);
   } catch (error) {
     // The consumer, relay and timers already run; a port in use must not leave them behind.
     await app.close();
     throw error;
   }
-  new Logger('Node').log(`agency ${config.agency} listening on http://127.0.0.1:${config.httpPort}`);
+  new Logger('Node').log(`agency ${config.agency} listening on ${httpBaseUrl(config)}`);
   return {
     app,
     close: async () => {
       await app.close();
       await runtime.publisher.close();
-      await runtime.dataSource.destroy();
+      await runtime.pools.destroy();
     },
   };
 }

@@ -3,9 +3,10 @@ import { DataSource } from 'typeorm';
 import { AgencyKeyring, EnvelopeOpener, EnvelopeSealer, TrustStore } from '@liaison/envelope';
 import { FederationTopics } from '@liaison/transport';
 import { MetricsRegistry } from './metrics';
+import { DatabasePools } from './persistence/pools';
 import { Transactions } from './persistence/transactions';
 import { createOpener, createSealer, NodeRuntime } from './runtime';
-import { BROKER_PROBE, Clock, ConsumerFactory, NODE_CONFIG, PUBLISHER, SystemClock } from './tokens';
+import { BROKER_PROBE, Clock, ConsumerFactory, LEDGER_DATA_SOURCE, NODE_CONFIG, PUBLISHER, SystemClock } from './tokens';
 
 /** The node's runtime resources (opened before Nest starts), available to every module. */
 @Global()
@@ -14,7 +15,10 @@ export class CoreModule {
   static forRuntime(runtime: NodeRuntime, clock: Clock = new SystemClock()): DynamicModule {
     const providers = [
       { provide: NODE_CONFIG, useValue: runtime.config },
-      { provide: DataSource, useValue: runtime.dataSource },
+      // Repositories serving HTTP requests take the API pool; the ledger's take its own.
+      { provide: DatabasePools, useValue: runtime.pools },
+      { provide: DataSource, useFactory: (pools: DatabasePools) => pools.get('api'), inject: [DatabasePools] },
+      { provide: LEDGER_DATA_SOURCE, useFactory: (pools: DatabasePools) => pools.get('ledger'), inject: [DatabasePools] },
       { provide: Clock, useValue: clock },
       { provide: PUBLISHER, useValue: runtime.publisher },
       { provide: BROKER_PROBE, useValue: runtime.broker },

@@ -1,13 +1,13 @@
 import { readFile } from 'fs/promises';
 import { Logger } from '@nestjs/common';
 import { kafkaLogCreator } from './json-logger';
-import { DataSource } from 'typeorm';
 import { AgencyKeyring, EnvelopeOpener, EnvelopeSealer, PublicOkpJwk, TrustStore, openPrivateKeys } from '@liaison/envelope';
 import { validateBodyForEnvelope } from '@liaison/notices';
 import { BrokerProbe, ConsumerOptions, createKafka, federationTopics, FederationTopics, KafkaBatchConsumer, KafkaBrokerProbe, KafkaPublisher } from '@liaison/transport';
 import { NodeConfig } from './config/node-config';
 import { DatabaseDirectoryCache } from './directory/directory.repository';
-import { createDataSource, migrate } from './persistence/data-source';
+import { migrate } from './persistence/data-source';
+import { DatabasePools } from './persistence/pools';
 import { ensureDatabase } from './persistence/database';
 import { StatementCounter } from './persistence/statement-counter';
 import { NODE_SCHEMA } from './schema';
@@ -16,8 +16,9 @@ import { ConsumerFactory } from './tokens';
 /** Everything with a connection or a key, opened once before the Nest container starts. */
 export interface NodeRuntime {
   config: NodeConfig;
-  dataSource: DataSource;
-  /** Statements sent on `dataSource` (for /metrics). */
+  /** One connection pool per kind of work (persistence/pools.ts). */
+  pools: DatabasePools;
+  /** Statements sent on all of them (for /metrics). */
   statements: StatementCounter;
   keyring: AgencyKeyring;
   trust: TrustStore;
@@ -50,21 +51,20 @@ export async function openRuntime(config: NodeConfig): Promise<NodeRuntime> {
   const applied = await migrate(config.databaseUrl, NODE_SCHEMA);
   if (applied.length) log.log(`applied migrations: ${applied.join(', ')}`);
   const statements = new StatementCounter();
-  const dataSource = createDataSource(config.appDatabaseUrl, NODE_SCHEMA, { applicationName: `liaison-node-${config.agency}`, logger: statements });
-  await dataSource.initialize();
+  const pools = await DatabasePools.open(config.appDatabaseUrl, NODE_SCHEMA, config.databasePools, { applicationName: `liaison-node-${config.agency}`, logger: statements });
   let keyring: AgencyKeyring;
   let trust: TrustStore;
   try {
     keyring = await openKeyring(config);
-    trust = await openTrust(config, dataSource, log);
+    trust = await openTrust(config, pools, log);
   } catch (error) {
-    await dataSource.destroy(); // a refused start leaves no connection behind
+    await pools.destroy(); // a refused start leaves no connection behind
     throw error;
   }
   const kafka = createKafka(config.kafka, { logCreator: kafkaLogCreator() });
   return {
     config,
-    dataSource,
+    pools,
     statements,
     keyring,
     trust,
@@ -75,8 +75,8 @@ export async function openRuntime(config: NodeConfig): Promise<NodeRuntime> {
   };
 }
 
-async function openTrust(config: NodeConfig, dataSource: DataSource, log: Logger): Promise<TrustStore> {
-  const trust = new TrustStore(config.directoryRootJwks as unknown as PublicOkpJwk[], new DatabaseDirectoryCache(dataSource), {
+async function openTrust(config: NodeConfig, pools: DatabasePools, log: Logger): Promise<TrustStore> {
+  const trust = new TrustStore(config.directoryRootJwks as unknown as PublicOkpJwk[], new DatabaseDirectoryCache(pools.get('api')), {
     maxSerialJump: config.directoryMaxSerialJump,
     warningSeconds: config.directoryWarningDays * 86_400,
   });

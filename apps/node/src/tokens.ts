@@ -25,5 +25,8 @@ export abstract class ConsumerFactory {
 
 export const NODE_CONFIG = Symbol('NodeConfig');
 
+/** The ledger's own connection pool (DatabasePools 'ledger'): checkpoints, witnessing, self-audit, audit reads. */
+export const LEDGER_DATA_SOURCE = Symbol('LedgerDataSource');
+
 /** Readiness probe of the broker. */
 export const BROKER_PROBE = Symbol('BrokerProbe');

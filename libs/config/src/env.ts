@@ -1,3 +1,5 @@
+import { readFileSync } from 'fs';
+
 /**
  * Configuration is read once, at start, from the environment and validated before anything
  * connects: a wrong value stops the process with the variable's name and what was expected.
@@ -11,11 +13,29 @@ export class ConfigError extends Error {
 
 export type Env = Record<string, string | undefined>;
 
+/**
+ * A setting's value: `NAME`, or the contents of the file named by `NAME_FILE` (how container
+ * platforms deliver secrets; one trailing newline is dropped). Both set is an error, as is a file
+ * that cannot be read; the error names the variable, never the value.
+ */
+export function settingValue(env: Env, name: string): string | undefined {
+  const fileName = env[`${name}_FILE`];
+  const direct = env[name];
+  if (fileName === undefined || fileName === '') return direct;
+  if (direct !== undefined && direct !== '') throw new ConfigError(name, `and ${name}_FILE are both set; set only one of them`);
+  try {
+    return readFileSync(fileName, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ConfigError(`${name}_FILE`, `names ${fileName}, which cannot be read (${reason})`);
+  }
+}
+
 export class EnvReader {
   constructor(private readonly env: Env = process.env) {}
 
   string(name: string, fallback?: string): string {
-    const value = this.env[name];
+    const value = settingValue(this.env, name);
     if (value === undefined || value === '') {
       if (fallback !== undefined) return fallback;
       throw new ConfigError(name, 'is required but not set');
@@ -24,7 +44,7 @@ export class EnvReader {
   }
 
   optional(name: string): string | undefined {
-    const value = this.env[name];
+    const value = settingValue(this.env, name);
     return value === undefined || value === '' ? undefined : value;
   }
 

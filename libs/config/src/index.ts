@@ -1,1 +1,1 @@
-export { ConfigError, EnvReader, type Env } from './env';
+export { ConfigError, EnvReader, settingValue, type Env } from './env';

@@ -3,3 +3,4 @@ export { federationTopics, FederationTopics } from './topics';
 export { federationAcls, federationTopicConfigs, INBOX_RETENTION_MS, provisionFederation, type FederationLayout } from './provision';
 export type { BatchHandler, InboundMessage, MessageConsumer, MessageHeaders, MessagePublisher, OutboundMessage } from './messages';
 export { KafkaBatchConsumer, KafkaBrokerProbe, KafkaPublisher, type BatchRetryPolicy, type BrokerProbe, type ConsumerOptions } from './kafka-clients';
+export { strimziAcls, strimziResources, strimziUserName, type StrimziAcl, type StrimziOptions, type StrimziResource } from './strimzi';

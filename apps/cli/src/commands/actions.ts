@@ -9,7 +9,7 @@ import { validateDeclineCaseRequest, validateOpenCaseRequest } from '@liaison/ca
 import { NOTICE_STATES, PRIORITIES, validateAnswerRequest, validateComposeRequest, validateDeclineRequest } from '@liaison/notices';
 import { ApiError, ApiQuery, ApiSchemas, NodeClient, saveStream } from '@liaison/federation';
 import { act, EXIT, option, ParsedArgs, UsageError } from '../args';
-import { CliIo, printJson, readJsonFile } from './cli-io';
+import { CliIo, envSetting, printJson, readJsonFile } from './cli-io';
 
 const MAX_PAGE = 200;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -61,7 +61,7 @@ function limit(parsed: ParsedArgs): number | undefined {
 
 /** The node's URL and the bearer token, from the options or LIAISON_NODE_URL / LIAISON_TOKEN (never printed). */
 function client(parsed: ParsedArgs, io: CliIo): NodeClient {
-  const url = (parsed.options.get('node-url') as string | undefined) ?? io.env.LIAISON_NODE_URL;
+  const url = (parsed.options.get('node-url') as string | undefined) ?? envSetting(io, 'LIAISON_NODE_URL');
   if (!url) throw new UsageError('give the node with --node-url or LIAISON_NODE_URL (e.g. http://127.0.0.1:3001)');
   let parsedUrl: URL;
   try {
@@ -70,8 +70,8 @@ function client(parsed: ParsedArgs, io: CliIo): NodeClient {
     throw new UsageError(`--node-url / LIAISON_NODE_URL is not a URL: "${url.slice(0, 80)}"`);
   }
   if (parsedUrl.protocol !== 'http:' && parsedUrl.protocol !== 'https:') throw new UsageError('--node-url / LIAISON_NODE_URL must be an http or https URL');
-  const token = (parsed.options.get('token') as string | undefined) ?? io.env.LIAISON_TOKEN;
-  if (!token) throw new UsageError('give a bearer token with LIAISON_TOKEN (or --token)');
+  const token = (parsed.options.get('token') as string | undefined) ?? envSetting(io, 'LIAISON_TOKEN');
+  if (!token) throw new UsageError('give a bearer token with LIAISON_TOKEN or LIAISON_TOKEN_FILE (or --token)');
   const retriesText = (parsed.options.get('retries') as string | undefined) ?? '3';
   if (!/^\d$/.test(retriesText)) throw new UsageError('--retries must be a number from 0 to 9');
   return new NodeClient({

@@ -1,7 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { writeFileAtomic } from './cli-io';
+import { UsageError } from '../args';
+import { envSetting, memoryIo, writeFileAtomic } from './cli-io';
 import { brokerErrorType, parseRfc3339 } from './directory';
 import { decodeKek } from './keys';
 
@@ -66,5 +67,21 @@ describe('brokerErrorType', () => {
     expect(brokerErrorType({ name: 'KafkaJSNumberOfRetriesExceeded', cause: { type: 'GROUP_AUTHORIZATION_FAILED' } })).toBe('GROUP_AUTHORIZATION_FAILED');
     expect(brokerErrorType({ name: 'KafkaJSNonRetriableError', originalError: { name: 'KafkaJSSASLAuthenticationError' } })).toBe('SASL_AUTHENTICATION_FAILED');
     expect(brokerErrorType(new Error('plain'))).toBeUndefined();
+  });
+});
+
+describe('envSetting (LIAISON_TOKEN, key secrets)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'liaison-cli-secret-'));
+
+  it('reads LIAISON_TOKEN_FILE, and refuses both forms or an unreadable file as a usage error naming the variable', () => {
+    const token = join(dir, 'token');
+    writeFileSync(token, 'eyJ.token.sig\n');
+    expect(envSetting(memoryIo({ LIAISON_TOKEN_FILE: token }), 'LIAISON_TOKEN')).toBe('eyJ.token.sig');
+    expect(envSetting(memoryIo({ LIAISON_TOKEN: 'direct' }), 'LIAISON_TOKEN')).toBe('direct');
+    expect(envSetting(memoryIo({}), 'LIAISON_TOKEN')).toBeUndefined();
+    expect(() => envSetting(memoryIo({ LIAISON_TOKEN: 'a', LIAISON_TOKEN_FILE: token }), 'LIAISON_TOKEN')).toThrow(
+      new UsageError('LIAISON_TOKEN and LIAISON_TOKEN_FILE are both set; set only one of them'),
+    );
+    expect(() => envSetting(memoryIo({ LIAISON_TOKEN_FILE: join(dir, 'none') }), 'LIAISON_TOKEN')).toThrow(/^LIAISON_TOKEN_FILE names .*none, which cannot be read \(ENOENT\)$/);
   });
 });

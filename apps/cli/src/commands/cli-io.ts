@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'fs';
 import { randomBytes } from 'crypto';
 import { basename, dirname, join } from 'path';
+import { ConfigError, settingValue } from '@liaison/config';
 import { ParsedArgs, UsageError } from '../args';
 
 /**
@@ -22,6 +23,17 @@ export const processIo: CliIo = {
 };
 
 /** Refuses options the command does not know (a typo must not silently change what it does). */
+/** An environment setting, or the contents of the file named by `NAME_FILE` (a usage error if both or unreadable). */
+export function envSetting(io: CliIo, name: string): string | undefined {
+  try {
+    const value = settingValue(io.env, name);
+    return value === '' ? undefined : value;
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message.replace(/^configuration: /, ''));
+    throw error;
+  }
+}
+
 export function onlyOptions(parsed: ParsedArgs, allowed: readonly string[]): void {
   for (const name of parsed.options.keys()) {
     if (!allowed.includes(name)) throw new UsageError(`unknown option --${name} (expected ${allowed.map((a) => `--${a}`).join(', ')})`);

@@ -11,7 +11,7 @@ import {
 import { AGENCY_CODE } from '@liaison/ids';
 import { Command } from 'commander';
 import { act, option, ParsedArgs, runStandalone, UsageError } from '../args';
-import { CliIo, onlyOptions, optionalValue, positionals, printJson, processIo, readTextFile, writeFileAtomic } from './cli-io';
+import { CliIo, envSetting, onlyOptions, optionalValue, positionals, printJson, processIo, readTextFile, writeFileAtomic } from './cli-io';
 
 const KEYS_SECRET_NOTE = [
   'The secret is read from the environment variable named, never from the command line:',
@@ -47,8 +47,8 @@ export function secretFromEnv(parsed: ParsedArgs, io: CliIo, purpose: 'seal' | '
   if ((passphraseVar === undefined) === (kekVar === undefined)) throw new UsageError('give exactly one of --passphrase-env VAR or --kek-env VAR');
   const name = (passphraseVar ?? kekVar) as string;
   if (!ENV_NAME.test(name)) throw new UsageError(`--${passphraseVar ? 'passphrase-env' : 'kek-env'} must name an environment variable, got "${name.slice(0, 40)}"`);
-  const value = io.env[name];
-  if (value === undefined || value === '') throw new Error(`environment variable ${name} is not set (it must hold the ${passphraseVar ? 'passphrase' : 'key-encryption key'})`);
+  const value = envSetting(io, name);
+  if (value === undefined) throw new Error(`environment variable ${name} (or ${name}_FILE) is not set (it must hold the ${passphraseVar ? 'passphrase' : 'key-encryption key'})`);
   if (passphraseVar !== undefined) {
     if (purpose === 'seal' && [...value].length < MIN_PASSPHRASE) throw new Error(`the passphrase in ${name} is shorter than ${MIN_PASSPHRASE} characters`);
     return { passphrase: value };

@@ -1,4 +1,7 @@
 import { ConfigError } from '@liaison/config';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { loadNodeConfig } from './node-config';
 
 const valid = {
@@ -101,5 +104,33 @@ describe('node configuration', () => {
     expect(error.message).toContain(variable);
     // A refusal never echoes a secret.
     expect(error.message).not.toContain('secret');
+  });
+
+  it('takes every secret from a file as a container platform mounts it (NAME_FILE), and refuses both forms', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'liaison-secrets-'));
+    try {
+      const put = (name: string, value: string) => {
+        writeFileSync(join(dir, name), `${value}\n`, { mode: 0o600 });
+        return join(dir, name);
+      };
+      const { KAFKA_PASSWORD: _p, LIAISON_KEY_ENCRYPTION_KEY: _k, ...rest } = valid;
+      const config = loadNodeConfig({
+        ...rest,
+        KAFKA_PASSWORD_FILE: put('kafka', 'from-file'),
+        LIAISON_KEY_ENCRYPTION_KEY_FILE: put('kek', 'cd'.repeat(32)),
+        LIAISON_CONTENT_KEY_FILE: put('content', 'ef'.repeat(32)),
+        DATABASE_URL_FILE: put('db', 'postgres://owner:pw@db.example:5432/liaison_nl'),
+        DATABASE_APP_URL_FILE: put('app', 'postgres://liaison_nl_app:pw2@db.example:5432/liaison_nl'),
+      });
+      expect(config.kafka.password).toBe('from-file');
+      expect(Buffer.from((config.keySecret as { kek: Uint8Array }).kek).toString('hex')).toBe('cd'.repeat(32));
+      expect(Buffer.from(config.contentSecret).toString('hex')).toBe('ef'.repeat(32));
+      expect(config.databaseUrl).toBe('postgres://owner:pw@db.example:5432/liaison_nl');
+      expect(config.appDatabaseUrl).toBe('postgres://liaison_nl_app:pw2@db.example:5432/liaison_nl');
+      expect(refusal({ KAFKA_PASSWORD_FILE: put('k2', 'x') }).message).toBe('configuration: KAFKA_PASSWORD and KAFKA_PASSWORD_FILE are both set; set only one of them');
+      expect(refusal({ LIAISON_KEY_ENCRYPTION_KEY: undefined, LIAISON_KEY_ENCRYPTION_KEY_FILE: join(dir, 'nope') }).variable).toBe('LIAISON_KEY_ENCRYPTION_KEY_FILE');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,12 +1,21 @@
+import { readFileSync } from 'fs';
+import { isIP } from 'net';
 import { ConfigError, Env, EnvReader } from '@liaison/config';
 import { INBOX_RETENTION_MS, kafkaSettingsFromEnv, KafkaSettings } from '@liaison/transport';
 import { AGENCY_CODE } from '@liaison/ids';
 import { withDatabase } from '../persistence/database';
+import { POOL_NAMES, PoolSizes } from '../persistence/pools';
 
 /** Everything a node needs, validated once at start (see README "Configuration"). */
 export interface NodeConfig {
   agency: string;
   httpPort: number;
+  /** Address the HTTP API binds (HOST; 127.0.0.1 unless a container or proxy needs 0.0.0.0). */
+  httpHost: string;
+  /** Connections per pool (LIAISON_DB_POOL_API, _INBOX, _RELAY, _LEDGER): one kind of work cannot take another's. */
+  databasePools: PoolSizes;
+  /** The API serves TLS itself when given a certificate and key (PEM); otherwise plain HTTP, e.g. behind a proxy. */
+  httpTls: { cert: Buffer; key: Buffer } | null;
   /** Owner connection: runs migrations. The node itself works as the least-privileged app role. */
   databaseUrl: string;
   databaseName: string;
@@ -74,6 +83,71 @@ function databaseName(url: string, agency: string): string {
   return resolved;
 }
 
+/**
+ * TLS to PostgreSQL is set on the URL as libpq does (`?sslmode=verify-full&sslrootcert=<CA file>`).
+ * node-postgres checks the certificate against a host *name* only (brianc/node-postgres#2263: an
+ * IP address is checked as "localhost"), so verify-full needs the server's DNS name in the URL.
+ */
+function checkDatabaseTls(name: string, url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(name, 'must be a postgres:// URL');
+  }
+  const mode = parsed.searchParams.get('sslmode');
+  const rootCert = parsed.searchParams.get('sslrootcert');
+  if (mode === 'verify-full' && (isIP(parsed.hostname) || parsed.hostname.startsWith('['))) {
+    throw new ConfigError(name, `has sslmode=verify-full with the IP address ${parsed.hostname}: name the server by the DNS name in its certificate`);
+  }
+  if (rootCert !== null) {
+    try {
+      readFileSync(rootCert);
+    } catch (error) {
+      throw new ConfigError(name, `has sslrootcert=${rootCert}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  }
+  return url;
+}
+
+function pemFile(name: string, file: string, marker: RegExp): Buffer {
+  let content: Buffer;
+  try {
+    content = readFileSync(file);
+  } catch (error) {
+    throw new ConfigError(name, `names ${file}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  if (!marker.test(content.toString('latin1'))) throw new ConfigError(name, `names ${file}, which holds no PEM ${name.endsWith('KEY_FILE') ? 'private key' : 'certificate'}`);
+  return content;
+}
+
+function httpTls(reader: EnvReader): NodeConfig['httpTls'] {
+  const certFile = reader.optional('LIAISON_HTTP_TLS_CERT_FILE');
+  const keyFile = reader.optional('LIAISON_HTTP_TLS_KEY_FILE');
+  if (!certFile && !keyFile) return null;
+  if (!certFile) throw new ConfigError('LIAISON_HTTP_TLS_CERT_FILE', 'is required with LIAISON_HTTP_TLS_KEY_FILE');
+  if (!keyFile) throw new ConfigError('LIAISON_HTTP_TLS_KEY_FILE', 'is required with LIAISON_HTTP_TLS_CERT_FILE');
+  return {
+    cert: pemFile('LIAISON_HTTP_TLS_CERT_FILE', certFile, /-----BEGIN CERTIFICATE-----/),
+    key: pemFile('LIAISON_HTTP_TLS_KEY_FILE', keyFile, /-----BEGIN (EC |RSA |ENCRYPTED )?PRIVATE KEY-----/),
+  };
+}
+
+/** Defaults: the API as before (10), the inbox one per partition handled at once (3), the relay 2, the ledger 3. */
+const POOL_DEFAULTS: PoolSizes = { api: 10, inbox: 3, relay: 2, ledger: 3 };
+
+function poolSizes(reader: EnvReader): PoolSizes {
+  const sizes = {} as PoolSizes;
+  for (const name of POOL_NAMES) sizes[name] = reader.integer(`LIAISON_DB_POOL_${name.toUpperCase()}`, POOL_DEFAULTS[name], { min: 1, max: 200 });
+  return sizes;
+}
+
+/** Where the node's own API answers, for log lines. */
+export function httpBaseUrl(config: Pick<NodeConfig, 'httpHost' | 'httpPort' | 'httpTls'>): string {
+  const host = config.httpHost.includes(':') ? `[${config.httpHost}]` : config.httpHost;
+  return `${config.httpTls ? 'https' : 'http'}://${host}:${config.httpPort}`;
+}
+
 function oidcConfig(reader: EnvReader): NodeConfig['oidc'] {
   const issuer = reader.optional('AUTH_OIDC_ISSUER_URL');
   const clientId = reader.optional('AUTH_OIDC_CLIENT_ID');
@@ -118,7 +192,7 @@ function directoryUrl(reader: EnvReader): string | undefined {
 export function loadNodeConfig(env: Env = process.env): NodeConfig {
   const reader = new EnvReader(env);
   const agency = reader.matching('LIAISON_AGENCY', AGENCY_CODE, `an agency code (${AGENCY_CODE.source})`);
-  const databaseUrl = reader.string('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/');
+  const databaseUrl = checkDatabaseTls('DATABASE_URL', reader.string('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/'));
   const kek = hexKey(reader, 'LIAISON_KEY_ENCRYPTION_KEY');
   const passphrase = reader.optional('LIAISON_KEY_PASSPHRASE');
   if (!kek && !passphrase) {
@@ -136,9 +210,12 @@ export function loadNodeConfig(env: Env = process.env): NodeConfig {
   return {
     agency,
     httpPort: reader.integer('PORT', 3000, { min: 1, max: 65535 }),
+    httpHost: reader.matching('HOST', /^[A-Za-z0-9.:-]{1,253}$/, 'an IP address or host name to bind', '127.0.0.1'),
+    httpTls: httpTls(reader),
     databaseUrl: withDatabase(databaseUrl, dbName),
     databaseName: dbName,
-    appDatabaseUrl: reader.string('DATABASE_APP_URL', withDatabase(databaseUrl, dbName, `${dbName}_app`)),
+    appDatabaseUrl: checkDatabaseTls('DATABASE_APP_URL', reader.string('DATABASE_APP_URL', withDatabase(databaseUrl, dbName, `${dbName}_app`))),
+    databasePools: poolSizes(reader),
     kafka: kafkaSettingsFromEnv(reader, `liaison-node-${agency}`),
     inboxPartitions: reader.integer('LIAISON_INBOX_PARTITIONS', 3, { min: 1, max: 256 }),
     keyFile: reader.string('LIAISON_KEY_FILE'),

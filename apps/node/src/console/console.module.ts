@@ -5,7 +5,7 @@ import { QueryParams, UuidPipe } from '../http/request-shape';
 import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
 import { dirname, extname, join, relative, sep } from 'path';
 import { Public, Roles } from '@liaison/auth';
-import type { NodeConfig } from '../config/node-config';
+import { httpBaseUrl, type NodeConfig } from '../config/node-config';
 import { LedgerModule } from '../ledger/ledger.module';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { NODE_CONFIG } from '../tokens';
@@ -104,13 +104,13 @@ export class ConsoleController implements OnApplicationBootstrap {
     this.files = loadConsoleFiles(findConsoleDir(nodeConfig.consoleDir));
     this.config = consoleConfig(nodeConfig);
     this.csp = contentSecurityPolicy(this.config);
-    this.port = nodeConfig.httpPort;
+    this.baseUrl = httpBaseUrl(nodeConfig);
   }
 
-  private readonly port: number;
+  private readonly baseUrl: string;
 
   onApplicationBootstrap(): void {
-    new Logger('Console').log(`web console at http://127.0.0.1:${this.port}/console/ (${this.files.size} files${this.config.oidc ? `, sign-in with ${this.config.oidc.issuer}` : ', development tokens'})`);
+    new Logger('Console').log(`web console at ${this.baseUrl}/console/ (${this.files.size} files${this.config.oidc ? `, sign-in with ${this.config.oidc.issuer}` : ', development tokens'})`);
   }
 
   @Public()

@@ -48,6 +48,6 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
       }
       if (expired.length) this.log.log(`${expired.length} notice recipient(s) expired (agency ${this.config.agency})`);
       return expired.length;
-    });
+    }, 'ledger');
   }
 }

@@ -66,7 +66,7 @@ export class InboxHandler {
       const reason = `recording the message failed (${describeFailure(outcome.reason)})`;
       this.log.error(`${message.topic}/${message.partition}@${message.offset}: ${reason}; refused so the partition moves on`);
       const effects = decideRecordingFailure(message, reason, this.context());
-      committed.push(await this.unit.run((tx, pending) => this.write(tx, pending, effects)));
+      committed.push(await this.unit.run((tx, pending) => this.write(tx, pending, effects), 'inbox'));
     }
     for (const written of committed) this.report(written);
   }
@@ -104,7 +104,7 @@ export class InboxHandler {
       const written = await this.write(tx, pending, effects);
       await extension?.write(tx, pending, effects.classified);
       return written;
-    });
+    }, 'inbox');
   }
 
   /** Writes a batch's effects; a refusal or redelivery (and its ledger entry and dead-letter copy) once per offset. */

@@ -73,6 +73,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       await this.repository.deleteOutbox(tx, rows.map((r) => r.id));
       for (const m of messages) this.metrics.sent.inc({ topic_kind: m.topic.includes('.dead-letter.') ? 'dead-letter' : 'inbox' });
       return rows.length;
-    });
+    }, 'relay');
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LedgerEventInput, LedgerWriter } from '../ledger/ledger.port';
+import { PoolName } from '../persistence/pools';
 import { Transaction, Transactions } from '../persistence/transactions';
 import { ExchangeRepository, OutboxRow } from './exchange.repository';
 import { OutboxSignal } from './outbox-signal';
@@ -25,7 +26,7 @@ export class UnitOfWork {
     private readonly outboxSignal: OutboxSignal,
   ) {}
 
-  async run<T>(work: (tx: Transaction, pending: PendingWrites) => Promise<T>): Promise<T> {
+  async run<T>(work: (tx: Transaction, pending: PendingWrites) => Promise<T>, pool: PoolName = 'api'): Promise<T> {
     let wroteOutbox = false;
     const result = await this.transactions.run(async (tx) => {
       const pending = new PendingWrites();
@@ -36,7 +37,7 @@ export class UnitOfWork {
       }
       if (pending.ledger.length > 0) await this.ledger.append(tx, pending.ledger);
       return value;
-    });
+    }, pool);
     if (wroteOutbox) this.outboxSignal.notify();
     return result;
   }

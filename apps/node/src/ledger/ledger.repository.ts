@@ -1,8 +1,9 @@
 // Every statement the ledger runs, with plain inputs and outputs: entries, interior nodes, the
 // head, checkpoints, cosignatures, witness state and alerts. Services decide; this file talks
 // to PostgreSQL. Methods that may run inside a caller's transaction take a Queryable.
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { LEDGER_DATA_SOURCE } from '../tokens';
 import { LedgerEntry, TreeNode } from '@liaison/ledger';
 import { Queryable } from '../persistence/queryable';
 import { EntryFilter, entryFilterSql } from './audit.query';
@@ -138,7 +139,7 @@ const INSERT_SQL = `
 
 @Injectable()
 export class LedgerRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(@Inject(LEDGER_DATA_SOURCE) private readonly db: DataSource) {}
 
   /** Runs `fn` in the caller's transaction when `manager` has one, else in a new one. */
   inTransaction<T>(manager: EntityManager, fn: (q: Queryable) => Promise<T>): Promise<T> {

@@ -1,11 +1,12 @@
 // What the witness reads of the exchange to judge a watched log's silence: the first envelope
 // this node received from the agency since it last cosigned the agency's checkpoint.
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { LEDGER_DATA_SOURCE } from '../tokens';
 
 @Injectable()
 export class WitnessTrafficRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(@Inject(LEDGER_DATA_SOURCE) private readonly db: DataSource) {}
 
   /** The earliest envelope received from `sender` after `since`. */
   async firstReceivedSince(sender: string, since: Date): Promise<Date | null> {
