@@ -1,4 +1,5 @@
 import { DLEQProof, Evaluation, Oprf, VOPRFClient, VOPRFServer, type CryptoProvider } from '@cloudflare/voprf-ts';
+import { expandMessageXmd } from './sodium-group';
 import { MATCH_SUITE, MatchInputError, OprfHolder, OprfRequester, deriveOprfKey, generateOprfKey, readElements, type ScalarSource } from './oprf';
 
 // The reference provider (pure JavaScript, @noble/curves); a subpath export, which moduleResolution "node" cannot type.
@@ -151,5 +152,27 @@ describe('hostile elements are refused before any group operation', () => {
     await expect(OprfHolder.create(new Uint8Array(32))).rejects.toMatchObject({ code: 'malformed_key' });
     await expect(OprfHolder.create(new Uint8Array(32).fill(0xff))).rejects.toMatchObject({ code: 'malformed_key' });
     await expect(OprfRequester.create(new Uint8Array(32))).rejects.toMatchObject({ code: 'malformed_key' });
+  });
+});
+
+describe('expand_message_xmd (SHA-512) on Node’s hash', () => {
+  const dst = new TextEncoder().encode('QUUX-V01-CS02-with-expander-SHA512-256');
+  it.each([
+    ['', '6b9a7312411d92f921c6f68ca0b6380730a1a4d982c507211a90964c394179ba'],
+    ['abc', '0da749f12fbe5483eb066a5f595055679b976e93abe9be6f0f6318bce7aca8dc'],
+  ])('RFC 9380 Appendix K.3, msg %j, 32 bytes', (msg, expected) => {
+    expect(toHex(expandMessageXmd(new TextEncoder().encode(msg), dst, 0x20))).toBe(expected);
+  });
+
+  it('agrees with @noble/curves for several blocks and an oversize DST', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const noble = require('@noble/curves/abstract/hash-to-curve') as { expand_message_xmd: (m: Uint8Array, d: Uint8Array, l: number, h: unknown) => Uint8Array };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { sha512 } = require('@noble/hashes/sha512') as { sha512: unknown };
+    const long = new Uint8Array(300).fill(0x41);
+    for (const [d, len] of [[dst, 200], [long, 64]] as const) {
+      const msg = new TextEncoder().encode('q128_' + 'q'.repeat(128));
+      expect(toHex(expandMessageXmd(msg, d, len))).toBe(toHex(noble.expand_message_xmd(msg, d, len, sha512)));
+    }
   });
 });

@@ -1,12 +1,11 @@
 // The ristretto255 group of RFC 9497's suite ristretto255-SHA512 as a voprf-ts `CryptoProvider`,
 // on libsodium's ristretto255 primitives (WebAssembly, about six times faster than the pure
 // JavaScript provider that voprf-ts ships; decision 0017). Every group operation is libsodium's:
-// this file only adapts byte strings to the interface voprf-ts expects. The RFC 9497 vectors in
+// this file only adapts byte strings to the interface voprf-ts expects (and expands messages with
+// Node's SHA-512). The RFC 9497 vectors in
 // oprf.spec.ts check the adaptation end to end.
 import { createHash } from 'node:crypto';
 import type { CryptoProvider, Elt, Group, GroupCons, GroupID, HashID, Scalar } from '@cloudflare/voprf-ts';
-import { expand_message_xmd } from '@noble/curves/abstract/hash-to-curve';
-import { sha512 } from '@noble/hashes/sha512';
 import sodiumLib = require('libsodium-wrappers-sumo');
 
 /** Byte length of a serialised ristretto255 element and of a scalar (RFC 9497 §4.1: Ne = Ns = 32). */
@@ -16,6 +15,28 @@ const RISTRETTO: GroupID = 'ristretto255';
 const IDENTITY = new Uint8Array(ELEMENT_BYTES);
 
 type Sodium = typeof sodiumLib;
+
+/**
+ * RFC 9380 §5.3.1 expand_message_xmd with SHA-512 (b = 64, s = 128 bytes) on Node's native hash:
+ * the uniform bytes behind hash_to_ristretto255 and HashToScalar. Checked by the RFC 9497 vectors.
+ */
+export function expandMessageXmd(msg: Uint8Array, dst: Uint8Array, length: number): Uint8Array {
+  const ell = Math.ceil(length / 64);
+  if (ell > 255 || length > 65535) throw new Error('expand_message_xmd: requested length too large');
+  const tag = dst.length > 255 ? createHash('sha512').update('H2C-OVERSIZE-DST-').update(dst).digest() : dst;
+  const dstPrime = Buffer.concat([tag, Buffer.of(tag.length)]);
+  const b0 = createHash('sha512').update(new Uint8Array(128)).update(msg).update(Buffer.of(length >> 8, length & 0xff, 0)).update(dstPrime).digest();
+  const out = Buffer.alloc(ell * 64);
+  let previous = createHash('sha512').update(b0).update(Buffer.of(1)).update(dstPrime).digest();
+  previous.copy(out, 0);
+  for (let i = 2; i <= ell; i++) {
+    const mixed = Buffer.alloc(64);
+    for (let j = 0; j < 64; j++) mixed[j] = b0[j] ^ previous[j];
+    previous = createHash('sha512').update(mixed).update(Buffer.of(i)).update(dstPrime).digest();
+    previous.copy(out, (i - 1) * 64);
+  }
+  return new Uint8Array(out.subarray(0, length));
+}
 let ready: Sodium | undefined;
 
 /** libsodium, initialised once; the provider must not be used before this resolves. */
@@ -142,13 +163,13 @@ class SodiumRistretto implements Group {
     return Promise.resolve(new SodiumScalar(this, na().crypto_core_ristretto255_scalar_random()));
   }
   hashToGroup(msg: Uint8Array, dst: Uint8Array): Promise<Elt> {
-    // RFC 9380 hash_to_ristretto255: expand_message_xmd(SHA-512) to 64 bytes, then the one-way map.
-    const uniform = expand_message_xmd(msg, dst, 64, sha512);
+    // RFC 9380 hash_to_ristretto255: expand_message_xmd(SHA-512) to 64 bytes, then libsodium's one-way map.
+    const uniform = expandMessageXmd(msg, dst, 64);
     return Promise.resolve(new SodiumElement(this, na().crypto_core_ristretto255_from_hash(uniform)));
   }
   hashToScalar(msg: Uint8Array, dst: Uint8Array): Promise<Scalar> {
     // RFC 9497 §4.1: expand_message_xmd(SHA-512) to 64 bytes, read little-endian, reduced mod L.
-    const uniform = expand_message_xmd(msg, dst, 64, sha512);
+    const uniform = expandMessageXmd(msg, dst, 64);
     return Promise.resolve(new SodiumScalar(this, na().crypto_core_ristretto255_scalar_reduce(uniform)));
   }
   desElt(bytes: Uint8Array): Elt {
