@@ -3,3 +3,5 @@ export * from './oprf';
 export * from './fuse-filter';
 export * from './match-value';
 export { isCanonicalElement } from './sodium-group';
+export * from './messages';
+export * from './rate-limit';
