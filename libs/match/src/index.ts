@@ -5,3 +5,4 @@ export * from './match-value';
 export { isCanonicalElement } from './sodium-group';
 export * from './messages';
 export * from './rate-limit';
+export * from './index-file';
