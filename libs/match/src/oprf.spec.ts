@@ -148,6 +148,13 @@ describe('hostile elements are refused before any group operation', () => {
     expect((await requester.finalize(state, honest.evaluated, honest.proof))[0]).toHaveLength(64);
   });
 
+  it('the holder refuses hostile elements even when handed them directly', async () => {
+    const holder = await OprfHolder.create((await generateOprfKey()).privateKey);
+    await expect(holder.blindEvaluate([new Uint8Array(32)])).rejects.toMatchObject({ code: 'identity_element' });
+    await expect(holder.blindEvaluate([new Uint8Array(32).fill(0xff)])).rejects.toMatchObject({ code: 'malformed_element' });
+    await expect(holder.blindEvaluate([])).rejects.toMatchObject({ code: 'no_elements' });
+  });
+
   it('a holder key must be a non-zero canonical scalar', async () => {
     await expect(OprfHolder.create(new Uint8Array(32))).rejects.toMatchObject({ code: 'malformed_key' });
     await expect(OprfHolder.create(new Uint8Array(32).fill(0xff))).rejects.toMatchObject({ code: 'malformed_key' });

@@ -136,10 +136,11 @@ export class OprfHolder {
     return this.server.evaluate(input);
   }
 
-  /** BlindEvaluate + GenerateProof over a batch of elements that passed `readElements`. */
+  /** BlindEvaluate + GenerateProof over a batch; the elements are checked again (`readElements`), whatever the caller did. */
   async blindEvaluate(blinded: readonly Uint8Array[]): Promise<{ evaluated: Uint8Array[]; proof: Uint8Array }> {
     const group = SodiumProvider.Group.get('ristretto255');
-    const request = new EvaluationRequest(blinded.map((b) => group.desElt(b)));
+    const checked = await readElements(blinded, blinded.length);
+    const request = new EvaluationRequest(checked.map((b) => group.desElt(b)));
     const evaluation = await this.server.blindEvaluate(request);
     if (!evaluation.proof) throw new Error('VOPRF evaluation without a proof');
     return { evaluated: evaluation.evaluated.map((e) => e.serialize()), proof: evaluation.proof.serialize() };
