@@ -7,6 +7,13 @@ async function all(text: string, format: IndexFormat): Promise<IndexRecord[]> {
   return out;
 }
 
+async function all2(bytes: Buffer): Promise<IndexRecord[]> {
+  const out: IndexRecord[] = [];
+  // Split inside a multi-byte character on purpose: the reader must decode across chunks.
+  for await (const r of readIndexFile(Readable.from([bytes.subarray(0, 5), bytes.subarray(5)]), 'jsonl')) out.push(r);
+  return out;
+}
+
 async function refusal(text: string, format: IndexFormat): Promise<{ line: number; field: string; message: string }> {
   try {
     await all(text, format);
@@ -25,6 +32,14 @@ describe('index files', () => {
       { line: 3, op: 'remove', kind: 'document', canonical: 'document:FR:Y1' },
       { line: 4, op: 'add', kind: 'phone', canonical: 'phone:+34612345678' },
     ]);
+  });
+
+  it('decodes UTF-8 split across chunks', async () => {
+    const bytes = Buffer.from('{"kind":"person","value":"Ñandú","dob":"2000-01-01"}\n');
+    const at = bytes.indexOf(Buffer.from('Ñ')) + 1; // inside the two bytes of Ñ
+    const out: IndexRecord[] = [];
+    for await (const r of readIndexFile(Readable.from([bytes.subarray(0, at), bytes.subarray(at)]), 'jsonl')) out.push(r);
+    expect(out[0].canonical).toBe('person:nandu:2000-01-01');
   });
 
   it('reads JSON lines, skipping blank lines, in chunks that split lines', async () => {
@@ -49,5 +64,7 @@ describe('index files', () => {
     expect(await refusal('{"kind":"email","value":"a@b"}\n[1]', 'jsonl')).toMatchObject({ line: 2, field: 'json' });
     expect(await refusal('{"kind":"email","value":"a@b","op":"delete"}', 'jsonl')).toMatchObject({ field: 'op' });
     expect(await refusal('{"kind":"email","value":7}', 'jsonl')).toMatchObject({ field: 'value' });
+    const invalid = Buffer.concat([Buffer.from('{"kind":"email","value":"a@b"}\n{"kind":"email","value":"'), Buffer.from([0xff]), Buffer.from('"}')]);
+    await expect(all2(invalid)).rejects.toMatchObject({ field: 'utf-8' });
   });
 });

@@ -5,6 +5,7 @@
 import { parse } from 'csv-parse';
 import { Readable } from 'node:stream';
 import { parseStrictJson } from '@liaison/json';
+import { ndjsonLines } from '@liaison/ledger';
 import { MATCH_KINDS, MatchValueError, canonicalMatchValue, type MatchKind } from './match-value';
 
 export type IndexFormat = 'csv' | 'jsonl';
@@ -54,27 +55,20 @@ function toRecord(raw: Record<string, unknown>, line: number): IndexRecord {
 }
 
 async function* jsonLines(input: Readable): AsyncGenerator<IndexRecord> {
-  let buffered = '';
   let line = 0;
-  const one = (text: string): IndexRecord | undefined => {
-    line++;
-    if (text.trim() === '') return undefined;
-    const parsed = parseStrictJson(text);
-    if (!parsed.ok) throw new IndexFileError(line, parsed.duplicate ?? 'json', parsed.duplicate ? `repeated member ${parsed.duplicate}` : 'not JSON');
-    if (typeof parsed.value !== 'object' || parsed.value === null || Array.isArray(parsed.value)) throw new IndexFileError(line, 'json', 'each line is one JSON object');
-    return toRecord(parsed.value as Record<string, unknown>, line);
-  };
-  for await (const chunk of input) {
-    buffered += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
-    let at: number;
-    while ((at = buffered.indexOf('\n')) >= 0) {
-      const record = one(buffered.slice(0, at).replace(/\r$/, ''));
-      buffered = buffered.slice(at + 1);
-      if (record) yield record;
+  try {
+    for await (const text of ndjsonLines(input)) {
+      line++;
+      if (text.trim() === '') continue;
+      const parsed = parseStrictJson(text.replace(/\r$/, ''));
+      if (!parsed.ok) throw new IndexFileError(line, parsed.duplicate ?? 'json', parsed.duplicate ? `repeated member ${parsed.duplicate}` : 'not JSON');
+      if (typeof parsed.value !== 'object' || parsed.value === null || Array.isArray(parsed.value)) throw new IndexFileError(line, 'json', 'each line is one JSON object');
+      yield toRecord(parsed.value as Record<string, unknown>, line);
     }
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') throw new IndexFileError(line + 1, 'utf-8', 'not valid UTF-8 (at this line or a later one in the same read)');
+    throw error;
   }
-  const last = one(buffered);
-  if (last) yield last;
 }
 
 async function* csvRecords(input: Readable): AsyncGenerator<IndexRecord> {
