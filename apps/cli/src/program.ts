@@ -6,6 +6,7 @@ import { registerDemo } from './commands/demo';
 import { registerDirectory } from './commands/directory';
 import { registerKeys } from './commands/keys';
 import { registerLocalSetup } from './commands/local-setup';
+import { registerMatchIndex } from './commands/match-index';
 import { registerReconcile } from './commands/reconcile';
 import { registerToken } from './commands/token';
 import { registerVerify } from './commands/verify';
@@ -36,5 +37,6 @@ export function buildProgram(io: CliIo, code: { value: number }): Command {
   registerReconcile(program, io, code);
   registerKeys(program, io, code);
   registerDirectory(program, io, code);
+  registerMatchIndex(program, io, code);
   return program;
 }
