@@ -2,7 +2,7 @@
 // Filters: Fast and Smaller Than Xor Filters", 2022) over the OPRF outputs of its index, with
 // fingerprints of f bits packed end to end, so the false-positive rate is 2^-f at about 1.13·f
 // bits per entry (decision 0017). The filter is static: a change of the index rebuilds it. The
-// serialisation is specified byte for byte in docs/PROTOCOL.md §5 and checked by the spec.
+// serialisation is specified byte for byte in docs/PROTOCOL.md §6 and checked by the spec.
 
 /** Default largest false-positive rate (issue 18: at most one in a million). */
 export const DEFAULT_FALSE_POSITIVE_RATE = 1e-6;
@@ -214,7 +214,7 @@ export class FuseFilter {
     return (h[3] ^ read(this.packed, this.bits, h[0]) ^ read(this.packed, this.bits, h[1]) ^ read(this.packed, this.bits, h[2])) >>> 0 === 0;
   }
 
-  /** The byte-for-byte form (docs/PROTOCOL.md §5). */
+  /** The byte-for-byte form (docs/PROTOCOL.md §6). */
   serialize(): Uint8Array {
     const out = new Uint8Array(this.byteLength);
     const view = new DataView(out.buffer);

@@ -1,4 +1,4 @@
-// The bodies of the three match messages (docs/PROTOCOL.md §5): what a node puts in the `body`
+// The bodies of the three match messages (docs/PROTOCOL.md §6): what a node puts in the `body`
 // claim of a match envelope and how it reads one, refusing anything malformed with a stable code.
 // Byte strings travel as unpadded base64url; a string that does not re-encode to itself is refused.
 import { createHash } from 'node:crypto';
