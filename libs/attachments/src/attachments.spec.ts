@@ -72,7 +72,7 @@ describe('STREAM chunks', () => {
     const { d, chunks } = seal(file);
 
     it('truncation: the stream ends early, or a non-final chunk is presented as the last', () => {
-      expect(open(d, chunks.slice(0, 3)).result).toMatchObject({ ok: false, code: 'decryption_failed' });
+      expect(open(d, chunks.slice(0, 3)).result).toMatchObject({ ok: false, code: 'incomplete' });
       const short = { ...d, size: 3 * CHUNK_BYTES, chunks: 3, chunk_sha256: d.chunk_sha256.slice(0, 3), sha256: sha(file.subarray(0, 3 * CHUNK_BYTES)) };
       expect(open(short, chunks.slice(0, 3)).result).toMatchObject({ ok: false, code: 'decryption_failed' });
     });

@@ -36,6 +36,7 @@ export const ChunkRefusalCode = [
   'wrong_chunk_length',
   'chunk_digest_mismatch',
   'not_allowed',
+  'incomplete',
   'decryption_failed',
   'digest_mismatch',
   'media_type_mismatch',
@@ -165,7 +166,7 @@ export class AttachmentOpener {
 
   finish(): { ok: true } | Refusal {
     if (this.failure) return this.failure;
-    if (this.next !== this.d.chunks) return (this.failure = refuse('decryption_failed', `stream ends after ${this.next} of ${this.d.chunks} chunks`));
+    if (this.next !== this.d.chunks) return (this.failure = refuse('incomplete', `stream ends after ${this.next} of ${this.d.chunks} chunks`));
     if (this.hash.digest('hex') !== this.d.sha256) return (this.failure = refuse('digest_mismatch', 'the file is not the one the sender signed'));
     const media = this.media.finish();
     return media ? (this.failure = refuse('media_type_mismatch', media)) : { ok: true };
