@@ -17,3 +17,4 @@ export {
   acknowledgementSchema,
 } from './schemas/kinds';
 export * from './summary';
+export * from './attachment-references';
