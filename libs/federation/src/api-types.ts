@@ -572,8 +572,9 @@ export interface components {
                 issuing_country: string;
             }[];
             photo?: {
-                digest: string;
-                reference: string;
+                attachment?: string;
+                digest?: string;
+                reference?: string;
                 /** @enum {unknown} */
                 media_type?: "image/jpeg" | "image/png" | "image/webp";
             };
@@ -603,8 +604,9 @@ export interface components {
                 issuing_country: string;
             }[];
             photo?: {
-                digest: string;
-                reference: string;
+                attachment?: string;
+                digest?: string;
+                reference?: string;
                 /** @enum {unknown} */
                 media_type?: "image/jpeg" | "image/png" | "image/webp";
             };
@@ -651,8 +653,9 @@ export interface components {
                         issuing_country: string;
                     }[];
                     photo?: {
-                        digest: string;
-                        reference: string;
+                        attachment?: string;
+                        digest?: string;
+                        reference?: string;
                         /** @enum {unknown} */
                         media_type?: "image/jpeg" | "image/png" | "image/webp";
                     };
