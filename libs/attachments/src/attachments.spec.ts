@@ -4,6 +4,8 @@ import {
   AttachmentDescriptor,
   AttachmentOpener,
   AttachmentSealer,
+  attachmentFacts,
+  isStalled,
   CHUNK_BYTES,
   checkAttachments,
   chunkCount,
@@ -168,5 +170,30 @@ describe('decideChunk (a chunk message on arrival)', () => {
     ['a chunk from another sender', () => decideChunk({ self: 'ES', address: address(0, { sender: 'CO' }), length: chunks[0].length, digest: sha(chunks[0]), declared }), 'unknown_attachment'],
   ])('refuses %s', (_name, run, code) => {
     expect(run()).toMatchObject({ ok: false, code });
+  });
+});
+
+describe('what leaves the envelope', () => {
+  it('the ledger facts of an attachment are its id, type, size and digest: never its key or name', () => {
+    const { d } = seal(pdf(10));
+    expect(attachmentFacts({ ...d, name: 'secret-name.pdf' })).toEqual({ id: d.id, type: d.type, size: d.size, sha256: d.sha256 });
+  });
+
+  it('an incomplete attachment is stalled once no chunk came for the timeout', () => {
+    const last = new Date('2026-03-02T10:00:00Z');
+    expect(isStalled(last, new Date('2026-03-02T10:04:59Z'), 300_000)).toBe(false);
+    expect(isStalled(last, new Date('2026-03-02T10:05:00Z'), 300_000)).toBe(true);
+  });
+
+  it('the sealer keeps no reference to the caller’s buffer', () => {
+    const key = randomBytes(32);
+    const id = uuidv7();
+    const piece = Buffer.alloc(1000, 0x61);
+    const a = new AttachmentSealer(key, id);
+    a.push(piece);
+    piece.fill(0x62);
+    const { last, summary } = a.finish();
+    expect(summary.sha256).toBe(sha(Buffer.alloc(1000, 0x61)));
+    expect(openChunk(key, id, 0, true, last)).toEqual(Buffer.alloc(1000, 0x61));
   });
 });

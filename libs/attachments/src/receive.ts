@@ -118,11 +118,6 @@ export function decideChunk(input: {
   return { ok: true, effect: 'record' };
 }
 
-/** True once every chunk index of the attachment is recorded. */
-export function isComplete(d: AttachmentDescriptor, recordedIndexes: number): boolean {
-  return recordedIndexes === d.chunks;
-}
-
 /** True when an incomplete attachment has had no new chunk for `timeoutMs`. */
 export function isStalled(lastProgress: Date, now: Date, timeoutMs: number): boolean {
   return now.getTime() - lastProgress.getTime() >= timeoutMs;

@@ -97,16 +97,19 @@ export class AttachmentSealer {
     if (this.finished) throw new Error('attachment sealer already finished');
     this.hash.update(bytes);
     this.size += bytes.byteLength;
-    this.pending.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    this.pending.push(Buffer.from(bytes)); // a copy: the caller may reuse its buffer
     this.pendingBytes += bytes.byteLength;
     const out: Buffer[] = [];
-    while (this.pendingBytes > CHUNK_BYTES) {
-      const all = Buffer.concat(this.pending);
-      out.push(this.seal(all.subarray(0, CHUNK_BYTES), false));
-      const rest = Buffer.from(all.subarray(CHUNK_BYTES)); // a copy: the caller's buffer is not kept
-      this.pending = [rest];
-      this.pendingBytes = rest.byteLength;
+    if (this.pendingBytes <= CHUNK_BYTES) return out;
+    const all = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
+    let at = 0;
+    while (all.byteLength - at > CHUNK_BYTES) {
+      out.push(this.seal(all.subarray(at, at + CHUNK_BYTES), false));
+      at += CHUNK_BYTES;
     }
+    const rest = Buffer.from(all.subarray(at)); // a copy, so the large buffer is not retained
+    this.pending = [rest];
+    this.pendingBytes = rest.byteLength;
     return out;
   }
 
