@@ -20,14 +20,11 @@ import {
   AttachmentOpener,
   AttachmentSealer,
   CHUNK_BYTES,
+  chunkHeaders,
   chunkMessageKey,
   decideChunk,
   DEFAULT_ATTACHMENT_POLICY,
-  HEADER_CHUNK_ATTACHMENT,
   HEADER_CHUNK_INDEX,
-  HEADER_CHUNK_NOTICE,
-  HEADER_CHUNK_RECIPIENT,
-  HEADER_CHUNK_SENDER,
   MAX_CHUNK_MESSAGE_BYTES,
   parseChunkHeaders,
 } from '@liaison/attachments';
@@ -142,7 +139,7 @@ async function format(kafka: Kafka, topics: string[], recipients: string[]): Pro
             messages: pending.map((value, k) => ({
               key: chunkMessageKey('NL', id),
               value,
-              headers: { [HEADER_CHUNK_SENDER]: 'NL', [HEADER_CHUNK_RECIPIENT]: recipient, [HEADER_CHUNK_NOTICE]: notice, [HEADER_CHUNK_ATTACHMENT]: id, [HEADER_CHUNK_INDEX]: String(base + k) },
+              headers: chunkHeaders({ sender: 'NL', recipient, notice, attachment: id, index: base + k }),
             })),
           })),
         });

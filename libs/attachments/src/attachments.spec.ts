@@ -9,12 +9,14 @@ import {
   CHUNK_BYTES,
   checkAttachments,
   chunkCount,
+  chunkHeaders,
   chunkNonce,
   decideChunk,
   DEFAULT_ATTACHMENT_POLICY,
   MAX_CHUNK_MESSAGE_BYTES,
   openChunk,
   orderedDescriptor,
+  parseChunkHeaders,
   sealChunk,
   TAG_BYTES,
 } from './index';
@@ -152,6 +154,12 @@ describe('decideChunk (a chunk message on arrival)', () => {
   it('records a declared chunk, and a repeat of it is a redelivery', () => {
     expect(decide(1, chunks[1])).toEqual({ ok: true, effect: 'record' });
     expect(decide(1, chunks[1], { recorded: sha(chunks[1]) })).toEqual({ ok: true, effect: 'redelivered' });
+  });
+
+  it('reads back the headers a sender sets, and names a malformed one', () => {
+    expect(parseChunkHeaders(chunkHeaders(address(7)))).toEqual({ ok: true, address: address(7) });
+    expect(parseChunkHeaders({ ...chunkHeaders(address(7)), 'liaison-chunk': '07' })).toMatchObject({ ok: false, code: 'malformed_chunk', detail: expect.stringContaining('liaison-chunk') });
+    expect(parseChunkHeaders({ ...chunkHeaders(address(7)), 'liaison-attachment': undefined })).toMatchObject({ ok: false, code: 'malformed_chunk' });
   });
 
   it('holds a chunk no envelope declared yet', () => {

@@ -69,6 +69,17 @@ export function parseChunkHeaders(headers: Record<string, string | undefined>): 
   return { ok: true, address: { sender, recipient, notice, attachment, index: Number(index) } };
 }
 
+/** The headers of a chunk message, as the sender sets them (the inverse of {@link parseChunkHeaders}). */
+export function chunkHeaders(a: ChunkAddress): Record<string, string> {
+  return {
+    [HEADER_CHUNK_SENDER]: a.sender,
+    [HEADER_CHUNK_RECIPIENT]: a.recipient,
+    [HEADER_CHUNK_NOTICE]: a.notice,
+    [HEADER_CHUNK_ATTACHMENT]: a.attachment,
+    [HEADER_CHUNK_INDEX]: String(a.index),
+  };
+}
+
 /** The Kafka message key of a chunk: all chunks of one attachment share a partition, in order. */
 export function chunkMessageKey(sender: string, attachment: string): string {
   return `${sender}/${attachment}`;
