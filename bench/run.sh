@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `npm run bench`: builds, starts the local Kafka broker if none runs (and stops it afterwards),
-# checks PostgreSQL, then runs the pipeline benchmark (bench/pipeline.bench.ts). Results go to
-# bench/results/ (git-ignored): report.md, latest.json, latency.svg; then the private-match bench
-# (bench/match.bench.ts, results in bench/results/match.txt). Not part of the test suite.
+# checks PostgreSQL, then runs the pipeline benchmark (bench/pipeline.bench.ts), the attachment
+# phase (bench/attachment.bench.ts: the format over kafkajs next to raw kafkajs; BENCH_ATTACHMENT=0
+# skips it, BENCH_ATTACHMENT_MIB sets the file size, default 50) and the private-match bench
+# (bench/match.bench.ts). Results go to bench/results/ (git-ignored): report.md, latest.json,
+# latency.svg, attachment.json, match.txt. Not part of the test suite.
 #   BENCH_SECONDS=15 BENCH_CONCURRENCY=256 BENCH_PROFILE=1 npm run bench
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,6 +26,9 @@ fi
 stop_broker() { if [ "$started_broker" = 1 ]; then bash deploy/local/broker.sh stop || true; fi; }
 trap stop_broker EXIT
 KAFKAJS_NO_PARTITIONER_WARNING=1 node -r ./deploy/register-paths.js dist/bench/pipeline.bench.js "$@"
+if [ "${BENCH_ATTACHMENT:-1}" = 1 ]; then
+  KAFKAJS_NO_PARTITIONER_WARNING=1 node -r ./deploy/register-paths.js dist/bench/attachment.bench.js "${BENCH_ATTACHMENT_MIB:-50}"
+fi
 say "private match (libs/match, one core, no broker)…"
 mkdir -p bench/results
 node -r ./deploy/register-paths.js dist/bench/match.bench.js 5 "${BENCH_MATCH_ENTRIES:-10000000}" 50 | tee bench/results/match.txt

@@ -80,6 +80,15 @@ describe('local broker: SASL/SCRAM and per-agency ACLs', () => {
     );
   });
 
+  it("confines attachment chunks like the inbox: NL writes ES's attachment topic, only ES reads it", async () => {
+    const publisher = new KafkaPublisher(createKafka(principalSettings('NL')));
+    await publisher.publish([{ topic: topics.attachments('ES'), key: 'NL/a-1', value: Buffer.from('opaque chunk bytes'), headers: { 'liaison-sender': 'NL' } }]);
+    await publisher.close();
+    const received = await consumeFrom(createKafka(principalSettings('ES')), topics.attachmentsGroup('ES'), topics.attachments('ES'), 1);
+    expect(received.map((m) => m.value?.toString())).toEqual(['opaque chunk bytes']);
+    expect(await readRefusal(createKafka(principalSettings('CO')), topics.attachmentsGroup('CO'), topics.attachments('ES'))).toBe('TOPIC_AUTHORIZATION_FAILED');
+  });
+
   it('refuses an agency writing the directory, which only the federation admin may publish', async () => {
     const publisher = new KafkaPublisher(createKafka(principalSettings('NL'), { retry: { retries: 0 } }));
     await expect(

@@ -1,4 +1,5 @@
 import { isPlainObject } from './encoding';
+import { AttachmentDescriptor, checkAttachments, orderedDescriptor } from '@liaison/attachments';
 import { isAgencyCode, isEpochSeconds, isUuid, isUuidV7 } from '@liaison/ids';
 
 export type HandlingCode = 'H0' | 'H1' | 'H2' | 'H3';
@@ -26,11 +27,16 @@ export interface NoticeClaims {
   case?: string;
   /** Per-recipient channel sequence number, assigned by the sender's ledger: one entry per `aud`. */
   chseq: Record<string, number>;
+  /**
+   * The notice's attachments (`@liaison/attachments`): each one's id, media type, size, SHA-256,
+   * content key and chunk digests, signed and sealed with the rest; absent when there are none.
+   */
+  att?: AttachmentDescriptor[];
   body: unknown;
 }
 
 /** Claim names in the order they are serialised. */
-export const CLAIM_ORDER = ['iss', 'aud', 'jti', 'iat', 'exp', 'kind', 'handling', 'grades', 'priority', 're', 'case', 'chseq', 'body'] as const;
+export const CLAIM_ORDER = ['iss', 'aud', 'jti', 'iat', 'exp', 'kind', 'handling', 'grades', 'priority', 're', 'case', 'chseq', 'att', 'body'] as const;
 
 export const KIND_PATTERN = /^[a-z][a-z0-9-]{0,63}$/;
 export const MAX_RECIPIENTS = 64;
@@ -71,6 +77,10 @@ export function checkClaims(value: unknown): string | null {
   const seqKeys = Object.keys(seq);
   if (seqKeys.length !== c.aud.length || !c.aud.every((a) => Object.prototype.hasOwnProperty.call(seq, a))) return 'chseq does not have exactly one entry per aud';
   if (!seqKeys.every((k) => Number.isSafeInteger(seq[k]) && (seq[k] as number) >= 0)) return 'chseq values are not non-negative integers';
+  if (c.att !== undefined) {
+    const reason = checkAttachments(c.att);
+    if (reason) return reason;
+  }
   if (!('body' in c) || c.body === undefined) return 'body is missing';
   return null;
 }
@@ -79,5 +89,6 @@ export function checkClaims(value: unknown): string | null {
 export function orderedClaims(claims: NoticeClaims): NoticeClaims {
   const out: Record<string, unknown> = {};
   for (const name of CLAIM_ORDER) if (claims[name] !== undefined) out[name] = claims[name];
+  if (claims.att) out.att = claims.att.map(orderedDescriptor);
   return out as unknown as NoticeClaims;
 }

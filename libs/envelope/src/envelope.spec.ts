@@ -317,7 +317,7 @@ describe('refusals, one per check, from real forgeries', () => {
     const validateBody = jest.fn((kind: string) => (kind === 'identity-query' ? '/subject must have required property name' : null));
     const r = await makeOpener(fed, 1, T, { validateBody }).open(sealed.value, sealed.headersFor('AG1'));
     refused(r, 'schema_violation');
-    expect(validateBody).toHaveBeenCalledWith('identity-query', expect.anything());
+    expect(validateBody).toHaveBeenCalledWith('identity-query', expect.anything(), undefined);
   });
 
   it('internal_error instead of a throw when an injected dependency fails', async () => {

@@ -29,8 +29,11 @@ export interface EnvelopeOpenerOptions {
   keyring: RecipientKeyring;
   /** The trust store (or any directory source): signing keys, revocations, the directory's expiry. */
   trust: DirectorySource;
-  /** Validates a body against its kind's schema: null when valid, else an error text without content. */
-  validateBody: (kind: string, body: unknown) => string | null;
+  /**
+   * Validates a body against its kind's schema, and its attachment references against the claim
+   * `att`: null when valid, else an error text without content.
+   */
+  validateBody: (kind: string, body: unknown, att: readonly { id: string; type: string }[] | undefined) => string | null;
   clock?: () => Date;
   /** Largest accepted value in bytes. Default 1 MiB. */
   maxBytes?: number;
@@ -313,8 +316,8 @@ export class EnvelopeOpener {
     if (claims.exp - claims.iat > o.maxLifetimeSeconds) return refuse('lifetime_too_long', `exp - iat is more than ${o.maxLifetimeSeconds}s`);
     const jtiSeconds = Math.floor(uuidv7Timestamp(claims.jti) / 1000);
     if (Math.abs(jtiSeconds - claims.iat) > o.clockSkewSeconds) return refuse('jti_time_mismatch', `the UUIDv7 time of jti is more than ${o.clockSkewSeconds}s from iat`);
-    // 18. body schema
-    const bodyError = o.validateBody(claims.kind, claims.body);
+    // 18. body schema, and the attachments the body refers to
+    const bodyError = o.validateBody(claims.kind, claims.body, claims.att);
     if (bodyError !== null) return refuse('schema_violation', `${claims.kind}: ${String(bodyError).slice(0, 300)}`);
     return { ok: true, claims, digest, signerKid: inner.kid };
   }

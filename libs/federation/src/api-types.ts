@@ -825,8 +825,9 @@ export interface components {
                 issuing_country: string;
             }[];
             photo?: {
-                digest: string;
-                reference: string;
+                attachment?: string;
+                digest?: string;
+                reference?: string;
                 /** @enum {unknown} */
                 media_type?: "image/jpeg" | "image/png" | "image/webp";
             };
@@ -856,8 +857,9 @@ export interface components {
                 issuing_country: string;
             }[];
             photo?: {
-                digest: string;
-                reference: string;
+                attachment?: string;
+                digest?: string;
+                reference?: string;
                 /** @enum {unknown} */
                 media_type?: "image/jpeg" | "image/png" | "image/webp";
             };
@@ -904,8 +906,9 @@ export interface components {
                         issuing_country: string;
                     }[];
                     photo?: {
-                        digest: string;
-                        reference: string;
+                        attachment?: string;
+                        digest?: string;
+                        reference?: string;
                         /** @enum {unknown} */
                         media_type?: "image/jpeg" | "image/png" | "image/webp";
                     };

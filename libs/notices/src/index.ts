@@ -21,3 +21,4 @@ export {
 export * from './summary';
 /** String shapes every body schema uses (bounded, no control or bidi characters), for kinds defined in other libs. */
 export { freeText, line, isoDateTime } from './schemas/common';
+export * from './attachment-references';

@@ -1,4 +1,6 @@
 import {
+  attachmentReferences,
+  checkAttachmentReferences,
   NOTICE_KINDS,
   NoticeKindRegistry,
   RECEIPT_MAX_ENVELOPES,
@@ -291,5 +293,40 @@ describe('receipt and acknowledgement', () => {
       '/acknowledged_by/ref',
       '/extra',
     ]);
+  });
+});
+
+describe('photo as an attachment reference', () => {
+  const ATT = '019cade2-11c0-7515-bb61-239283cb5570';
+  it('accepts {attachment: id}, and still reads the older {digest, reference} form', () => {
+    expect(validateNoticeBody('identity-query', { ...identityQuery(), photo: { attachment: ATT } })).toEqual({ ok: true });
+    expect(validateNoticeBody('identity-query', identityQuery())).toEqual({ ok: true });
+    const { names, aliases, identity_documents, ...photoOnly } = { ...identityQuery(), photo: { attachment: ATT } };
+    void names; void aliases; void identity_documents;
+    expect(validateNoticeBody('identity-query', photoOnly)).toEqual({ ok: true });
+  });
+
+  it.each([
+    ['an attachment id that is not a UUIDv7', { attachment: ATT.toUpperCase() }, '/photo/attachment'],
+    ['both forms at once', { attachment: ATT, digest: PHOTO_DIGEST, reference: 'r' }, '/photo'],
+    ['neither form (the older form then lacks its members)', {}, '/photo/reference'],
+  ])('refuses %s', (_label, photo, field) => {
+    expect(fields(validateNoticeBody('identity-query', { ...identityQuery(), photo }))).toContain(field);
+  });
+
+  it('a reference must name an image the notice carries, in a query or in a hit', () => {
+    const body = { ...identityQuery(), photo: { attachment: ATT } };
+    expect(attachmentReferences(body)).toEqual([ATT]);
+    expect(attachmentReferences({ outcome: 'hit', details: { summary: 's', subject: { photo: { attachment: ATT } } } })).toEqual([ATT]);
+    expect(attachmentReferences(identityQuery())).toEqual([]);
+    expect(checkAttachmentReferences(body, [{ id: ATT, type: 'image/heic' }])).toBeNull();
+    expect(checkAttachmentReferences(body, [{ id: ATT, type: 'application/pdf' }])).toMatch(/not an image/);
+    expect(checkAttachmentReferences(body, undefined)).toMatch(/does not carry/);
+  });
+
+  it('the envelope opener refuses a body whose photo is not among the signed attachments', () => {
+    const body = { ...identityQuery(), photo: { attachment: ATT } };
+    expect(validateBodyForEnvelope('identity-query', body, [{ id: ATT, type: 'image/jpeg' }])).toBeNull();
+    expect(validateBodyForEnvelope('identity-query', body, [])).toBe(`identity-query body: photo refers to attachment ${ATT}, which the notice does not carry`);
   });
 });

@@ -3,6 +3,7 @@
  * pipeline looks kinds up here, so a new kind is added by registering a schema, not by editing
  * the pipeline.
  */
+import { checkAttachmentReferences } from './attachment-references';
 import type Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv/dist/2020';
 import {
@@ -120,10 +121,15 @@ export function validateNoticeBody(kind: string, body: unknown): ValidationResul
   return defaultNoticeKinds.validate(kind, body);
 }
 
-/** For the envelope opener: null when the body is valid, else one line naming the first problem. */
-export function validateBodyForEnvelope(kind: string, body: unknown): string | null {
+/**
+ * For the envelope opener: null when the body is valid and every attachment it refers to is one
+ * of the notice's (`att`), else one line naming the first problem.
+ */
+export function validateBodyForEnvelope(kind: string, body: unknown, att?: readonly { id: string; type: string }[]): string | null {
   const result = defaultNoticeKinds.validate(kind, body);
-  return result.ok ? null : `${printable(kind)} body: ${summariseErrors(result.errors)}`;
+  if (!result.ok) return `${printable(kind)} body: ${summariseErrors(result.errors)}`;
+  const references = checkAttachmentReferences(body, att);
+  return references === null ? null : `${printable(kind)} body: ${references}`;
 }
 
 export type { FieldError };

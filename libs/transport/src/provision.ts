@@ -37,8 +37,8 @@ function acl(
 
 /**
  * The least privilege each agency needs, and nothing more:
- * - read (and describe) only its own inbox and dead-letter topic, and only through its own groups;
- * - write to every other agency's inbox, and to its own dead-letter topic;
+ * - read (and describe) only its own inbox, attachment and dead-letter topics, and only through its own groups;
+ * - write to every other agency's inbox and attachment topic, and to its own dead-letter topic;
  * - read the directory (only the admin, a super user, writes it);
  * - read and write checkpoints (witnessing is every agency's job; signatures prove authorship).
  * Nothing grants reading another agency's inbox, and `allow.everyone.if.no.acl.found=false`
@@ -50,9 +50,13 @@ export function federationAcls({ topics, agencies }: FederationLayout): Acl[] {
   return agencies.flatMap((agency) => [
     acl(agency, T, topics.inbox(agency), READ),
     acl(agency, T, topics.inbox(agency), DESCRIBE),
+    acl(agency, T, topics.attachments(agency), READ),
+    acl(agency, T, topics.attachments(agency), DESCRIBE),
     ...agencies.filter((other) => other !== agency).flatMap((other) => [
       acl(agency, T, topics.inbox(other), WRITE),
       acl(agency, T, topics.inbox(other), DESCRIBE),
+      acl(agency, T, topics.attachments(other), WRITE),
+      acl(agency, T, topics.attachments(other), DESCRIBE),
     ]),
     acl(agency, T, topics.deadLetter(agency), WRITE),
     acl(agency, T, topics.deadLetter(agency), READ),
@@ -74,6 +78,13 @@ export function federationTopicConfigs({ topics, agencies, inboxPartitions }: Fe
   return [
     ...agencies.map((agency) => ({
       topic: topics.inbox(agency),
+      numPartitions: inboxPartitions,
+      replicationFactor: 1,
+      configEntries: [retention],
+    })),
+    // Chunks of one attachment share a key, so a partition; the inbox's partitions spread transfers.
+    ...agencies.map((agency) => ({
+      topic: topics.attachments(agency),
       numPartitions: inboxPartitions,
       replicationFactor: 1,
       configEntries: [retention],

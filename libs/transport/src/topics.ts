@@ -19,6 +19,15 @@ export class FederationTopics {
     return `${this.prefix}.inbox.${agency}`;
   }
 
+  /**
+   * Attachment chunks addressed to an agency (`@liaison/attachments`), apart from its inbox so that
+   * a 50 MB transfer never waits in front of a small notice; written by every other agency, read
+   * by that agency alone, like the inbox.
+   */
+  attachments(agency: string): string {
+    return `${this.prefix}.attach.${agency}`;
+  }
+
   /** Messages an agency's node refused, with the refusal reason in the headers. */
   deadLetter(agency: string): string {
     return `${this.prefix}.dead-letter.${agency}`;
@@ -31,6 +40,10 @@ export class FederationTopics {
 
   inboxGroup(agency: string): string {
     return `${this.groupPrefix(agency)}inbox`;
+  }
+
+  attachmentsGroup(agency: string): string {
+    return `${this.groupPrefix(agency)}attach`;
   }
 }
 

@@ -1,3 +1,5 @@
+import { UUID_V7 } from '@liaison/ids';
+
 /**
  * Building blocks shared by the notice-kind schemas. Every notice body comes from another
  * country's node, so every string has a length limit, every array a size limit, and every
@@ -43,17 +45,26 @@ export const identityDocument = {
   },
 } as const;
 
+/**
+ * A photo of the person: an attachment of the same notice, `{attachment: <its id>}`, which travels
+ * end to end encrypted with it (`@liaison/attachments`; the id must name an image in the claim
+ * `att`, see `checkAttachmentReferences`). The older form, a digest and a reference to where the
+ * recipient can obtain the image, is still read.
+ */
 export const photo = {
   type: 'object',
   additionalProperties: false,
-  required: ['digest', 'reference'],
   properties: {
-    /** SHA-256 of the image bytes, lowercase hex. */
+    attachment: { type: 'string', pattern: UUID_V7.source },
+    /** Older form: SHA-256 of the image bytes, lowercase hex. */
     digest: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-    /** Where the recipient can obtain the image (URI or an opaque reference). */
+    /** Older form: where the recipient can obtain the image (URI or an opaque reference). */
     reference: line(500),
     media_type: { enum: ['image/jpeg', 'image/png', 'image/webp'] },
   },
+  if: { required: ['attachment'] },
+  then: { maxProperties: 1 },
+  else: { required: ['digest', 'reference'] },
 } as const;
 
 /** Fields describing the person of interest, shared by queries and hit details. */

@@ -142,6 +142,7 @@ export default {
   'fieldname.number': 'Document number',
   'fieldname.issuing_country': 'Issuing country',
   'fieldname.photo': 'Photo',
+  'photo.attachment': 'Attached image {{id}}',
   'fieldname.last_known_location': 'Last known location',
   'fieldname.country': 'Country',
   'fieldname.area': 'Area or city',

@@ -142,6 +142,7 @@ export default {
   'fieldname.number': 'Número de documento',
   'fieldname.issuing_country': 'País de expedición',
   'fieldname.photo': 'Fotografía',
+  'photo.attachment': 'Imagen adjunta {{id}}',
   'fieldname.last_known_location': 'Última ubicación conocida',
   'fieldname.country': 'País',
   'fieldname.area': 'Zona o ciudad',

@@ -101,7 +101,8 @@ function describeBody(b) {
   add(t('fieldname.date_of_birth'), b.date_of_birth);
   add(t('fieldname.nationality'), b.nationality);
   for (const d of b.identity_documents ?? []) add(t('fieldname.identity_documents'), `${t(`doc.${d.type}`, { defaultValue: d.type })} ${d.number} (${d.issuing_country})`);
-  if (b.photo) add(t('fieldname.photo'), `${b.photo.reference} (SHA-256 ${b.photo.digest.slice(0, 16)}…)`);
+  if (b.photo?.attachment) add(t('fieldname.photo'), t('photo.attachment', { id: b.photo.attachment }));
+  else if (b.photo) add(t('fieldname.photo'), `${b.photo.reference} (SHA-256 ${b.photo.digest.slice(0, 16)}…)`);
   if (b.last_known_location) {
     const l = b.last_known_location;
     add(t('fieldname.last_known_location'), [l.address, l.area, l.country, l.coordinates ? `${l.coordinates.lat}, ${l.coordinates.lon}` : null].filter(Boolean).join(', '));
