@@ -22,7 +22,7 @@ import { AgencyKeyring, EnvelopeSealer, openPrivateKeys } from '@liaison/envelop
 import { uuidv7 } from '@liaison/ids';
 import { createKafka } from '@liaison/transport';
 import { cpuDuring, countersDelta, cryptoPerNotice, DatabaseCounters, insertFloor, PostgresServer, statementsSent } from './support/accounting';
-import { adminSettings, BenchFederation, localSecrets, PG, ROOT } from './support/federation';
+import { adminSettings, BenchFederation, localSecrets, PG, ROOT, STATE } from './support/federation';
 import { onePid, ProcessGroup, ProcessSampler, ProcessUsage, Progress, memory, round } from './support/measure';
 import { Accounting, BenchResult, Floor, IdleResult, latencySvg, markdown, PhaseResult, summarise } from './support/report';
 
@@ -503,7 +503,7 @@ async function main(): Promise<void> {
       await fed.start(agency, PORTS[agency], nodeArgs);
     }
     const pids = new Map<string, number>([...fed.nodes.values()].map((n) => [`node ${n.agency}`, n.pid]));
-    const brokerPid = Number(readFileSync(join(ROOT, '.local', 'kafka', 'broker.pid'), 'utf8').trim());
+    const brokerPid = Number(readFileSync(join(STATE, 'kafka', 'broker.pid'), 'utf8').trim());
     if (brokerPid) pids.set('broker', brokerPid);
     server = await PostgresServer.connect(PG);
     const groups = new Map<string, ProcessGroup>([...pids].map(([k, pid]) => [k, onePid(pid)]));

@@ -10,7 +10,7 @@ import { KafkaSettings } from '@liaison/transport';
 import { Federation, FederationMaterial, NodeProcess, principalFromSecrets, readEnvFile, spawnNode, stopNodeProcess } from '@liaison/federation';
 
 export const ROOT = join(__dirname, '..', '..', '..');
-const STATE = process.env.LIAISON_STATE ?? join(ROOT, '.local');
+export const STATE = process.env.LIAISON_STATE ?? join(ROOT, '.local');
 export const PG = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export const localSecrets = (): Record<string, string> => readEnvFile(join(STATE, 'secrets.env'));

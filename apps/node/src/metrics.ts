@@ -10,7 +10,8 @@ import type { StatementCounter } from './persistence/statement-counter';
 export class MetricsRegistry extends Registry {
   constructor(statements?: StatementCounter) {
     super();
-    collectDefaultMetrics({ register: this });
+    // The event-loop delay is sampled every 100 ms (prom-client's default, 10 ms, wakes an idle process 100 times a second).
+    collectDefaultMetrics({ register: this, eventLoopMonitoringPrecision: 100 });
     if (statements) {
       new Counter({
         name: 'liaison_db_statements_total', help: 'Statements sent to PostgreSQL (every round trip, BEGIN and COMMIT included)', registers: [this],

@@ -1,7 +1,7 @@
 import { LedgerEntry, entryLeafHash } from './entry';
 import { simulateExchange } from './fixtures';
 import { merkleRoot } from './merkle';
-import { SelfAudit, StoredLogEntry } from './self-audit';
+import { SelfAudit, StoredLogEntry, tailUnchanged } from './self-audit';
 
 const log = simulateExchange('EE', 'NL', 10).a;
 const n = log.length;
@@ -69,5 +69,20 @@ describe('SelfAudit', () => {
     const damage = audit(stored(log), short);
     expect(damage.map((d) => d.kind)).toEqual(expect.arrayContaining(['inserted', 'truncated']));
     expect(damage.find((d) => d.kind === 'truncated')?.detail).toMatch(new RegExp(`checkpoint ${n} is beyond the head`));
+  });
+});
+
+describe('tailUnchanged (the self-audit follow looks only when the tail moved)', () => {
+  it('is unchanged only at the verified size with its last entry last', () => {
+    expect(tailUnchanged(5n, { size: 5n, lastSeq: 4n })).toBe(true);
+    expect(tailUnchanged(0n, { size: 0n, lastSeq: null })).toBe(true);
+  });
+
+  it('needs the follow for new entries, a head gone back, a row beyond the head or a missing last entry', () => {
+    expect(tailUnchanged(5n, { size: 6n, lastSeq: 5n })).toBe(false);
+    expect(tailUnchanged(5n, { size: 4n, lastSeq: 3n })).toBe(false);
+    expect(tailUnchanged(5n, { size: 5n, lastSeq: 5n })).toBe(false);
+    expect(tailUnchanged(5n, { size: 5n, lastSeq: 3n })).toBe(false);
+    expect(tailUnchanged(0n, { size: 0n, lastSeq: 0n })).toBe(false);
   });
 });

@@ -10,7 +10,7 @@ import {
   subtreeHashFromLeaves,
 } from '@liaison/ledger';
 import type { Directory, DirectoryKey } from '@liaison/envelope';
-import { agencyOfOrigin, asLogKeys, checkpointDue, originOf, parseLedgerMessage, signingKeysOf, CheckpointMessage } from './checkpoint.protocol';
+import { agencyOfOrigin, asLogKeys, checkpointDue, nextCheckpointRoundAt, originOf, parseLedgerMessage, signingKeysOf, CheckpointMessage } from './checkpoint.protocol';
 
 const leaves = Array.from({ length: 20 }, (_, i) => leafHash(Buffer.from(`e${i}`)));
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -129,5 +129,17 @@ describe('cosignature lines', () => {
     expect(parseLedgerMessage(msg('\u2014 liaison/NL AAAAAAA=\n')).ok).toBe(true);
     expect(parseLedgerMessage(msg('\u2014 a b\n\u2014 liaison/NL AAAAAAA=')).ok).toBe(false);
     expect(parseLedgerMessage(msg('\u2014 liaison/NL')).ok).toBe(false);
+  });
+});
+
+describe('nextCheckpointRoundAt (the timer runs a round only when the head moved or this time came)', () => {
+  const base = { lastAtMs: 100_000, nowMs: 103_000, everySeconds: 10 };
+  it('with entries pending: when they fall due by time (now, if already overdue)', () => {
+    expect(nextCheckpointRoundAt({ ...base, headSize: 12n, lastSize: 10n })).toBe(110_000);
+    expect(nextCheckpointRoundAt({ ...base, headSize: 12n, lastSize: 10n, nowMs: 125_000 })).toBe(125_000);
+  });
+
+  it('with nothing pending: one interval on (to republish an unwitnessed checkpoint)', () => {
+    expect(nextCheckpointRoundAt({ ...base, headSize: 10n, lastSize: 10n })).toBe(113_000);
   });
 });
