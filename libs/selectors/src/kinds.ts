@@ -125,7 +125,7 @@ export const PLATFORMS: Readonly<Record<string, PlatformRule>> = {
 };
 
 const PLATFORM_NAME = /^[a-z0-9][a-z0-9.-]{0,39}$/;
-const ALIASES = new Map(Object.entries(PLATFORMS).flatMap(([name, rule]) => [[name, name], ...(rule.aliases ?? []).map((a) => [a, name])]));
+const ALIASES = new Map<string, string>(Object.entries(PLATFORMS).flatMap(([name, rule]) => [name, ...(rule.aliases ?? [])].map((a): [string, string] => [a, name])));
 
 /** A platform name: lowercased, aliases to their platform (`twitter` → `x`); null when not a name. */
 export function normalisePlatform(raw: unknown): string | null {
