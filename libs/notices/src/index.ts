@@ -15,5 +15,9 @@ export {
   responseSchema,
   receiptSchema,
   acknowledgementSchema,
+  intelligenceReportSchema,
+  MAX_REPORT_SUBJECTS,
 } from './schemas/kinds';
+export { MAX_ATTACHMENTS } from './schemas/common';
+export * from './refusal-grounds';
 export * from './summary';

@@ -28,7 +28,7 @@ export class NoticesController {
   @Idempotent()
   async send(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
     const { id, deadline } = await this.notices.send(principal, body);
-    return { id, deadline: deadline.toISOString(), status: 'SENT' };
+    return { id, deadline: deadline?.toISOString() ?? null, status: 'SENT' };
   }
 
   @Get()

@@ -2,7 +2,7 @@
 // The handler reads the rows a batch refers to, calls decideBatch, writes what it returns.
 import { HEADER_MESSAGE_ID, HEADER_SENDER, NoticeClaims, OpenResult, sha256Hex } from '@liaison/envelope';
 import { isAgencyCode, isUuidV7 } from '@liaison/ids';
-import { FederationDeadlines, NoticeEvent, NoticeState, replyDeadline, transition } from '@liaison/notices';
+import { FederationDeadlines, NoticeEvent, NoticeState, kindBehaviour, replyDeadlineOf, transitionOf } from '@liaison/notices';
 import type { InboundMessage } from '@liaison/transport';
 import type { LedgerEventInput } from '../ledger/ledger.port';
 import type { EnvelopeDraft } from './dispatcher';
@@ -161,7 +161,7 @@ function accept(
   const isQuery = claims.kind !== RESPONSE;
   const issuedAt = new Date(claims.iat * 1000);
   effects.notices.push({
-    row: noticeRecordOf(claims, 'inbound', { digest, deadline: isQuery ? replyDeadline(claims.priority, issuedAt, ctx.deadlines) : null, createdBy: null }),
+    row: noticeRecordOf(claims, 'inbound', { digest, deadline: isQuery ? replyDeadlineOf(claims.kind, claims.priority, issuedAt, ctx.deadlines) : null, createdBy: null }),
     body: claims.body,
   });
   if (isQuery) {
@@ -201,7 +201,7 @@ function advance(effects: BatchEffects, outbound: Map<string, OutboundState>, mo
     state = 'DELIVERED';
     effects.ledger.push({ event: entry('delivered', null) });
   }
-  const result = transition(state, step.event);
+  const result = transitionOf(kindBehaviour(row.kind), state, step.event);
   if (!result.ok) {
     effects.ignored.push(`${step.event} of ${row.noticeId} from ${claims.iss}: ${result.message}`);
     return;

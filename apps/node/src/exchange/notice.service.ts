@@ -38,7 +38,7 @@ export class NoticeService {
   ) {}
 
   /** Operator: compose and send a query to one or more agencies. Answers once it is committed. */
-  async send(principal: Principal, input: unknown): Promise<{ id: string; deadline: Date }> {
+  async send(principal: Principal, input: unknown): Promise<{ id: string; deadline: Date | null }> {
     const now = this.clock.now();
     const checked = validateComposeRequest(input, { now, sender: this.config.agency });
     if (!checked.ok) throw refuse.invalid(checked.errors);
@@ -47,7 +47,7 @@ export class NoticeService {
     if (this.sends.pending >= this.config.maxPendingSends) throw refuse.busy(this.sends.pending);
     const item = composeItem(checked.value, this.config.agency, uuidv7(() => now.getTime()), principal.subject, now, this.config.deadlines);
     await this.sends.add(item);
-    return { id: item.draft.jti, deadline: item.deadline as Date };
+    return { id: item.draft.jti, deadline: item.deadline };
   }
 
   /** Liaison officer: acknowledge a received query; a signed acknowledgement goes to the sender. */

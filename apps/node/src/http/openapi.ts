@@ -7,7 +7,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { AGENCY_CODE, UUID } from '@liaison/ids';
 import { LEDGER_EVENTS } from '@liaison/ledger';
-import { answerEnvelopeSchema, composeSchema, declineSchema, gradesSchema, handlingSchema, NOTICE_KINDS, NOTICE_STATES } from '@liaison/notices';
+import { answerEnvelopeSchema, composeSchema, declineSchema, gradesSchema, handlingSchema, NOTICE_KINDS, NOTICE_STATES, REFUSAL_GROUND_CODES } from '@liaison/notices';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 import { IDEMPOTENCY_HEADER } from '../idempotency/idempotency-key';
 
@@ -72,7 +72,7 @@ function schemas(): Json {
     SendResult: {
       type: 'object',
       required: ['id', 'deadline', 'status'],
-      properties: { id: { type: 'string', pattern: UUID.source }, deadline: { type: 'string', format: 'date-time' }, status: { const: 'SENT' } },
+      properties: { id: { type: 'string', pattern: UUID.source }, deadline: { type: ['string', 'null'], format: 'date-time', description: 'When answers are due; null for kinds that expect none (intelligence-report).' }, status: { const: 'SENT' } },
     },
     ActionResult: {
       type: 'object',
@@ -101,6 +101,38 @@ const exampleNotice = (now: Date) => ({
     date_of_birth: '1980-05-17',
   },
 });
+
+/** The example report: to the example query's recipient, with one selector of each kind. */
+const exampleReport = (query: ReturnType<typeof exampleNotice>) => ({
+  ...query,
+  kind: 'intelligence-report',
+  handling: { code: 'H0' },
+  body: {
+    narrative: 'A Telegram group recruits for sham modelling contracts abroad; the numbers and accounts below run it.',
+    case_reference: 'NL-2026-0042',
+    subjects: [{ names: { family: 'Jansen', given: 'Pieter' }, date_of_birth: '1980-05-17' }],
+    selectors: [
+      { kind: 'phone', value: '+31 6 12345678' },
+      { kind: 'username', value: '@JobsAbroad', platform: 'telegram' },
+      { kind: 'url', value: 'https://t.me/jobsabroad' },
+      { kind: 'email', value: 'recruit@example.com' },
+    ],
+  },
+});
+
+const EXAMPLE_HIT = {
+  outcome: 'hit',
+  details: {
+    summary: 'Known to us for document fraud in 2024.',
+    identity: {
+      names: [{ family: 'Jansen', given: 'Pieter' }],
+      date_of_birth: '1980-05-17',
+      identity_documents: [{ type: 'passport', number: 'NX12AB345', issuing_country: 'NL' }],
+      confidence: 'probable',
+      record_reference: 'ES-DGP-2026-118',
+    },
+  },
+};
 
 interface Operation {
   summary: string;
@@ -139,6 +171,12 @@ const operations = (example: ReturnType<typeof exampleNotice>): Record<string, O
       schema: 'ComposeRequest',
       examples: {
         identityQuery: { summary: 'An identity query to ES', value: example, status: 201 },
+        intelligenceReport: { summary: 'An intelligence report to ES, with selectors', value: exampleReport(example), status: 201 },
+        credentialsInUrl: {
+          summary: 'Refused: a URL selector with credentials',
+          value: { ...exampleReport(example), body: { narrative: 'n', selectors: [{ kind: 'url', value: 'https://user:secret@example.com/' }] } },
+          status: 400,
+        },
         missingReason: { summary: 'Refused: no reason given', value: { ...example, body: { ...example.body, reason: undefined } }, status: 400 },
       },
     },
@@ -171,16 +209,16 @@ const operations = (example: ReturnType<typeof exampleNotice>): Record<string, O
   },
   'POST /inbox/{id}/answer': {
     summary: 'Answer a received query',
-    description: 'Hit (with details) or no-hit, sent back to the sender signed and encrypted. Takes an Idempotency-Key.',
-    body: { schema: 'AnswerRequest', examples: { noHit: { summary: 'Nothing found', value: { outcome: 'no-hit' }, status: 200 }, declinedHere: { summary: 'Refused: decline has its own operation', value: { outcome: 'declined' }, status: 400 } } },
+    description: 'Hit (with details: a summary, optionally the matched identity — names, date of birth, documents, confidence, the record reference — and attachment references) or no-hit, sent back to the sender signed and encrypted. Refused for kinds that expect no answer (intelligence-report). Takes an Idempotency-Key.',
+    body: { schema: 'AnswerRequest', examples: { noHit: { summary: 'Nothing found', value: { outcome: 'no-hit' }, status: 200 }, structuredHit: { summary: 'A hit with the matched identity', value: EXAMPLE_HIT, status: 200 }, declinedHere: { summary: 'Refused: decline has its own operation', value: { outcome: 'declined' }, status: 400 } } },
     query: [SENDER_OF_ID],
     ok: { status: 200, description: 'Answered.', schema: ref('ActionResult') },
     errors: [400, ...AUTH_ERRORS, 404, 409, 413, 415, 422, 503],
   },
   'POST /inbox/{id}/decline': {
     summary: 'Decline a received query',
-    description: 'With a reason, sent back to the sender. Takes an Idempotency-Key.',
-    body: { schema: 'DeclineRequest', examples: { outOfScope: { summary: 'Outside our competence', value: { reason: 'Outside our competence' }, status: 200 }, blank: { summary: 'Refused: a blank reason', value: { reason: ' ' }, status: 400 } } },
+    description: `With a reason, and a refusal ground of Directive (EU) 2023/977 Art. 6(1) (\`ground\`: ${REFUSAL_GROUND_CODES.join(', ')}), sent back to the sender. Takes an Idempotency-Key.`,
+    body: { schema: 'DeclineRequest', examples: { outOfScope: { summary: 'Outside our competence', value: { reason: 'Outside our competence' }, status: 200 }, minorOffence: { summary: 'Declined on an Art. 6 ground', value: { ground: 'minor_offence', reason: 'Punishable by at most six months here.' }, status: 200 }, blank: { summary: 'Refused: a blank reason', value: { reason: ' ' }, status: 400 } } },
     query: [SENDER_OF_ID],
     ok: { status: 200, description: 'Declined.', schema: ref('ActionResult') },
     errors: [400, ...AUTH_ERRORS, 404, 409, 413, 415, 422, 503],
