@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@liaison/auth';
+import { CaseworkModule } from './casework/casework.module';
 import { ConsoleModule } from './console/console.module';
 import { CoreModule } from './core.module';
 import { DirectoryModule } from './directory/directory.module';
@@ -24,6 +25,7 @@ export class AppModule {
         AuthModule.forRoot({ issuer: auth.issuer, audience: auth.audience, agency, jwksUrl: auth.jwksUrl, jwks: auth.jwks as never }),
         LedgerModule,
         ExchangeModule,
+        CaseworkModule,
         DirectoryModule,
         ConsoleModule,
       ],

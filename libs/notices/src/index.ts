@@ -21,3 +21,5 @@ export {
 export { MAX_ATTACHMENTS } from './schemas/common';
 export * from './refusal-grounds';
 export * from './summary';
+export * from './terms';
+export * from './casework';

@@ -40,6 +40,16 @@ export function normaliseDateOfBirth(raw: unknown): Normalised {
   return accepted(raw);
 }
 
+/**
+ * A case reference as agencies write them (`NL-2026-0042`): surrounding spaces removed, runs of
+ * spaces one, uppercased — references are identifiers, compared without regard to case.
+ */
+export function normaliseCaseReference(raw: unknown): Normalised {
+  const bad = commonRefusal(raw, 100);
+  if (bad) return refused(bad);
+  return accepted(tidy(raw as string).replace(/\s+/g, ' ').toUpperCase());
+}
+
 const ISSUING_COUNTRY = /^[A-Z]{2}$/;
 
 /**

@@ -3,7 +3,7 @@
  * Matching, search and the match helper all go through `normaliseSelector`, so a kind added
  * here (with its rule documented in docs/selectors.md) is normalised the same way everywhere.
  */
-import { normaliseDateOfBirth, normaliseDocument, normaliseName } from './identifiers';
+import { normaliseCaseReference, normaliseDateOfBirth, normaliseDocument, normaliseName } from './identifiers';
 import { normaliseEmail, normalisePhone, normaliseUrl, normaliseUsername, type SelectorContext } from './kinds';
 import { refused, type Normalised } from './text';
 
@@ -58,6 +58,7 @@ defaultSelectorKinds.register({ kind: 'url', description: 'URL (http/https) by t
 defaultSelectorKinds.register({ kind: 'username', description: 'Username on a platform, by the platform\'s rules', listable: true, context: ['platform'], normalise: normaliseUsername });
 defaultSelectorKinds.register({ kind: 'name', description: 'Person name, folded', listable: false, context: [], normalise: normaliseName });
 defaultSelectorKinds.register({ kind: 'date_of_birth', description: 'Date of birth (YYYY[-MM[-DD]])', listable: false, context: [], normalise: normaliseDateOfBirth });
+defaultSelectorKinds.register({ kind: 'case_reference', description: 'Case reference, uppercased', listable: false, context: [], normalise: normaliseCaseReference });
 defaultSelectorKinds.register({ kind: 'document', description: 'Identity document: issuing country and number', listable: false, context: ['country'], normalise: normaliseDocument });
 
 export function registerSelectorKind(definition: SelectorKindDefinition): SelectorKindDefinition {

@@ -195,3 +195,9 @@ describe('properties', () => {
     );
   });
 });
+
+describe('case references', () => {
+  it('are compared without case and spacing', () => {
+    expect(value(normaliseSelector('case_reference', '  nl-2026  0042 '))).toBe('NL-2026 0042');
+  });
+});

@@ -31,6 +31,6 @@ import { UnitOfWork } from './unit-of-work';
     ExchangeRepository,
     UnitOfWork, OutboxSignal, EnvelopeDispatcher, NoticeService, NoticeQueries, InboxHandler, InboxMonitor, OutboxRelay, ExpirySweeper,
   ],
-  exports: [NoticeQueries, ExchangeRepository, ExchangeMetrics, InboxMonitor],
+  exports: [NoticeQueries, ExchangeRepository, ExchangeMetrics, InboxMonitor, ContentCipher],
 })
 export class ExchangeModule {}

@@ -142,7 +142,7 @@ const RECEIVED_COLUMNS = ['sender', 'message_id', 'kind', 'partition', '"offset"
 const REDELIVERED_COLUMNS = ['sender', 'message_id', 'digest', 'partition', '"offset"', 'redelivered_at'] as const;
 const REJECTED_COLUMNS = ['message_id', 'claimed_sender', 'code', 'detail', 'digest', 'partition', '"offset"', 'rejected_at'] as const;
 
-const NOTICE_SELECT = `id, direction, sender, recipients, kind, priority, handling_code AS "handlingCode",
+export const NOTICE_SELECT = `id, direction, sender, recipients, kind, priority, handling_code AS "handlingCode",
   handling_restriction AS "handlingRestriction", grades, re, issued_at AS "issuedAt", expires_at AS "expiresAt",
   deadline, digest, content, created_by AS "createdBy"`;
 const RECIPIENT_SELECT = `notice_sender AS "noticeSender", notice_id AS "noticeId", agency, status,

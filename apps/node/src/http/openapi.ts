@@ -7,7 +7,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { AGENCY_CODE, UUID } from '@liaison/ids';
 import { LEDGER_EVENTS } from '@liaison/ledger';
-import { answerEnvelopeSchema, composeSchema, declineSchema, gradesSchema, handlingSchema, NOTICE_KINDS, NOTICE_STATES, REFUSAL_GROUND_CODES } from '@liaison/notices';
+import { answerEnvelopeSchema, assignmentSchema, composeSchema, declineSchema, gradesSchema, handlingSchema, noteSchema, NOTICE_KINDS, NOTICE_STATES, REFUSAL_GROUND_CODES } from '@liaison/notices';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 import { IDEMPOTENCY_HEADER } from '../idempotency/idempotency-key';
 
@@ -63,6 +63,35 @@ function schemas(): Json {
     })(),
     AnswerRequest: { allOf: [asComponent(answerEnvelopeSchema), ref(kindSchemaName('response'))], description: 'A hit (with details) or no-hit; to decline, use the decline operation.' },
     DeclineRequest: asComponent(declineSchema),
+    AssignmentRequest: asComponent(assignmentSchema),
+    NoteRequest: asComponent(noteSchema),
+    Correlation: {
+      type: 'object',
+      description: 'Another notice this agency holds that shares a correlating term (selector, document, name with date of birth) — found through the blind index, never plaintext.',
+      required: ['id', 'sender', 'direction', 'kind', 'issuedAt', 'shared', 'caseReference', 'text'],
+      properties: {
+        id: { type: 'string', pattern: UUID.source },
+        sender: { type: 'string', pattern: AGENCY_CODE.source },
+        direction: { enum: ['outbound', 'inbound'] },
+        kind: { type: 'string' },
+        issuedAt: { type: 'string', format: 'date-time' },
+        shared: { type: 'array', items: { type: 'string' }, description: 'Kinds of the shared terms: phone, email, url, username, document, person.' },
+        caseReference: { type: ['string', 'null'] },
+        text: { type: 'string', examples: ['phone number also in intelligence-report from NL (case NL-2026-0042), 3 days ago'] },
+      },
+    },
+    Casework: {
+      type: 'object',
+      required: ['id', 'sender', 'assignedTo', 'assignments', 'notes', 'correlations'],
+      properties: {
+        id: { type: 'string', pattern: UUID.source },
+        sender: { type: 'string' },
+        assignedTo: { type: ['string', 'null'] },
+        assignments: { type: 'array', items: { type: 'object', required: ['officer', 'assignedBy', 'assignedAt'], properties: { officer: { type: 'string' }, assignedBy: { type: 'string' }, assignedAt: { type: 'string', format: 'date-time' } } } },
+        notes: { type: 'array', items: { type: 'object', required: ['id', 'author', 'createdAt', 'text'], properties: { id: { type: 'string' }, author: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' }, text: { type: 'string' } } } },
+        correlations: { type: 'array', items: ref('Correlation') },
+      },
+    },
     PassOnRequest: {
       type: 'object',
       additionalProperties: false,
@@ -230,6 +259,67 @@ const operations = (example: ReturnType<typeof exampleNotice>): Record<string, O
     query: [SENDER_OF_ID],
     ok: { status: 201, description: 'Passed on.', schema: ref('Created') },
     errors: [400, ...AUTH_ERRORS, 404, 409, 413, 415, 422, 503],
+  },
+  'GET /inbox/{id}/casework': {
+    summary: 'Casework of a received notice',
+    description: 'Who it is assigned to (and the history), internal notes, and correlations: other notices this agency holds sharing a selector, document or name with date of birth (role liaison_officer).',
+    query: [SENDER_OF_ID],
+    ok: { status: 200, description: 'The casework.', schema: ref('Casework') },
+    errors: [400, ...AUTH_ERRORS, 404, 409],
+  },
+  'POST /inbox/{id}/assign': {
+    summary: 'Assign a received notice to an officer',
+    description: 'Recorded with who assigned it and when; the newest assignment counts. Local to this agency, never sent. Takes an Idempotency-Key.',
+    body: { schema: 'AssignmentRequest', examples: { toOfficer: { summary: 'To an officer', value: { officer: 'Insp. M. García' }, status: 200 }, blank: { summary: 'Refused: a blank name', value: { officer: ' ' }, status: 400 } } },
+    query: [SENDER_OF_ID],
+    ok: { status: 200, description: 'Assigned.', schema: { type: 'object', required: ['id', 'officer', 'assignedBy', 'assignedAt'] } },
+    errors: [400, ...AUTH_ERRORS, 404, 409, 413, 415, 422],
+  },
+  'POST /inbox/{id}/notes': {
+    summary: 'Add an internal note to a received notice',
+    description: 'Kept by this agency only (sealed at rest, never sent), with its author and time. Takes an Idempotency-Key.',
+    body: { schema: 'NoteRequest', examples: { note: { summary: 'A note', value: { text: 'Checked against the national register: no record.' }, status: 201 }, blank: { summary: 'Refused: a blank note', value: { text: ' ' }, status: 400 } } },
+    query: [SENDER_OF_ID],
+    ok: { status: 201, description: 'Noted.', schema: { type: 'object', required: ['id', 'notice', 'author', 'createdAt'] } },
+    errors: [400, ...AUTH_ERRORS, 404, 409, 413, 415, 422],
+  },
+  'GET /notices/{id}/casework': {
+    summary: 'Casework of a sent notice',
+    description: 'Internal notes and correlations of a notice this agency sent (role operator).',
+    ok: { status: 200, description: 'The casework.', schema: ref('Casework') },
+    errors: [400, ...AUTH_ERRORS, 404],
+  },
+  'POST /notices/{id}/notes': {
+    summary: 'Add an internal note to a sent notice',
+    description: 'Kept by this agency only (sealed at rest, never sent), with its author and time (role operator). Takes an Idempotency-Key.',
+    body: { schema: 'NoteRequest', examples: {} },
+    ok: { status: 201, description: 'Noted.', schema: { type: 'object', required: ['id', 'notice', 'author', 'createdAt'] } },
+    errors: [400, ...AUTH_ERRORS, 404, 413, 415, 422],
+  },
+  'GET /search': {
+    summary: 'Search this agency\'s notices',
+    description: 'By case reference, person name (given names first, or the family name alone), date of birth, document number (with its issuing country) and selector (with its kind; platform for usernames, country for national phone numbers). Every criterion is normalised (docs/selectors.md) and looked up in the blind index; all must match. Metadata and summary only (roles operator, liaison_officer; never auditors).',
+    query: [
+      ['case_reference', { type: 'string', maxLength: 100 }, 'Case reference (compared without case).'],
+      ['name', { type: 'string', maxLength: 200 }, 'A person\'s name: given names then family name, or the family name alone.'],
+      ['date_of_birth', { type: 'string', pattern: '^\\d{4}(-\\d{2}(-\\d{2})?)?$' }, 'YYYY, YYYY-MM or YYYY-MM-DD, as written in the notice.'],
+      ['document', { type: 'string', maxLength: 40 }, 'Document number (separators ignored); needs document_country.'],
+      ['document_country', { type: 'string', pattern: '^[A-Z]{2}$' }, 'Issuing country of the document.'],
+      ['selector', { type: 'string', maxLength: 2048 }, 'A selector value; needs selector_kind.'],
+      ['selector_kind', { enum: ['phone', 'email', 'url', 'username'] }, 'The selector\'s kind.'],
+      ['platform', { type: 'string', maxLength: 40 }, 'The platform of a username.'],
+      ['country', { type: 'string', pattern: '^[A-Z]{2}$' }, 'The country of a phone number written without its country code.'],
+      ['limit', { type: 'string', pattern: '^[0-9]{1,3}$' }, 'Page size, 1–100 (default 50).'],
+    ],
+    ok: { status: 200, description: 'Matching notices, newest first.', schema: LIST },
+    errors: [400, ...AUTH_ERRORS],
+  },
+  'GET /correlations': {
+    summary: 'Correlations of a case',
+    description: 'Every notice with this case reference, each with the other notices it correlates with (roles operator, liaison_officer).',
+    query: [['case_reference', { type: 'string', maxLength: 100 }, 'The case reference (required).']],
+    ok: { status: 200, description: 'The case\'s notices and their correlations.', schema: LIST },
+    errors: [400, ...AUTH_ERRORS],
   },
   'GET /rejected': { summary: 'Refused inbox messages', description: 'Metadata and reason of each message the inbox refused (roles admin, auditor).', query: [limit], ok: { status: 200, description: 'Refusals.', schema: LIST }, errors: [400, ...AUTH_ERRORS] },
   'GET /audit/entries': {
