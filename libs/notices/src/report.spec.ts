@@ -3,6 +3,7 @@ import {
   REFUSAL_GROUNDS,
   REFUSAL_GROUND_CODES,
   allowedEventsOf,
+  isOverdue,
   kindBehaviour,
   replyDeadlineOf,
   summarizeNotice,
@@ -72,6 +73,7 @@ describe('intelligence-report', () => {
   it('expects no answer: no deadline, acknowledge only, never answered or declined', () => {
     const now = new Date('2026-12-01T10:00:00Z');
     expect(replyDeadlineOf('intelligence-report', 'urgent', now, { urgentHours: 8, normalDays: 7 })).toBeNull();
+    expect(isOverdue(null, now, 'DELIVERED')).toBe(false);
     expect(replyDeadlineOf('identity-query', 'urgent', now, { urgentHours: 8, normalDays: 7 })).toEqual(new Date('2026-12-01T18:00:00Z'));
     const kind = kindBehaviour('intelligence-report');
     expect(transitionOf(kind, 'DELIVERED', 'acknowledge')).toEqual({ ok: true, state: 'ACKNOWLEDGED', changed: true });
