@@ -166,8 +166,12 @@ describe('web console: the exchange scenario in a real browser', () => {
     await page.getByRole('button', { name: 'Decline…' }).click();
     expect(await page.locator('#decline-form .field-error').innerText()).toMatch(/required/);
     await page.getByLabel('Reason for declining').fill('Outside our competence: no legal basis for this request in CO');
+    // A Directive 2023/977 Art. 6 ground goes with the reason, and the confirmation names it.
+    await page.getByLabel('Refusal ground (Directive (EU) 2023/977)').selectOption('not_an_offence');
     await page.getByRole('button', { name: 'Decline…' }).click();
-    await page.getByRole('dialog', { name: 'Decline the request from NL?' }).getByRole('button', { name: 'Decline' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Decline the request from NL?' });
+    expect(await dialog.innerText()).toMatch(/Art\. 6\(1\)\(g\)\(ii\) — not an offence here/);
+    await dialog.getByRole('button', { name: 'Decline' }).click();
     await page.locator('#actions .success-box').waitFor();
     expect(await text(page, '#actions')).toMatch(/DECLINED/);
     await snap(page, '08-declined-co');

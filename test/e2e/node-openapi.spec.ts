@@ -93,8 +93,11 @@ describe('the OpenAPI document', () => {
 
   it('each documented example, sent to a running node, gets the documented status and a body of the documented schema', async () => {
     const withExamples = operations().filter(({ op }) => op.requestBody?.content?.['application/json']?.examples);
-    expect(withExamples.map((o) => `${o.method} ${o.path}`).sort()).toEqual(['POST /cases', 'POST /inbox/{id}/answer', 'POST /inbox/{id}/decline', 'POST /inbox/{id}/pass-on', 'POST /notices', 'POST /notices/batch']);
-    const inbound = await sendNotices(fed, 'NL', ['ES'], 8, 8);
+    expect(withExamples.map((o) => `${o.method} ${o.path}`).sort()).toEqual([
+      'POST /cases', 'POST /inbox/{id}/answer', 'POST /inbox/{id}/assign', 'POST /inbox/{id}/decline', 'POST /inbox/{id}/notes', 'POST /inbox/{id}/pass-on',
+      'POST /notices', 'POST /notices/batch', 'POST /notices/{id}/notes',
+    ]);
+    const inbound = await sendNotices(fed, 'NL', ['ES'], 12, 12); // 3 answers, 3 declines, 2 pass-ons, 2 assignments, 2 notes
     await fed.waitFor(async () => (await Promise.all(inbound.map((id) => fed.get('ES', `/inbox/${id}`, 'liaison_officer')))).every((r) => r.status === 200), 'ES to receive');
     let checked = 0;
     for (const { path, method, op } of withExamples) {
@@ -113,6 +116,6 @@ describe('the OpenAPI document', () => {
         checked++;
       }
     }
-    expect(checked).toBe(10);
+    expect(checked).toBe(20);
   }, 120000);
 });

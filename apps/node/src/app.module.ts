@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@liaison/auth';
 import { CasesModule } from './cases/cases.module';
+import { CaseworkModule } from './casework/casework.module';
 import { ConsoleModule } from './console/console.module';
 import { CoreModule } from './core.module';
 import { DirectoryModule } from './directory/directory.module';
@@ -26,6 +27,7 @@ export class AppModule {
         LedgerModule,
         ExchangeModule,
         CasesModule,
+        CaseworkModule,
         DirectoryModule,
         ConsoleModule,
       ],

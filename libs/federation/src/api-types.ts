@@ -357,7 +357,7 @@ export interface paths {
         put?: never;
         /**
          * Answer a received query
-         * @description Hit (with details) or no-hit, sent back to the sender signed and encrypted. Takes an Idempotency-Key.
+         * @description Hit (with details: a summary, optionally the matched identity — names, date of birth, documents, confidence, the record reference — and attachment references) or no-hit, sent back to the sender signed and encrypted. Refused for kinds that expect no answer (intelligence-report). Takes an Idempotency-Key.
          */
         post: operations["InboxController_answer"];
         delete?: never;
@@ -377,7 +377,7 @@ export interface paths {
         put?: never;
         /**
          * Decline a received query
-         * @description With a reason, sent back to the sender. Takes an Idempotency-Key.
+         * @description With a reason, and a refusal ground of Directive (EU) 2023/977 Art. 6(1) (`ground`: not_available, request_not_compliant, judicial_authorisation_refused, personal_data_category, inaccurate_or_outdated, national_security, investigation_or_safety, legal_person_interests, minor_offence, not_an_offence, no_consent_of_origin), sent back to the sender. Takes an Idempotency-Key.
          */
         post: operations["InboxController_decline"];
         delete?: never;
@@ -610,6 +610,146 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/inbox/{id}/casework": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Casework of a received notice
+         * @description Who it is assigned to (and the history), internal notes, and correlations: other notices this agency holds sharing a selector, document or name with date of birth (role liaison_officer).
+         */
+        get: operations["InboxCaseworkController_view"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inbox/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign a received notice to an officer
+         * @description Recorded with who assigned it and when; the newest assignment counts. Local to this agency, never sent. Takes an Idempotency-Key.
+         */
+        post: operations["InboxCaseworkController_assign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inbox/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add an internal note to a received notice
+         * @description Kept by this agency only (sealed at rest, never sent), with its author and time. Takes an Idempotency-Key.
+         */
+        post: operations["InboxCaseworkController_note"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notices/{id}/casework": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Casework of a sent notice
+         * @description Internal notes and correlations of a notice this agency sent (role operator).
+         */
+        get: operations["NoticesCaseworkController_view"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notices/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add an internal note to a sent notice
+         * @description Kept by this agency only (sealed at rest, never sent), with its author and time (role operator). Takes an Idempotency-Key.
+         */
+        post: operations["NoticesCaseworkController_note"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search this agency's notices
+         * @description By case reference, person name (given names first, or the family name alone), date of birth, document number (with its issuing country) and selector (with its kind; platform for usernames, country for national phone numbers). Every criterion is normalised (docs/selectors.md) and looked up in the blind index; all must match. Metadata and summary only (roles operator, liaison_officer; never auditors).
+         */
+        get: operations["SearchController_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/correlations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Correlations of a case
+         * @description Every notice with this case reference, each with the other notices it correlates with (roles operator, liaison_officer).
+         */
+        get: operations["SearchController_correlations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/directory": {
         parameters: {
             query?: never;
@@ -705,10 +845,10 @@ export interface components {
             /** @enum {unknown} */
             information: 1 | 2 | 3 | 4;
         };
-        /** @description A notice to send. `body` follows the schema of its `kind`: identity-query → IdentityQueryBody, location-query → LocationQueryBody. */
+        /** @description A notice to send. `body` follows the schema of its `kind`: identity-query → IdentityQueryBody, location-query → LocationQueryBody, intelligence-report → IntelligenceReportBody. */
         ComposeRequest: {
             /** @enum {string} */
-            kind: "identity-query" | "location-query";
+            kind: "identity-query" | "location-query" | "intelligence-report";
             recipients: string[];
             handling: components["schemas"]["Handling"];
             grades: components["schemas"]["Grades"];
@@ -716,10 +856,8 @@ export interface components {
             priority: "urgent" | "normal";
             /** Format: date-time */
             expiresAt: string;
-            body: components["schemas"]["IdentityQueryBody"] | components["schemas"]["LocationQueryBody"];
-            /** Format: uuid */
+            body: components["schemas"]["IdentityQueryBody"] | components["schemas"]["LocationQueryBody"] | components["schemas"]["IntelligenceReportBody"];
             re?: string;
-            /** Format: uuid */
             case?: string;
         };
         /** @description A hit (with details) or no-hit; to decline, use the decline operation. */
@@ -737,15 +875,60 @@ export interface components {
             };
         } & components["schemas"]["ResponseBody"];
         DeclineRequest: {
+            /** @enum {unknown} */
+            ground?: "not_available" | "request_not_compliant" | "judicial_authorisation_refused" | "personal_data_category" | "inaccurate_or_outdated" | "national_security" | "investigation_or_safety" | "legal_person_interests" | "minor_offence" | "not_an_offence" | "no_consent_of_origin";
             reason: string;
+        };
+        AssignmentRequest: {
+            officer: string;
+        };
+        NoteRequest: {
+            text: string;
+        };
+        /** @description Another notice this agency holds that shares a correlating term (selector, document, name with date of birth) — found through the blind index, never plaintext. */
+        Correlation: {
+            id: string;
+            sender: string;
+            /** @enum {unknown} */
+            direction: "outbound" | "inbound";
+            kind: string;
+            /** Format: date-time */
+            issuedAt: string;
+            /** @description Kinds of the shared terms: phone, email, url, username, document, person. */
+            shared: string[];
+            caseReference: string | null;
+            /** @example phone number also in intelligence-report from NL (case NL-2026-0042), 3 days ago */
+            text: string;
+        };
+        Casework: {
+            id: string;
+            sender: string;
+            assignedTo: string | null;
+            assignments: {
+                officer: string;
+                assignedBy: string;
+                /** Format: date-time */
+                assignedAt: string;
+            }[];
+            notes: {
+                id: string;
+                author: string;
+                /** Format: date-time */
+                createdAt: string;
+                text: string;
+            }[];
+            correlations: components["schemas"]["Correlation"][];
         };
         PassOnRequest: {
             recipients: string[];
         };
         SendResult: {
             id: string;
-            /** Format: date-time */
-            deadline: string;
+            /**
+             * Format: date-time
+             * @description When answers are due; null for kinds that expect none (intelligence-report).
+             */
+            deadline: string | null;
             /** @constant */
             status: "SENT";
         };
@@ -761,7 +944,7 @@ export interface components {
                 status: 201;
                 id: string;
                 /** Format: date-time */
-                deadline: string;
+                deadline: string | null;
             } | {
                 status: number;
                 problem: components["schemas"]["Problem"];
@@ -834,6 +1017,13 @@ export interface components {
             case_reference: string;
             reason: string;
             legal_basis: string;
+            selectors?: {
+                kind: string;
+                value: string;
+                platform?: string;
+                /** Format: iso3166-alpha2 */
+                country?: string;
+            }[];
         } | unknown | unknown | unknown;
         /** Locate a person of interest */
         LocationQueryBody: {
@@ -878,6 +1068,13 @@ export interface components {
             case_reference: string;
             reason: string;
             legal_basis: string;
+            selectors?: {
+                kind: string;
+                value: string;
+                platform?: string;
+                /** Format: iso3166-alpha2 */
+                country?: string;
+            }[];
         } | unknown | unknown | unknown;
         /** Outcome of a query */
         ResponseBody: {
@@ -885,6 +1082,31 @@ export interface components {
             outcome: "hit";
             details: {
                 summary: string;
+                identity?: {
+                    names?: {
+                        family?: string;
+                        given?: string;
+                    }[];
+                    /** Format: partial-date */
+                    date_of_birth?: string;
+                    identity_documents?: {
+                        /** @enum {unknown} */
+                        type: "passport" | "national_id" | "driving_licence" | "residence_permit" | "visa" | "other";
+                        number: string;
+                        /** Format: iso3166-alpha2 */
+                        issuing_country: string;
+                    }[];
+                    /** @enum {unknown} */
+                    confidence: "confirmed" | "probable" | "possible";
+                    record_reference?: string;
+                } | unknown | unknown;
+                attachments?: {
+                    digest: string;
+                    reference: string;
+                    name?: string;
+                    media_type?: string;
+                    size?: number;
+                }[];
                 subject?: {
                     names?: {
                         family?: string;
@@ -936,6 +1158,8 @@ export interface components {
         } | {
             /** @constant */
             outcome: "declined";
+            /** @enum {unknown} */
+            ground?: "not_available" | "request_not_compliant" | "judicial_authorisation_refused" | "personal_data_category" | "inaccurate_or_outdated" | "national_security" | "investigation_or_safety" | "legal_person_interests" | "minor_offence" | "not_an_offence" | "no_consent_of_origin";
             reason: string;
         };
         /** Delivery receipt from the recipient node */
@@ -955,6 +1179,54 @@ export interface components {
             };
             /** Format: date-time */
             at: string;
+        };
+        /** Share information without a request */
+        IntelligenceReportBody: {
+            narrative: string;
+            case_reference?: string;
+            case?: string;
+            subjects?: {
+                names?: {
+                    family?: string;
+                    given?: string;
+                };
+                aliases?: {
+                    family?: string;
+                    given?: string;
+                }[];
+                /** Format: partial-date */
+                date_of_birth?: string;
+                /** Format: iso3166-alpha2 */
+                nationality?: string;
+                identity_documents?: {
+                    /** @enum {unknown} */
+                    type: "passport" | "national_id" | "driving_licence" | "residence_permit" | "visa" | "other";
+                    number: string;
+                    /** Format: iso3166-alpha2 */
+                    issuing_country: string;
+                }[];
+                photo?: {
+                    attachment?: string;
+                    digest?: string;
+                    reference?: string;
+                    /** @enum {unknown} */
+                    media_type?: "image/jpeg" | "image/png" | "image/webp";
+                };
+            }[];
+            selectors?: {
+                kind: string;
+                value: string;
+                platform?: string;
+                /** Format: iso3166-alpha2 */
+                country?: string;
+            }[];
+            attachments?: {
+                digest: string;
+                reference: string;
+                name?: string;
+                media_type?: string;
+                size?: number;
+            }[];
         };
         /** Case event: invite */
         CaseInviteBody: {
@@ -3237,6 +3509,557 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    InboxCaseworkController_view: {
+        parameters: {
+            query?: {
+                /** @description When two agencies sent notices with this id: which sender is meant (without it such an id answers 409 ambiguous_id). */
+                sender?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The notice or message id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The casework. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Casework"];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The notice is not in a state that allows this, or a request with the same Idempotency-Key is still being processed (Retry-After). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    InboxCaseworkController_assign: {
+        parameters: {
+            query?: {
+                /** @description When two agencies sent notices with this id: which sender is meant (without it such an id answers 409 ambiguous_id). */
+                sender?: string;
+            };
+            header?: {
+                /** @description A key of your choosing (a UUID is a good one) so that a retry does not act twice: a repeat with the same key and the same request gets the first answer (header Idempotent-Replayed: true); the same key for a different request is refused with 422; a repeat while the first is still being processed with 409. Keys are kept 24 hours by default. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The notice or message id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentRequest"];
+            };
+        };
+        responses: {
+            /** @description Assigned. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The notice is not in a state that allows this, or a request with the same Idempotency-Key is still being processed (Retry-After). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 256 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not uncompressed UTF-8 JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    InboxCaseworkController_note: {
+        parameters: {
+            query?: {
+                /** @description When two agencies sent notices with this id: which sender is meant (without it such an id answers 409 ambiguous_id). */
+                sender?: string;
+            };
+            header?: {
+                /** @description A key of your choosing (a UUID is a good one) so that a retry does not act twice: a repeat with the same key and the same request gets the first answer (header Idempotent-Replayed: true); the same key for a different request is refused with 422; a repeat while the first is still being processed with 409. Keys are kept 24 hours by default. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The notice or message id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            /** @description Noted. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The notice is not in a state that allows this, or a request with the same Idempotency-Key is still being processed (Retry-After). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 256 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not uncompressed UTF-8 JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    NoticesCaseworkController_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The notice or message id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The casework. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Casework"];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    NoticesCaseworkController_note: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID is a good one) so that a retry does not act twice: a repeat with the same key and the same request gets the first answer (header Idempotent-Replayed: true); the same key for a different request is refused with 422; a repeat while the first is still being processed with 409. Keys are kept 24 hours by default. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The notice or message id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            /** @description Noted. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 256 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not uncompressed UTF-8 JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SearchController_search: {
+        parameters: {
+            query?: {
+                /** @description Case reference (compared without case). */
+                case_reference?: string;
+                /** @description A person's name: given names then family name, or the family name alone. */
+                name?: string;
+                /** @description YYYY, YYYY-MM or YYYY-MM-DD, as written in the notice. */
+                date_of_birth?: string;
+                /** @description Document number (separators ignored); needs document_country. */
+                document?: string;
+                /** @description Issuing country of the document. */
+                document_country?: string;
+                /** @description A selector value; needs selector_kind. */
+                selector?: string;
+                /** @description The selector's kind. */
+                selector_kind?: "phone" | "email" | "url" | "username";
+                /** @description The platform of a username. */
+                platform?: string;
+                /** @description The country of a phone number written without its country code. */
+                country?: string;
+                /** @description Page size, 1–100 (default 50). */
+                limit?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Matching notices, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>[];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SearchController_correlations: {
+        parameters: {
+            query?: {
+                /** @description The case reference (required). */
+                case_reference?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The case's notices and their correlations. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>[];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -263,8 +263,28 @@ export class NodeClient {
     return this.call('POST', `/inbox/${encodeURIComponent(id)}/answer`, { body: answer, idempotencyKey });
   }
 
-  decline(id: string, reason: ApiSchemas['DeclineRequest']['reason'], idempotencyKey?: string): Promise<ActionResult> {
-    return this.call('POST', `/inbox/${encodeURIComponent(id)}/decline`, { body: { reason }, idempotencyKey });
+  /** A reason alone, or `{ground, reason}` with a Directive 2023/977 Art. 6 ground. */
+  decline(id: string, reason: ApiSchemas['DeclineRequest']['reason'] | ApiSchemas['DeclineRequest'], idempotencyKey?: string): Promise<ActionResult> {
+    return this.call('POST', `/inbox/${encodeURIComponent(id)}/decline`, { body: typeof reason === 'string' ? { reason } : reason, idempotencyKey });
+  }
+
+  /** Assigns a received notice to an officer (local to this agency). */
+  assign(id: string, officer: string, idempotencyKey?: string): Promise<ApiOk<'/inbox/{id}/assign', 'post'>> {
+    return this.call('POST', `/inbox/${encodeURIComponent(id)}/assign`, { body: { officer }, idempotencyKey });
+  }
+
+  /** Adds an internal note (never sent) to a received (`inbox`) or sent (`notices`) notice. */
+  note(id: string, text: string, on: 'inbox' | 'notices' = 'inbox', idempotencyKey?: string): Promise<ApiOk<'/inbox/{id}/notes', 'post'>> {
+    return this.call('POST', `/${on}/${encodeURIComponent(id)}/notes`, { body: { text }, idempotencyKey });
+  }
+
+  /** Assignment, notes and correlations of a received (`inbox`) or sent (`notices`) notice. */
+  casework(id: string, on: 'inbox' | 'notices' = 'inbox'): Promise<ApiSchemas['Casework']> {
+    return this.call('GET', `/${on}/${encodeURIComponent(id)}/casework`);
+  }
+
+  search(query: ApiQuery<'/search', 'get'>): Promise<ApiOk<'/search', 'get'>> {
+    return this.call('GET', '/search', { query });
   }
 
   passOn(id: string, recipients: ApiSchemas['PassOnRequest']['recipients'], idempotencyKey?: string): Promise<ApiSchemas['Created']> {

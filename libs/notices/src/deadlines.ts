@@ -57,10 +57,10 @@ export function replyDeadline(priority: Priority, sentAt: Date, deadlines: Feder
 
 /**
  * Past its deadline (strictly after it). With a state, a notice that is already answered,
- * declined or expired is never overdue.
+ * declined or expired is never overdue; nor is a notice without deadline (a report expects no answer).
  */
-export function isOverdue(deadline: Date, now: Date = new Date(), state?: NoticeState): boolean {
-  if (state !== undefined && isFinalState(state)) return false;
+export function isOverdue(deadline: Date | null, now: Date = new Date(), state?: NoticeState): boolean {
+  if (deadline === null || (state !== undefined && isFinalState(state))) return false;
   return now.getTime() > deadline.getTime();
 }
 

@@ -17,8 +17,14 @@ export {
   RECEIPT_MAX_ENVELOPES,
   type ReceiptBody,
   acknowledgementSchema,
+  intelligenceReportSchema,
+  MAX_REPORT_SUBJECTS,
 } from './schemas/kinds';
+export { MAX_ATTACHMENTS } from './schemas/common';
+export * from './refusal-grounds';
 export * from './summary';
 /** String shapes every body schema uses (bounded, no control or bidi characters), for kinds defined in other libs. */
 export { freeText, line, isoDateTime } from './schemas/common';
 export * from './attachment-references';
+export * from './terms';
+export * from './casework';

@@ -83,7 +83,7 @@ describe('validateComposeRequest', () => {
   });
 
   it.each([
-    ['an unknown kind', { kind: 'red-notice' }, '/kind', 'is not a known notice kind (identity-query, location-query)'],
+    ['an unknown kind', { kind: 'red-notice' }, '/kind', 'is not a known notice kind (identity-query, location-query, intelligence-report)'],
     ['a protocol kind', { kind: 'receipt' }, '/kind', '"receipt" cannot be composed; it is sent by the node itself'],
     ['no recipients', { recipients: [] }, '/recipients', 'must NOT have fewer than 1 items'],
     ['21 recipients', { recipients: Array.from({ length: 21 }, (_, i) => `A${String.fromCharCode(65 + i)}`) }, '/recipients', 'must NOT have more than 20 items'],

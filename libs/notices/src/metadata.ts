@@ -1,4 +1,4 @@
-import { AGENCY_CODE } from '@liaison/ids';
+import { AGENCY_CODE, UUID } from '@liaison/ids';
 /**
  * Notice metadata (handling code, grades, priority, recipients, expiry) and validation of the
  * operator's and liaison officer's API requests. Every validator returns field errors
@@ -6,6 +6,7 @@ import { AGENCY_CODE } from '@liaison/ids';
  */
 import type { ValidateFunction } from 'ajv/dist/2020';
 import { defaultNoticeKinds, type NoticeKindRegistry } from './registry';
+import { REFUSAL_GROUND_CODES, type RefusalGround } from './refusal-grounds';
 import { freeText, isoDateTime } from './schemas/common';
 import { createAjv, toFieldErrors, type FieldError } from './validation';
 
@@ -60,7 +61,7 @@ export interface ComposeRequest {
   /** RFC 3339 date-time, in the future. */
   expiresAt: string;
   body: Record<string, unknown>;
-  /** The notice this one follows up (its thread): a message id. */
+  /** The earlier notice this one follows up or refers to (sent or received by this agency): its thread. */
   re?: string;
   /** The case the notice belongs to: the case's id. */
   case?: string;
@@ -112,8 +113,8 @@ export const composeSchema = {
     priority: { enum: PRIORITIES },
     expiresAt: isoDateTime,
     body: { type: 'object' },
-    re: { type: 'string', format: 'uuid' },
-    case: { type: 'string', format: 'uuid' },
+    re: { type: 'string', pattern: UUID.source },
+    case: { type: 'string', pattern: UUID.source },
   },
 } as const;
 
@@ -128,7 +129,11 @@ export const declineSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['reason'],
-  properties: { reason: freeText(2000) },
+  properties: {
+    /** Directive (EU) 2023/977 Art. 6(1) ground (REFUSAL_GROUNDS); optional for clients written before it existed. */
+    ground: { enum: REFUSAL_GROUND_CODES },
+    reason: freeText(2000),
+  },
 } as const;
 
 const ajv = createAjv();
@@ -248,6 +253,7 @@ export function validateAnswerRequest(input: unknown, options: { registry?: Noti
 
 export interface DeclineRequest {
   reason: string;
+  ground?: RefusalGround;
 }
 
 /** Validates a liaison officer's decline: a non-blank reason. */
@@ -261,6 +267,6 @@ export function validateDeclineRequest(input: unknown): Validated<DeclineRequest
 
 /** The `response` body for an answer or a decline. */
 export function toResponseBody(request: AnswerRequest | DeclineRequest): Record<string, unknown> {
-  if ('reason' in request) return { outcome: 'declined', reason: request.reason };
+  if ('reason' in request) return { outcome: 'declined', ...(request.ground ? { ground: request.ground } : {}), reason: request.reason };
   return request.outcome === 'hit' ? { outcome: 'hit', details: request.details } : { outcome: 'no-hit' };
 }

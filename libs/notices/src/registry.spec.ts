@@ -29,7 +29,8 @@ function fields(result: ReturnType<typeof validateNoticeBody>): string[] {
 
 describe('notice kind registry', () => {
   it('has the built-in kinds with their flags', () => {
-    expect([...NOTICE_KINDS.keys()]).toEqual(['identity-query', 'location-query', 'response', 'receipt', 'acknowledgement']);
+    expect([...NOTICE_KINDS.keys()]).toEqual(['identity-query', 'location-query', 'response', 'receipt', 'acknowledgement', 'intelligence-report']);
+    expect(getNoticeKind('intelligence-report')).toMatchObject({ answerable: false, isQuery: true });
     expect(getNoticeKind('identity-query')).toMatchObject({ answerable: true, isQuery: true });
     expect(getNoticeKind('location-query')).toMatchObject({ answerable: true, isQuery: true });
     expect(getNoticeKind('response')).toMatchObject({ answerable: false, isQuery: false });

@@ -6,23 +6,32 @@
 import { checkAttachmentReferences } from './attachment-references';
 import type Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv/dist/2020';
+import { normaliseSelectorList } from '@liaison/selectors';
+import { replyDeadline, type FederationDeadlines } from './deadlines';
+import type { Priority } from './metadata';
 import {
   acknowledgementSchema,
   identityQuerySchema,
+  intelligenceReportSchema,
   locationQuerySchema,
   receiptSchema,
   responseSchema,
 } from './schemas/kinds';
-import { createAjv, summariseErrors, toFieldErrors, type FieldError, type ValidationResult } from './validation';
+import { createAjv, MAX_REPORTED_ERRORS, summariseErrors, toFieldErrors, type FieldError, type ValidationResult } from './validation';
 
 export interface NoticeKindOptions {
   /** Recipients answer it with a `response`; a reply deadline applies. */
   answerable: boolean;
   /** Operators may compose and send it through the API (as opposed to protocol kinds such as receipts). */
   isQuery: boolean;
+  /**
+   * Rules a JSON Schema cannot say, run on a body the schema accepted (e.g. selectors that must
+   * normalise); each error's field is a pointer under `prefix`.
+   */
+  check?: (body: Record<string, unknown>, prefix: string) => FieldError[];
 }
 
-export interface NoticeKindDefinition extends NoticeKindOptions {
+export interface NoticeKindDefinition extends Omit<NoticeKindOptions, 'check'> {
   readonly name: string;
   /** A frozen copy of the registered schema (the console may render it). */
   readonly schema: Readonly<Record<string, unknown>>;
@@ -36,6 +45,7 @@ export const BUILTIN_NOTICE_KINDS = [
   'response',
   'receipt',
   'acknowledgement',
+  'intelligence-report',
 ] as const;
 export type BuiltinNoticeKind = (typeof BUILTIN_NOTICE_KINDS)[number];
 
@@ -56,6 +66,7 @@ export class NoticeKindRegistry {
   private readonly ajv: Ajv2020 = createAjv();
   private readonly kinds = new Map<string, NoticeKindDefinition>();
   private readonly validators = new Map<string, ValidateFunction>();
+  private readonly checks = new Map<string, NonNullable<NoticeKindOptions['check']>>();
 
   /** Read-only view of the registered kinds, by name. */
   get all(): ReadonlyMap<string, NoticeKindDefinition> {
@@ -80,6 +91,7 @@ export class NoticeKindRegistry {
     });
     this.kinds.set(name, definition);
     this.validators.set(name, validate);
+    if (options.check) this.checks.set(name, options.check);
     return definition;
   }
 
@@ -93,18 +105,28 @@ export class NoticeKindRegistry {
     if (!validate) {
       return { ok: false, errors: [{ field: '', message: `unknown notice kind "${printable(kind)}"` }] };
     }
-    if (validate(body)) return { ok: true };
-    return { ok: false, errors: toFieldErrors(validate.errors, prefix) };
+    if (!validate(body)) return { ok: false, errors: toFieldErrors(validate.errors, prefix) };
+    const errors = this.checks.get(kind)?.(body as Record<string, unknown>, prefix) ?? [];
+    return errors.length ? { ok: false, errors } : { ok: true };
   }
+}
+
+/** A body's `selectors` must each normalise (docs/selectors.md); refusals name their place. */
+export function selectorsCheck(body: Record<string, unknown>, prefix: string): FieldError[] {
+  if (body.selectors === undefined) return [];
+  const result = normaliseSelectorList(body.selectors, `${prefix}/selectors`, { maxErrors: MAX_REPORTED_ERRORS });
+  return result.ok ? [] : result.errors;
 }
 
 /** The process-wide registry, with the built-in kinds. */
 export const defaultNoticeKinds = new NoticeKindRegistry();
-defaultNoticeKinds.register('identity-query', identityQuerySchema, { answerable: true, isQuery: true });
-defaultNoticeKinds.register('location-query', locationQuerySchema, { answerable: true, isQuery: true });
+defaultNoticeKinds.register('identity-query', identityQuerySchema, { answerable: true, isQuery: true, check: selectorsCheck });
+defaultNoticeKinds.register('location-query', locationQuerySchema, { answerable: true, isQuery: true, check: selectorsCheck });
 defaultNoticeKinds.register('response', responseSchema, { answerable: false, isQuery: false });
 defaultNoticeKinds.register('receipt', receiptSchema, { answerable: false, isQuery: false });
 defaultNoticeKinds.register('acknowledgement', acknowledgementSchema, { answerable: false, isQuery: false });
+// Composed and sent by operators like a query, but expects no answer (acknowledgement allowed).
+defaultNoticeKinds.register('intelligence-report', intelligenceReportSchema, { answerable: false, isQuery: true, check: selectorsCheck });
 
 /** The registered notice kinds, by name (a live read-only view of the default registry). */
 export const NOTICE_KINDS: ReadonlyMap<string, NoticeKindDefinition> = defaultNoticeKinds.all;
@@ -133,3 +155,13 @@ export function validateBodyForEnvelope(kind: string, body: unknown, att?: reado
 }
 
 export type { FieldError };
+
+/** How a stored notice of this kind behaves; an unknown kind (none is ever stored) counts as answerable. */
+export function kindBehaviour(name: string): { name: string; answerable: boolean } {
+  return { name, answerable: defaultNoticeKinds.get(name)?.answerable ?? true };
+}
+
+/** When an answer to a notice of this kind is due: null for kinds that expect none (reports). */
+export function replyDeadlineOf(kind: string, priority: Priority, sentAt: Date, deadlines: FederationDeadlines): Date | null {
+  return kindBehaviour(kind).answerable ? replyDeadline(priority, sentAt, deadlines) : null;
+}

@@ -17,7 +17,10 @@ export function summarizeNotice(body: unknown): NoticeSummary {
     names?: Name;
     identity_documents?: Document[];
     photo?: unknown;
+    subjects?: { names?: Name; identity_documents?: Document[]; photo?: unknown }[];
   };
+  // A report names its subjects in a list: the first stands for the report in the inbox.
+  if (Array.isArray(b.subjects) && b.subjects.length > 0) return summarizeNotice({ case_reference: b.case_reference, ...b.subjects[0] });
   const caseReference = typeof b.case_reference === 'string' ? b.case_reference : null;
   const name = [b.names?.given, b.names?.family].filter((p): p is string => typeof p === 'string').join(' ');
   const document = Array.isArray(b.identity_documents) ? b.identity_documents[0] : undefined;

@@ -15,6 +15,8 @@
  *   receipts can arrive late or twice.
  * - ANSWERED, DECLINED and EXPIRED are final: everything else is refused there.
  * - `acknowledge` twice is refused: it is a person's action, and the second one is a mistake.
+ * - A kind that expects no answer (an intelligence report) is never answered or declined: for
+ *   it, `answer` and `decline` are refused in every state (`transitionOf`).
  */
 
 export const NOTICE_STATES = ['SENT', 'DELIVERED', 'ACKNOWLEDGED', 'ANSWERED', 'DECLINED', 'EXPIRED'] as const;
@@ -67,4 +69,20 @@ export function transition(state: NoticeState, event: NoticeEvent): TransitionRe
 /** Events a person or the node may still apply (for the console: offer only these). */
 export function allowedEvents(state: NoticeState): readonly NoticeEvent[] {
   return TRANSITIONS[state];
+}
+
+/** Events that only kinds expecting an answer know. */
+const ANSWER_EVENTS: ReadonlySet<NoticeEvent> = new Set<NoticeEvent>(['answer', 'decline']);
+
+/** `transition` for a notice of a kind that may expect no answer (`answerable: false`). */
+export function transitionOf(kind: { name: string; answerable: boolean }, state: NoticeState, event: NoticeEvent): TransitionResult {
+  if (!kind.answerable && ANSWER_EVENTS.has(event)) {
+    return { ok: false, error: 'illegal_transition', message: `cannot ${event} a ${kind.name}: it expects no answer` };
+  }
+  return transition(state, event);
+}
+
+/** `allowedEvents` for a notice of that kind. */
+export function allowedEventsOf(kind: { answerable: boolean }, state: NoticeState): readonly NoticeEvent[] {
+  return kind.answerable ? TRANSITIONS[state] : TRANSITIONS[state].filter((e) => !ANSWER_EVENTS.has(e));
 }

@@ -1,12 +1,12 @@
 // The daily actions over a node's API (`liaison send`, `inbox`, `sent`, `show`, `acknowledge`,
-// `answer`, `decline`, `pass-on`, `export`), so agencies can script Liaison without writing a
+// `answer`, `decline`, `pass-on`, `assign`, `note`, `casework`, `search`, `export`), so agencies can script Liaison without writing a
 // client. Everything given is validated (with the rules the node applies) before a request goes
 // out; every changing request carries one Idempotency-Key for all its retries.
 import { readFileSync } from 'fs';
 import { Command } from 'commander';
 import { isAgencyCode, isUuid } from '@liaison/ids';
 import { validateDeclineCaseRequest, validateOpenCaseRequest } from '@liaison/cases';
-import { NOTICE_STATES, PRIORITIES, validateAnswerRequest, validateComposeRequest, validateDeclineRequest } from '@liaison/notices';
+import { NOTICE_STATES, PRIORITIES, REFUSAL_GROUND_CODES, validateAnswerRequest, validateAssignmentRequest, validateComposeRequest, validateDeclineRequest, validateNoteRequest } from '@liaison/notices';
 import { ApiError, ApiQuery, ApiSchemas, NodeClient, saveStream } from '@liaison/federation';
 import { act, EXIT, option, ParsedArgs, UsageError } from '../args';
 import { CliIo, envSetting, printJson, readJsonFile } from './cli-io';
@@ -307,14 +307,76 @@ export function registerActions(program: Command, io: CliIo, code: { value: numb
     return print(parsed, io, result, () => `${result.id} ${result.status}\n`);
   });
 
-  const decline = apiCommand(program, 'decline', 'decline a notice of the inbox, with a reason', true).argument('<id>', 'notice id').option('--reason <text>', 'why it is declined');
+  const decline = apiCommand(program, 'decline', 'decline a notice of the inbox, with a reason and a Directive 2023/977 Art. 6 ground', true)
+    .argument('<id>', 'notice id')
+    .option('--reason <text>', 'why it is declined')
+    .option('--ground <code>', `refusal ground: ${REFUSAL_GROUND_CODES.join(', ')}`);
   act(decline, code, async (parsed) => {
     const id = noticeId(parsed);
-    const request = { reason: option(parsed, 'reason') };
+    const ground = parsed.options.get('ground');
+    const request = { reason: option(parsed, 'reason'), ...(ground !== undefined ? { ground } : {}) };
     const valid = validateDeclineRequest(request);
     if (!valid.ok) refuseFields('the decline', valid.errors);
-    const result = await client(parsed, io).decline(id, request.reason, idempotencyKey(parsed));
+    const result = await client(parsed, io).decline(id, valid.value as ApiSchemas['DeclineRequest'], idempotencyKey(parsed));
     return print(parsed, io, result, () => `${result.id} ${result.status}\n`);
+  });
+
+  const assign = apiCommand(program, 'assign', 'assign a notice of the inbox to an officer (kept by this agency, never sent)', true)
+    .argument('<id>', 'notice id')
+    .option('--officer <name>', 'who handles it');
+  act(assign, code, async (parsed) => {
+    const id = noticeId(parsed);
+    const valid = validateAssignmentRequest({ officer: option(parsed, 'officer') });
+    if (!valid.ok) refuseFields('the assignment', valid.errors);
+    const result = await client(parsed, io).assign(id, valid.value.officer, idempotencyKey(parsed));
+    return print(parsed, io, result, () => keyValues(result));
+  });
+
+  const note = apiCommand(program, 'note', 'add an internal note to a notice (kept by this agency, never sent)', true)
+    .argument('<id>', 'notice id')
+    .option('--text <text>', 'the note')
+    .option('--sent', 'the notice is one this agency sent (operator), not one of the inbox');
+  act(note, code, async (parsed) => {
+    const id = noticeId(parsed);
+    const valid = validateNoteRequest({ text: option(parsed, 'text') });
+    if (!valid.ok) refuseFields('the note', valid.errors);
+    const result = await client(parsed, io).note(id, valid.value.text, parsed.options.has('sent') ? 'notices' : 'inbox', idempotencyKey(parsed));
+    return print(parsed, io, result, () => keyValues(result));
+  });
+
+  const casework = apiCommand(program, 'casework', "a notice's assignment, internal notes and correlations", false)
+    .argument('<id>', 'notice id')
+    .option('--sent', 'the notice is one this agency sent (operator), not one of the inbox');
+  act(casework, code, async (parsed) => {
+    const id = noticeId(parsed);
+    const result = await client(parsed, io).casework(id, parsed.options.has('sent') ? 'notices' : 'inbox');
+    return print(parsed, io, result, () => [
+      `assigned to: ${result.assignedTo ?? '—'}\n`,
+      ...result.notes.map((n) => `note ${n.createdAt} ${n.author}: ${n.text}\n`),
+      ...result.correlations.map((c) => `${c.id} ${c.text}\n`),
+    ].join(''));
+  });
+
+  const search = apiCommand(program, 'search', "search this agency's notices through the blind index (all criteria must match)", false)
+    .option('--case-reference <ref>', 'case reference')
+    .option('--name <name>', 'person name: given names then family name, or the family name alone')
+    .option('--date-of-birth <date>', 'YYYY, YYYY-MM or YYYY-MM-DD')
+    .option('--document <number>', 'document number (with --document-country)')
+    .option('--document-country <CC>', 'issuing country of the document')
+    .option('--selector <value>', 'a selector (with --selector-kind)')
+    .option('--selector-kind <kind>', 'phone, email, url or username')
+    .option('--platform <platform>', 'platform of a username')
+    .option('--country <CC>', 'country of a phone number written without its country code')
+    .option('--limit <n>', 'at most this many (1–100, default 50)');
+  act(search, code, async (parsed) => {
+    const query: Record<string, string> = {};
+    for (const name of ['case-reference', 'name', 'date-of-birth', 'document', 'document-country', 'selector', 'selector-kind', 'platform', 'country', 'limit']) {
+      const value = parsed.options.get(name);
+      if (typeof value === 'string') query[name.replace(/-/g, '_')] = value;
+    }
+    if (Object.keys(query).filter((k) => k !== 'limit').length === 0) throw new UsageError('name at least one criterion (--case-reference, --name, --date-of-birth, --document, --selector)');
+    const found = await client(parsed, io).search(query);
+    return print(parsed, io, found, () => found.map((n) => `${(n as Record<string, unknown>).id} ${(n as Record<string, unknown>).kind} ${(n as Record<string, unknown>).sender} ${(n as Record<string, unknown>).caseReference ?? '—'}\n`).join(''));
   });
 
   const passOn = apiCommand(program, 'pass-on', 'pass a notice of the inbox on to other agencies (if its handling code allows)', true)

@@ -96,7 +96,7 @@ export class CasesController {
     const row = await this.cases.requireCase(id);
     const recipients = request.recipients ?? (await this.cases.participants(id));
     const { id: noticeId, deadline } = await this.notices.send(principal, { handling: row.state.definition.handling, ...request, recipients, case: id });
-    return { id: noticeId, deadline: deadline.toISOString(), status: 'SENT', recipients };
+    return { id: noticeId, deadline: deadline?.toISOString() ?? null, status: 'SENT', recipients };
   }
 }
 

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
+import { REFUSAL_GROUND_CODES } from '@liaison/notices';
 
 // The console's message catalogues (browser ES modules, transpiled by the unit project).
 const CONSOLE = join(__dirname, '..', '..', 'console');
@@ -29,7 +30,8 @@ describe('console message catalogues', () => {
     const keys = new Set([...code.matchAll(/\bt\('([^']+)'/g)].map((m) => m[1]));
     // Keys built from a value: every value the console can pass.
     for (const s of ['SENT', 'DELIVERED', 'ACKNOWLEDGED', 'ANSWERED', 'DECLINED', 'EXPIRED']) keys.add(`status.${s}`);
-    for (const k of ['identity-query', 'location-query', 'response', 'receipt', 'acknowledgement']) keys.add(`kind.${k}`);
+    for (const k of ['identity-query', 'location-query', 'response', 'receipt', 'acknowledgement', 'intelligence-report']) keys.add(`kind.${k}`);
+    for (const g of REFUSAL_GROUND_CODES) keys.add(`ground.${g}`);
     for (const c of ['H0', 'H1', 'H2', 'H3']) keys.add(`handling.${c}.title`).add(`handling.${c}.text`);
     for (const r of ['operator', 'liaison_officer', 'auditor', 'admin']) keys.add(`role.${r}`);
     for (const n of [...code.matchAll(/label: '(nav\.\w+)'|title: '(title\.\w+)'/g)]) keys.add(n[1] ?? n[2]);

@@ -28,7 +28,7 @@ export class NoticesController {
   @Idempotent()
   async send(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
     const { id, deadline } = await this.notices.send(principal, body);
-    return { id, deadline: deadline.toISOString(), status: 'SENT' };
+    return { id, deadline: deadline?.toISOString() ?? null, status: 'SENT' };
   }
 
   @Post('batch')
@@ -41,7 +41,7 @@ export class NoticesController {
     return {
       sent,
       refused: outcomes.length - sent,
-      results: outcomes.map((o) => ('id' in o ? { status: o.status, id: o.id, deadline: o.deadline.toISOString() } : o)),
+      results: outcomes.map((o) => ('id' in o ? { status: o.status, id: o.id, deadline: o.deadline?.toISOString() ?? null } : o)),
     };
   }
 

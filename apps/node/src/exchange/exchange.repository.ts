@@ -121,7 +121,8 @@ export interface InboxRow {
   priority: string;
   handling: string;
   issuedAt: Date;
-  deadline: Date;
+  /** Null for kinds that expect no answer (intelligence reports). */
+  deadline: Date | null;
   expiresAt: Date;
   status: NoticeState;
   updatedAt: Date;

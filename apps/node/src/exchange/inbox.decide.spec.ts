@@ -155,6 +155,18 @@ describe('decideBatch: the effects of each classification', () => {
     expect(e.ledger.map((l) => l.event.event)).toEqual(['received', 'declined']);
   });
 
+  it('a received report is stored with no deadline; a response naming our report answers nothing', () => {
+    const report = claims({ kind: 'intelligence-report', body: { narrative: 'n' } });
+    const stored = decideBatch([accepted(report)], context());
+    expect(stored.notices[0].row).toMatchObject({ kind: 'intelligence-report', deadline: null });
+    expect(stored.recipients).toEqual([expect.objectContaining({ status: 'DELIVERED' })]);
+    const ourReport = { ...ours('ACKNOWLEDGED'), kind: 'intelligence-report' };
+    const response = claims({ kind: 'response', re: ourReport.noticeId, body: { outcome: 'no-hit' } });
+    const e = decideBatch([accepted(response)], context({ outbound: [ourReport] }));
+    expect(e.outboundMoves).toEqual([]);
+    expect(e.ignored).toEqual([`answer of ${ourReport.noticeId} from ES: cannot answer a intelligence-report: it expects no answer`]);
+  });
+
   it('a late or illegal step changes nothing and is noted; a step naming nothing we sent has no effect', () => {
     const ack = claims({ kind: 'acknowledgement', re: ours('ANSWERED').noticeId, body: { acknowledged_by: { role: 'liaison_officer', ref: 'o' }, at: NOW.toISOString() } });
     const late = decideBatch([accepted(ack)], context({ outbound: [ours('ANSWERED')] }));

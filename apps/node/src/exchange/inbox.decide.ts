@@ -2,7 +2,7 @@
 // The handler reads the rows a batch refers to, calls decideBatch, writes what it returns.
 import { HEADER_MESSAGE_ID, HEADER_SENDER, NoticeClaims, OpenResult, sha256Hex } from '@liaison/envelope';
 import { isAgencyCode, isUuidV7 } from '@liaison/ids';
-import { FederationDeadlines, NoticeEvent, NoticeState, RECEIPT_MAX_ENVELOPES, ReceiptBody, getNoticeKind, replyDeadline, transition } from '@liaison/notices';
+import { FederationDeadlines, NoticeEvent, NoticeState, RECEIPT_MAX_ENVELOPES, ReceiptBody, getNoticeKind, kindBehaviour, replyDeadlineOf, transitionOf } from '@liaison/notices';
 import type { InboundMessage } from '@liaison/transport';
 import type { LedgerEventInput } from '../ledger/ledger.port';
 import type { EnvelopeDraft } from './dispatcher';
@@ -188,11 +188,12 @@ function accept(
   const step = outboundStep(claims);
   if (step) for (const named of namedNotices(claims)) advance(effects, outbound, moves, claims, named, step, now);
   if (claims.kind === RECEIPT || claims.kind === ACKNOWLEDGEMENT) return;
-  // Every other kind is stored (content encrypted at rest) and receipted; answerable ones get a workflow row.
-  const isQuery = getNoticeKind(claims.kind)?.answerable === true;
+  // Every other kind is stored (content encrypted at rest) and receipted; queries and reports (the
+  // kinds operators send, isQuery) get a workflow row, with a reply deadline if they expect an answer.
+  const isQuery = getNoticeKind(claims.kind)?.isQuery === true;
   const issuedAt = new Date(claims.iat * 1000);
   effects.notices.push({
-    row: noticeRecordOf(claims, 'inbound', { digest, deadline: isQuery ? replyDeadline(claims.priority, issuedAt, ctx.deadlines) : null, createdBy: null }),
+    row: noticeRecordOf(claims, 'inbound', { digest, deadline: isQuery ? replyDeadlineOf(claims.kind, claims.priority, issuedAt, ctx.deadlines) : null, createdBy: null }),
     body: claims.body,
   });
   if (isQuery) {
@@ -244,7 +245,7 @@ function advance(
     state = 'DELIVERED';
     effects.ledger.push({ event: entry('delivered', null) });
   }
-  const result = transition(state, step.event);
+  const result = transitionOf(kindBehaviour(row.kind), state, step.event);
   if (!result.ok) {
     effects.ignored.push(`${step.event} of ${row.noticeId} from ${claims.iss}: ${result.message}`);
     return;

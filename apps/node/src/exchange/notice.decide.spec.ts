@@ -25,6 +25,22 @@ describe('operator and officer decisions', () => {
     expect(item.actor).toBe('op@nl');
   });
 
+  it('composes an intelligence report with no deadline, citing the notice it follows up', () => {
+    const item = composeItem(
+      { kind: 'intelligence-report', recipients: ['ES'], handling: { code: 'H0' }, grades: { source: 'B', information: 2 }, priority: 'normal', expiresAt: '2026-12-09T10:00:00Z', body: { narrative: 'n' }, re: received.id },
+      'NL', 'id-3', 'op@nl', NOW, DEADLINES,
+    );
+    expect(item.deadline).toBeNull();
+    expect(item.draft).toMatchObject({ kind: 'intelligence-report', re: received.id });
+  });
+
+  it('a received report is acknowledged, never answered nor declined', () => {
+    const report = { ...received, kind: 'intelligence-report' };
+    expect(decideOfficerAction(report, 'DELIVERED', 'acknowledge', 'o', 'NL', NOW)).toMatchObject({ ok: true, next: 'ACKNOWLEDGED' });
+    expect(decideOfficerAction(report, 'DELIVERED', 'answer', 'o', 'NL', NOW, { outcome: 'no-hit' })).toEqual({ ok: false, message: 'cannot answer a intelligence-report: it expects no answer' });
+    expect(decideOfficerAction(report, 'ACKNOWLEDGED', 'decline', 'o', 'NL', NOW, { reason: 'x' })).toMatchObject({ ok: false });
+  });
+
   it('passes a notice on with its handling, grades, priority and expiry, citing it', () => {
     const item = passOnItem(received, { b: 1 }, ['CO'], 'NL', 'id-2', 'officer@nl', NOW, DEADLINES);
     expect(item.draft).toMatchObject({ iss: 'NL', aud: ['CO'], re: received.id, handling: { code: 'H3', restriction: 'not for customs' }, grades: received.grades, exp: received.expiresAt.getTime() / 1000, body: { b: 1 } });

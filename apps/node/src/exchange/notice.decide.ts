@@ -8,9 +8,10 @@ import {
   FederationDeadlines,
   Handling,
   NoticeState,
-  replyDeadline,
+  kindBehaviour,
+  replyDeadlineOf,
   toResponseBody,
-  transition,
+  transitionOf,
 } from '@liaison/notices';
 import type { LedgerEventInput } from '../ledger/ledger.port';
 import type { Dispatched, EnvelopeDraft } from './dispatcher';
@@ -39,7 +40,7 @@ export function composeItem(request: ComposeRequest, me: string, id: string, act
       ...(request.re ? { re: request.re } : {}), ...(request.case ? { case: request.case } : {}),
     },
     actor,
-    deadline: replyDeadline(request.priority, now, deadlines),
+    deadline: replyDeadlineOf(request.kind, request.priority, now, deadlines),
   };
 }
 
@@ -52,7 +53,7 @@ export function passOnItem(original: NoticeRow, body: unknown, recipients: strin
       re: original.id, body,
     },
     actor,
-    deadline: replyDeadline(original.priority, now, deadlines),
+    deadline: replyDeadlineOf(original.kind, original.priority, now, deadlines),
   };
 }
 
@@ -88,7 +89,7 @@ export function decideOfficerAction(
   now: Date,
   request?: AnswerRequest | DeclineRequest,
 ): OfficerDecision {
-  const moved = transition(status, action);
+  const moved = transitionOf(kindBehaviour(notice.kind), status, action);
   if (!moved.ok) return { ok: false, message: moved.message };
   const ledger = (event: 'acknowledged' | 'answered' | 'declined'): LedgerEventInput => ({
     event, messageId: notice.id, kind: notice.kind, counterpart: notice.sender, channel: null, digest: null, re: null, actor, reason: null,

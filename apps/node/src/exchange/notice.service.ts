@@ -20,7 +20,7 @@ import { PendingWrites, UnitOfWork } from './unit-of-work';
 const SEND_GROUP_MAX = 256;
 
 /** What became of one notice of a batch send, in the request's order. */
-export type BatchSendOutcome = { status: 201; id: string; deadline: Date } | { status: number; problem: ProblemDetails };
+export type BatchSendOutcome = { status: 201; id: string; deadline: Date | null } | { status: number; problem: ProblemDetails };
 
 /**
  * What an operator or officer does to notices. Each action validates, decides (notice.decide),
@@ -44,11 +44,11 @@ export class NoticeService {
   ) {}
 
   /** Operator: compose and send a query to one or more agencies. Answers once it is committed. */
-  async send(principal: Principal, input: unknown): Promise<{ id: string; deadline: Date }> {
+  async send(principal: Principal, input: unknown): Promise<{ id: string; deadline: Date | null }> {
     const item = await this.composed(principal, input, '');
     this.requireRoom(1);
     await this.sends.add(item);
-    return { id: item.draft.jti, deadline: item.deadline as Date };
+    return { id: item.draft.jti, deadline: item.deadline };
   }
 
   /**
@@ -81,7 +81,7 @@ export class NoticeService {
         const problem = 'item' in c ? await written.get(c.item) : c.refused;
         if (problem) return { status: problem.status, problem };
         const { item } = c as { item: OutboundItem };
-        return { status: 201, id: item.draft.jti, deadline: item.deadline as Date };
+        return { status: 201, id: item.draft.jti, deadline: item.deadline };
       }),
     );
   }

@@ -8,7 +8,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { AGENCY_CODE, UUID } from '@liaison/ids';
 import { declineCaseRequestSchema, inviteRequestSchema, openCaseRequestSchema } from '@liaison/cases';
 import { LEDGER_EVENTS } from '@liaison/ledger';
-import { answerEnvelopeSchema, BATCH_SEND_MAX, composeSchema, declineSchema, gradesSchema, handlingSchema, NOTICE_KINDS, NOTICE_STATES } from '@liaison/notices';
+import { answerEnvelopeSchema, assignmentSchema, BATCH_SEND_MAX, composeSchema, declineSchema, gradesSchema, handlingSchema, noteSchema, NOTICE_KINDS, NOTICE_STATES, REFUSAL_GROUND_CODES } from '@liaison/notices';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 import { IDEMPOTENCY_HEADER } from '../idempotency/idempotency-key';
 
@@ -64,6 +64,35 @@ function schemas(): Json {
     })(),
     AnswerRequest: { allOf: [asComponent(answerEnvelopeSchema), ref(kindSchemaName('response'))], description: 'A hit (with details) or no-hit; to decline, use the decline operation.' },
     DeclineRequest: asComponent(declineSchema),
+    AssignmentRequest: asComponent(assignmentSchema),
+    NoteRequest: asComponent(noteSchema),
+    Correlation: {
+      type: 'object',
+      description: 'Another notice this agency holds that shares a correlating term (selector, document, name with date of birth) — found through the blind index, never plaintext.',
+      required: ['id', 'sender', 'direction', 'kind', 'issuedAt', 'shared', 'caseReference', 'text'],
+      properties: {
+        id: { type: 'string', pattern: UUID.source },
+        sender: { type: 'string', pattern: AGENCY_CODE.source },
+        direction: { enum: ['outbound', 'inbound'] },
+        kind: { type: 'string' },
+        issuedAt: { type: 'string', format: 'date-time' },
+        shared: { type: 'array', items: { type: 'string' }, description: 'Kinds of the shared terms: phone, email, url, username, document, person.' },
+        caseReference: { type: ['string', 'null'] },
+        text: { type: 'string', examples: ['phone number also in intelligence-report from NL (case NL-2026-0042), 3 days ago'] },
+      },
+    },
+    Casework: {
+      type: 'object',
+      required: ['id', 'sender', 'assignedTo', 'assignments', 'notes', 'correlations'],
+      properties: {
+        id: { type: 'string', pattern: UUID.source },
+        sender: { type: 'string' },
+        assignedTo: { type: ['string', 'null'] },
+        assignments: { type: 'array', items: { type: 'object', required: ['officer', 'assignedBy', 'assignedAt'], properties: { officer: { type: 'string' }, assignedBy: { type: 'string' }, assignedAt: { type: 'string', format: 'date-time' } } } },
+        notes: { type: 'array', items: { type: 'object', required: ['id', 'author', 'createdAt', 'text'], properties: { id: { type: 'string' }, author: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' }, text: { type: 'string' } } } },
+        correlations: { type: 'array', items: ref('Correlation') },
+      },
+    },
     PassOnRequest: {
       type: 'object',
       additionalProperties: false,
@@ -73,7 +102,7 @@ function schemas(): Json {
     SendResult: {
       type: 'object',
       required: ['id', 'deadline', 'status'],
-      properties: { id: { type: 'string', pattern: UUID.source }, deadline: { type: 'string', format: 'date-time' }, status: { const: 'SENT' } },
+      properties: { id: { type: 'string', pattern: UUID.source }, deadline: { type: ['string', 'null'], format: 'date-time', description: 'When answers are due; null for kinds that expect none (intelligence-report).' }, status: { const: 'SENT' } },
     },
     BatchSendRequest: {
       type: 'object',
@@ -92,7 +121,7 @@ function schemas(): Json {
           description: 'One per notice of the request, in its order: sent (201, with id and deadline) or not (its status and problem).',
           items: {
             oneOf: [
-              { type: 'object', required: ['status', 'id', 'deadline'], properties: { status: { const: 201 }, id: { type: 'string', pattern: UUID.source }, deadline: { type: 'string', format: 'date-time' } } },
+              { type: 'object', required: ['status', 'id', 'deadline'], properties: { status: { const: 201 }, id: { type: 'string', pattern: UUID.source }, deadline: { type: ['string', 'null'], format: 'date-time' } } },
               { type: 'object', required: ['status', 'problem'], properties: { status: { type: 'integer', minimum: 400, maximum: 599 }, problem: ref('Problem') } },
             ],
           },
@@ -135,6 +164,38 @@ const exampleNotice = (now: Date) => ({
   },
 });
 
+/** The example report: to the example query's recipient, with one selector of each kind. */
+const exampleReport = (query: ReturnType<typeof exampleNotice>) => ({
+  ...query,
+  kind: 'intelligence-report',
+  handling: { code: 'H0' },
+  body: {
+    narrative: 'A Telegram group recruits for sham modelling contracts abroad; the numbers and accounts below run it.',
+    case_reference: 'NL-2026-0042',
+    subjects: [{ names: { family: 'Jansen', given: 'Pieter' }, date_of_birth: '1980-05-17' }],
+    selectors: [
+      { kind: 'phone', value: '+31 6 12345678' },
+      { kind: 'username', value: '@JobsAbroad', platform: 'telegram' },
+      { kind: 'url', value: 'https://t.me/jobsabroad' },
+      { kind: 'email', value: 'recruit@example.com' },
+    ],
+  },
+});
+
+const EXAMPLE_HIT = {
+  outcome: 'hit',
+  details: {
+    summary: 'Known to us for document fraud in 2024.',
+    identity: {
+      names: [{ family: 'Jansen', given: 'Pieter' }],
+      date_of_birth: '1980-05-17',
+      identity_documents: [{ type: 'passport', number: 'NX12AB345', issuing_country: 'NL' }],
+      confidence: 'probable',
+      record_reference: 'ES-DGP-2026-118',
+    },
+  },
+};
+
 interface Operation {
   summary: string;
   description: string;
@@ -173,6 +234,12 @@ const operations = (example: ReturnType<typeof exampleNotice>): Record<string, O
       schema: 'ComposeRequest',
       examples: {
         identityQuery: { summary: 'An identity query to ES', value: example, status: 201 },
+        intelligenceReport: { summary: 'An intelligence report to ES, with selectors', value: exampleReport(example), status: 201 },
+        credentialsInUrl: {
+          summary: 'Refused: a URL selector with credentials',
+          value: { ...exampleReport(example), body: { narrative: 'n', selectors: [{ kind: 'url', value: 'https://user:secret@example.com/' }] } },
+          status: 400,
+        },
         missingReason: { summary: 'Refused: no reason given', value: { ...example, body: { ...example.body, reason: undefined } }, status: 400 },
       },
     },
@@ -218,16 +285,16 @@ const operations = (example: ReturnType<typeof exampleNotice>): Record<string, O
   },
   'POST /inbox/{id}/answer': {
     summary: 'Answer a received query',
-    description: 'Hit (with details) or no-hit, sent back to the sender signed and encrypted. Takes an Idempotency-Key.',
-    body: { schema: 'AnswerRequest', examples: { noHit: { summary: 'Nothing found', value: { outcome: 'no-hit' }, status: 200 }, declinedHere: { summary: 'Refused: decline has its own operation', value: { outcome: 'declined' }, status: 400 } } },
+    description: 'Hit (with details: a summary, optionally the matched identity — names, date of birth, documents, confidence, the record reference — and attachment references) or no-hit, sent back to the sender signed and encrypted. Refused for kinds that expect no answer (intelligence-report). Takes an Idempotency-Key.',
+    body: { schema: 'AnswerRequest', examples: { noHit: { summary: 'Nothing found', value: { outcome: 'no-hit' }, status: 200 }, structuredHit: { summary: 'A hit with the matched identity', value: EXAMPLE_HIT, status: 200 }, declinedHere: { summary: 'Refused: decline has its own operation', value: { outcome: 'declined' }, status: 400 } } },
     query: [SENDER_OF_ID],
     ok: { status: 200, description: 'Answered.', schema: ref('ActionResult') },
     errors: [400, ...AUTH_ERRORS, 404, 409, 413, 415, 422, 503],
   },
   'POST /inbox/{id}/decline': {
     summary: 'Decline a received query',
-    description: 'With a reason, sent back to the sender. Takes an Idempotency-Key.',
-    body: { schema: 'DeclineRequest', examples: { outOfScope: { summary: 'Outside our competence', value: { reason: 'Outside our competence' }, status: 200 }, blank: { summary: 'Refused: a blank reason', value: { reason: ' ' }, status: 400 } } },
+    description: `With a reason, and a refusal ground of Directive (EU) 2023/977 Art. 6(1) (\`ground\`: ${REFUSAL_GROUND_CODES.join(', ')}), sent back to the sender. Takes an Idempotency-Key.`,
+    body: { schema: 'DeclineRequest', examples: { outOfScope: { summary: 'Outside our competence', value: { reason: 'Outside our competence' }, status: 200 }, minorOffence: { summary: 'Declined on an Art. 6 ground', value: { ground: 'minor_offence', reason: 'Punishable by at most six months here.' }, status: 200 }, blank: { summary: 'Refused: a blank reason', value: { reason: ' ' }, status: 400 } } },
     query: [SENDER_OF_ID],
     ok: { status: 200, description: 'Declined.', schema: ref('ActionResult') },
     errors: [400, ...AUTH_ERRORS, 404, 409, 413, 415, 422, 503],
@@ -262,6 +329,67 @@ const operations = (example: ReturnType<typeof exampleNotice>): Record<string, O
   'POST /cases/{id}/close': { summary: 'Close a case', description: 'Owner only; afterwards every membership event and every notice of the case is refused. Takes an Idempotency-Key.', ok: { status: 200, description: 'Closed.', schema: ref('Case') }, errors: [400, ...AUTH_ERRORS, 404, 409, 503] },
   'POST /cases/{id}/notices': { summary: 'Send a notice of a case', description: 'To the members named, or to all participants (the current members but this agency, expanded now); the case\'s handling code unless another is given; `re` makes it a follow-up in a thread. Members only, while the case is open (role operator). Takes an Idempotency-Key.', body: { schema: 'CaseNoticeRequest' }, ok: { status: 201, description: 'Sent.', schema: ref('SendResult') }, errors: [400, ...AUTH_ERRORS, 404, 409, 413, 415, 503] },
   'GET /notices/{id}/thread': { summary: 'The thread of a notice', description: 'Every notice this agency holds that is linked to it by `re` (what it follows up, and every follow-up), oldest first, at most 500; content only for operators and liaison officers, metadata for auditors.', ok: { status: 200, description: 'The thread.', schema: LIST }, errors: [400, ...AUTH_ERRORS, 404] },
+  'GET /inbox/{id}/casework': {
+    summary: 'Casework of a received notice',
+    description: 'Who it is assigned to (and the history), internal notes, and correlations: other notices this agency holds sharing a selector, document or name with date of birth (role liaison_officer).',
+    query: [SENDER_OF_ID],
+    ok: { status: 200, description: 'The casework.', schema: ref('Casework') },
+    errors: [400, ...AUTH_ERRORS, 404, 409],
+  },
+  'POST /inbox/{id}/assign': {
+    summary: 'Assign a received notice to an officer',
+    description: 'Recorded with who assigned it and when; the newest assignment counts. Local to this agency, never sent. Takes an Idempotency-Key.',
+    body: { schema: 'AssignmentRequest', examples: { toOfficer: { summary: 'To an officer', value: { officer: 'Insp. M. García' }, status: 200 }, blank: { summary: 'Refused: a blank name', value: { officer: ' ' }, status: 400 } } },
+    query: [SENDER_OF_ID],
+    ok: { status: 200, description: 'Assigned.', schema: { type: 'object', required: ['id', 'officer', 'assignedBy', 'assignedAt'] } },
+    errors: [400, ...AUTH_ERRORS, 404, 409, 413, 415, 422],
+  },
+  'POST /inbox/{id}/notes': {
+    summary: 'Add an internal note to a received notice',
+    description: 'Kept by this agency only (sealed at rest, never sent), with its author and time. Takes an Idempotency-Key.',
+    body: { schema: 'NoteRequest', examples: { note: { summary: 'A note', value: { text: 'Checked against the national register: no record.' }, status: 201 }, blank: { summary: 'Refused: a blank note', value: { text: ' ' }, status: 400 } } },
+    query: [SENDER_OF_ID],
+    ok: { status: 201, description: 'Noted.', schema: { type: 'object', required: ['id', 'notice', 'author', 'createdAt'] } },
+    errors: [400, ...AUTH_ERRORS, 404, 409, 413, 415, 422],
+  },
+  'GET /notices/{id}/casework': {
+    summary: 'Casework of a sent notice',
+    description: 'Internal notes and correlations of a notice this agency sent (role operator).',
+    ok: { status: 200, description: 'The casework.', schema: ref('Casework') },
+    errors: [400, ...AUTH_ERRORS, 404],
+  },
+  'POST /notices/{id}/notes': {
+    summary: 'Add an internal note to a sent notice',
+    description: 'Kept by this agency only (sealed at rest, never sent), with its author and time (role operator). Takes an Idempotency-Key.',
+    body: { schema: 'NoteRequest', examples: {} },
+    ok: { status: 201, description: 'Noted.', schema: { type: 'object', required: ['id', 'notice', 'author', 'createdAt'] } },
+    errors: [400, ...AUTH_ERRORS, 404, 413, 415, 422],
+  },
+  'GET /search': {
+    summary: 'Search this agency\'s notices',
+    description: 'By case reference, person name (given names first, or the family name alone), date of birth, document number (with its issuing country) and selector (with its kind; platform for usernames, country for national phone numbers). Every criterion is normalised (docs/selectors.md) and looked up in the blind index; all must match. Metadata and summary only (roles operator, liaison_officer; never auditors).',
+    query: [
+      ['case_reference', { type: 'string', maxLength: 100 }, 'Case reference (compared without case).'],
+      ['name', { type: 'string', maxLength: 200 }, 'A person\'s name: given names then family name, or the family name alone.'],
+      ['date_of_birth', { type: 'string', pattern: '^\\d{4}(-\\d{2}(-\\d{2})?)?$' }, 'YYYY, YYYY-MM or YYYY-MM-DD, as written in the notice.'],
+      ['document', { type: 'string', maxLength: 40 }, 'Document number (separators ignored); needs document_country.'],
+      ['document_country', { type: 'string', pattern: '^[A-Z]{2}$' }, 'Issuing country of the document.'],
+      ['selector', { type: 'string', maxLength: 2048 }, 'A selector value; needs selector_kind.'],
+      ['selector_kind', { enum: ['phone', 'email', 'url', 'username'] }, 'The selector\'s kind.'],
+      ['platform', { type: 'string', maxLength: 40 }, 'The platform of a username.'],
+      ['country', { type: 'string', pattern: '^[A-Z]{2}$' }, 'The country of a phone number written without its country code.'],
+      ['limit', { type: 'string', pattern: '^[0-9]{1,3}$' }, 'Page size, 1–100 (default 50).'],
+    ],
+    ok: { status: 200, description: 'Matching notices, newest first.', schema: LIST },
+    errors: [400, ...AUTH_ERRORS],
+  },
+  'GET /correlations': {
+    summary: 'Correlations of a case',
+    description: 'Every notice with this case reference, each with the other notices it correlates with (roles operator, liaison_officer).',
+    query: [['case_reference', { type: 'string', maxLength: 100 }, 'The case reference (required).']],
+    ok: { status: 200, description: 'The case\'s notices and their correlations.', schema: LIST },
+    errors: [400, ...AUTH_ERRORS],
+  },
   'GET /rejected': { summary: 'Refused inbox messages', description: 'Metadata and reason of each message the inbox refused (roles admin, auditor).', query: [limit], ok: { status: 200, description: 'Refusals.', schema: LIST }, errors: [400, ...AUTH_ERRORS] },
   'GET /audit/entries': {
     summary: 'Ledger entries',

@@ -6,6 +6,8 @@ import { UUID_V7 } from '@liaison/ids';
  * object `additionalProperties: false`.
  */
 
+import { MAX_SELECTORS, MAX_SELECTOR_LENGTH, SELECTOR_KIND_NAME } from '@liaison/selectors';
+
 /**
  * No C0/C1 control characters except tab and newline; no bidi overrides (Trojan-Source style
  * spoofing); no lone surrogates (not valid UTF-8: PostgreSQL refuses them, as it refuses NUL).
@@ -45,6 +47,12 @@ export const identityDocument = {
   },
 } as const;
 
+/** Content carried apart from the notice: the SHA-256 of its bytes (lowercase hex) binds it to the signed notice; the reference says where to obtain it. */
+const digestedReference = {
+  digest: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+  reference: line(500),
+} as const;
+
 /**
  * A photo of the person: an attachment of the same notice, `{attachment: <its id>}`, which travels
  * end to end encrypted with it (`@liaison/attachments`; the id must name an image in the claim
@@ -56,10 +64,8 @@ export const photo = {
   additionalProperties: false,
   properties: {
     attachment: { type: 'string', pattern: UUID_V7.source },
-    /** Older form: SHA-256 of the image bytes, lowercase hex. */
-    digest: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-    /** Older form: where the recipient can obtain the image (URI or an opaque reference). */
-    reference: line(500),
+    // Older form: the image's digest and where the recipient can obtain it.
+    ...digestedReference,
     media_type: { enum: ['image/jpeg', 'image/png', 'image/webp'] },
   },
   if: { required: ['attachment'] },
@@ -83,8 +89,10 @@ export const subjectIdentifierRequired = {
 } as const;
 export const SUBJECT_IDENTIFIER_MESSAGE = 'at least one of names, photo or identity_documents is required';
 
+export const caseReference = { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9 ._:/#-]*$' } as const;
+
 export const queryProperties = {
-  case_reference: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9 ._:/#-]*$' },
+  case_reference: caseReference,
   reason: freeText(2000),
   legal_basis: freeText(500),
 } as const;
@@ -109,3 +117,42 @@ export const location = {
     seen_at: isoDateTime,
   },
 } as const;
+
+/**
+ * A selector as an officer wrote it; its normalised form is checked (and refused with its place)
+ * by `@liaison/selectors` when the body is validated (docs/selectors.md).
+ */
+export const selector = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'value'],
+  properties: {
+    kind: { type: 'string', pattern: SELECTOR_KIND_NAME.source },
+    value: line(MAX_SELECTOR_LENGTH),
+    /** Usernames: the platform. */
+    platform: { type: 'string', minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9][A-Za-z0-9.-]*$' },
+    /** Phone numbers without country code: the country to read them in. */
+    country: countryCode,
+  },
+} as const;
+
+export const selectors = { type: 'array', maxItems: MAX_SELECTORS, items: selector } as const;
+
+/** A reference to an attachment (its transport is the attachments feature's). */
+export const attachmentReference = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['digest', 'reference'],
+  properties: {
+    ...digestedReference,
+    name: line(200),
+    media_type: { type: 'string', maxLength: 100, pattern: '^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*$' },
+    size: { type: 'integer', minimum: 0, maximum: 1099511627776 },
+  },
+} as const;
+
+export const MAX_ATTACHMENTS = 50;
+export const attachments = { type: 'array', maxItems: MAX_ATTACHMENTS, items: attachmentReference } as const;
+
+/** The case (joint operation) a notice belongs to: an id the cases feature assigns. */
+export const caseId = { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' } as const;

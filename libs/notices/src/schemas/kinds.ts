@@ -1,11 +1,19 @@
 /** JSON Schemas (draft 2020-12) of the built-in notice kinds. */
 import { UUID } from '@liaison/ids';
+import { REFUSAL_GROUND_CODES } from '../refusal-grounds';
 import {
+  attachments,
+  caseId,
+  caseReference,
   freeText,
+  identityDocument,
   isoDateTime,
   line,
   location,
+  partialDate,
+  personName,
   queryProperties,
+  selectors,
   subjectIdentifierRequired,
   subjectProperties,
 } from './common';
@@ -16,7 +24,7 @@ export const identityQuerySchema = {
   type: 'object',
   additionalProperties: false,
   required: ['case_reference', 'reason', 'legal_basis'],
-  properties: { ...subjectProperties, ...queryProperties },
+  properties: { ...subjectProperties, ...queryProperties, selectors },
   ...subjectIdentifierRequired,
 } as const;
 
@@ -26,8 +34,28 @@ export const locationQuerySchema = {
   type: 'object',
   additionalProperties: false,
   required: ['case_reference', 'reason', 'legal_basis', 'last_known_location'],
-  properties: { ...subjectProperties, last_known_location: location, ...queryProperties },
+  properties: { ...subjectProperties, last_known_location: location, ...queryProperties, selectors },
   ...subjectIdentifierRequired,
+} as const;
+
+/**
+ * The identity the requested agency matched: who it found, how sure it is, and the record it
+ * holds (its own reference, so a follow-up request can name it).
+ */
+const matchedIdentity = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['confidence'],
+  anyOf: [{ required: ['names'] }, { required: ['identity_documents'] }],
+  properties: {
+    names: { type: 'array', minItems: 1, maxItems: 20, items: personName },
+    date_of_birth: partialDate,
+    identity_documents: { type: 'array', minItems: 1, maxItems: 10, items: identityDocument },
+    /** How sure the match is: confirmed (biometric or document checked), probable, possible. */
+    confidence: { enum: ['confirmed', 'probable', 'possible'] },
+    /** The holding agency's own reference of the record matched. */
+    record_reference: line(200),
+  },
 } as const;
 
 const hitDetails = {
@@ -36,6 +64,8 @@ const hitDetails = {
   required: ['summary'],
   properties: {
     summary: freeText(4000),
+    identity: matchedIdentity,
+    attachments,
     subject: { type: 'object', additionalProperties: false, minProperties: 1, properties: subjectProperties },
     location,
     /** Further structured facts as label/value pairs. */
@@ -75,7 +105,8 @@ export const responseSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['outcome', 'reason'],
-      properties: { outcome: { const: 'declined' }, reason: freeText(2000) },
+      // `ground` (Directive (EU) 2023/977 Art. 6(1)) is optional so that declines sent before it existed still open.
+      properties: { outcome: { const: 'declined' }, ground: { enum: REFUSAL_GROUND_CODES }, reason: freeText(2000) },
     },
   ],
 } as const;
@@ -138,5 +169,31 @@ export const acknowledgementSchema = {
       },
     },
     at: isoDateTime,
+  },
+} as const;
+
+/** One person a report is about: the fields of a query's subject, at least one of them. */
+const reportSubject = { type: 'object', additionalProperties: false, minProperties: 1, properties: subjectProperties } as const;
+
+export const MAX_REPORT_SUBJECTS = 100;
+
+/**
+ * An intelligence report: information shared without a request (SIENA's information message),
+ * expecting no answer; recipients may acknowledge it.
+ */
+export const intelligenceReportSchema = {
+  $id: 'urn:liaison:notice:intelligence-report',
+  title: 'Share information without a request',
+  type: 'object',
+  additionalProperties: false,
+  required: ['narrative'],
+  properties: {
+    narrative: freeText(20_000),
+    case_reference: caseReference,
+    /** The case (joint operation) it belongs to, when the sender has one. */
+    case: caseId,
+    subjects: { type: 'array', maxItems: MAX_REPORT_SUBJECTS, items: reportSubject },
+    selectors,
+    attachments,
   },
 } as const;

@@ -7,6 +7,10 @@ import { t } from '../i18n.js';
 import { session } from '../session.js';
 import { notificationControl } from '../notify.js';
 
+/** Directive (EU) 2023/977 Art. 6(1) refusal grounds (the codes of @liaison/notices REFUSAL_GROUNDS). */
+const REFUSAL_GROUNDS = ['not_available', 'request_not_compliant', 'judicial_authorisation_refused', 'personal_data_category', 'inaccurate_or_outdated',
+  'national_security', 'investigation_or_safety', 'legal_person_interests', 'minor_offence', 'not_an_offence', 'no_consent_of_origin'];
+
 const filters = { status: '', kind: '', priority: '', sender: '', overdue: false, search: '' };
 
 function filterBar(onChange) {
@@ -198,10 +202,14 @@ export async function renderDetail(main, id) {
     const declineForm = h('form#decline-form.stack', { novalidate: true, on: { submit: (ev) => {
       ev.preventDefault();
       const reason = declineForm.querySelector('textarea').value.trim();
+      const ground = declineForm.querySelector('select').value;
       if (!reason) return showErrors(declineForm, [{ field: '/reason', message: t('inbox.declineRequired') }]);
-      act({ title: t('inbox.declineTitle', { agency: to }), body: h('div', h('p', t('inbox.declineText')), h('blockquote', reason)),
-        label: t('inbox.declineSend'), danger: true, path: 'decline', request: { reason }, form: declineForm, done: t('inbox.declined') });
+      act({ title: t('inbox.declineTitle', { agency: to }), body: h('div', h('p', t('inbox.declineText')), ground ? h('p', t(`ground.${ground}`)) : null, h('blockquote', reason)),
+        label: t('inbox.declineSend'), danger: true, path: 'decline', request: ground ? { ground, reason } : { reason }, form: declineForm, done: t('inbox.declined') });
     } } },
+      // A closed list (nothing to get wrong), so a plain labelled select, without an error slot.
+      h('div.field', h('label', { for: 'decline-ground' }, t('inbox.declineGround')), h('select', { name: 'ground', id: 'decline-ground' },
+        ['', ...REFUSAL_GROUNDS].map((g) => h('option', { value: g }, g ? t(`ground.${g}`) : t('ground.none'))))),
       field({ label: t('inbox.declineLabel'), field: '/reason', required: true, control: h('textarea', { name: 'reason', rows: 2 }) }),
       h('div.actions', h('button.danger', { type: 'submit', id: 'decline' }, t('inbox.declineButton'))));
     clear(actions, h('h2#actions-title', t('inbox.respond')),
@@ -215,6 +223,19 @@ export async function renderDetail(main, id) {
           title: t('inbox.noHitTitle', { agency: to }), body: h('p', t('inbox.noHitText')),
           label: t('inbox.noHitSend'), path: 'answer', request: { outcome: 'no-hit' }, done: t('inbox.answerSent') }) } }, t('inbox.noHitButton'))),
       h('div.grid2', h('div', h('h3', t('inbox.hit')), hitForm), h('div', h('h3', t('inbox.decline')), declineForm)));
+  };
+
+  // Other notices of this agency sharing a selector, document or name with date of birth (blind index).
+  const correlations = h('section.correlations', { 'aria-labelledby': 'correlations-title' });
+  const drawCorrelations = async (n) => {
+    try {
+      const c = await api(`/inbox/${id}/casework${query({ sender: n.sender })}`);
+      clear(correlations, h('h2#correlations-title', t('casework.correlations')),
+        c.correlations.length === 0 ? h('p.muted', t('casework.none')) : h('ul', c.correlations.map((x) => h('li.correlation', h('span.badge', x.shared.join(', ')), ' ',
+          t('casework.correlation', { shared: x.shared.join(', '), kind: kindLabel(x.kind), sender: x.sender, inCase: x.caseReference ? t('casework.inCase', { ref: x.caseReference }) : '', time: formatDate(x.issuedAt) })))));
+    } catch {
+      clear(correlations);
+    }
   };
 
   const refresh = async () => {
@@ -239,8 +260,10 @@ export async function renderDetail(main, id) {
         h('dt', t('inbox.expires')), h('dd', time(n.expiresAt)),
         h('dt', t('inbox.grades')), h('dd', n.grades ? t('compose.gradesValue', { source: n.grades.source, information: n.grades.information }) : '—'),
         h('dt', t('inbox.noticeId')), h('dd', h('code', n.id))),
+      correlations,
       h('h2', t('inbox.request')),
       describeBody(n.body ?? {}));
+    if (first) void drawCorrelations(n);
     if (statusChanged) drawActions(n);
     if (first) clear(passOn, h('h2#pass-on-title', t('passOn.title')), passOnResult, passOnForm(n, directory, act));
   };

@@ -1,0 +1,74 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ContentAlteredError, ContentCipher } from '../exchange/content-cipher';
+import { Transactions } from '../persistence/transactions';
+import { Clock } from '../tokens';
+import { BlindIndex } from './blind-index';
+import { indexRowsOf } from './casework.decide';
+import { CaseworkRepository } from './casework.repository';
+
+const EVERY_MS = 1000;
+/** Notices indexed per transaction. */
+const BATCH = 50;
+
+/**
+ * Indexes stored notices (sent and received) into the blind index, off the exchange's hot path:
+ * every second, and before each correlation or search request (so answers are never stale). A
+ * notice whose stored content no longer opens is recorded as indexed with no terms, and alerted
+ * (ids only); the API's detail of it already answers 500.
+ */
+@Injectable()
+export class TermIndexer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger('TermIndexer');
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly repository: CaseworkRepository,
+    private readonly cipher: ContentCipher,
+    private readonly index: BlindIndex,
+    private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.catchUp().catch((e: Error) => this.log.warn(`indexing failed: ${e.message}`)), EVERY_MS);
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Indexes everything stored so far; concurrent callers share one run. Returns the notices indexed. */
+  catchUp(): Promise<number> {
+    this.running ??= this.drain().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const done = await this.batch();
+      total += done;
+      if (done < BATCH) return total;
+    }
+  }
+
+  private batch(): Promise<number> {
+    return this.transactions.run(async (tx) => {
+      const notices = await this.repository.unindexed(tx, BATCH);
+      const indexed = notices.map((n) => {
+        const key = { sender: n.sender, id: n.id };
+        try {
+          return { key, rows: indexRowsOf(key, n.kind, this.cipher.open(n, n.content), (kind, value) => this.index.hash(kind, value)) };
+        } catch (error) {
+          if (!(error instanceof ContentAlteredError)) throw error;
+          this.log.error(`NOTICE INTEGRITY ALERT: stored notice ${n.sender}/${n.id} does not open under its metadata; not indexed`);
+          return { key, rows: [] };
+        }
+      });
+      await this.repository.insertTerms(tx, indexed.flatMap((i) => i.rows));
+      await this.repository.markIndexed(tx, indexed.map((i) => ({ key: i.key, terms: i.rows.length })), this.clock.now());
+      return notices.length;
+    });
+  }
+}
