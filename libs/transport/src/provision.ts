@@ -6,6 +6,7 @@ import {
   ITopicConfig,
   ResourcePatternTypes,
 } from 'kafkajs';
+import { Replication } from './kafka-settings';
 import { FederationTopics } from './topics';
 
 export interface FederationLayout {
@@ -13,6 +14,8 @@ export interface FederationLayout {
   agencies: string[];
   /** Partitions of each inbox, so several replicas of a node can share its load. */
   inboxPartitions: number;
+  /** Replicas of every topic, and how many must hold a write before the broker acknowledges it (acks=all). */
+  replication: Replication;
 }
 
 type Acl = Parameters<Admin['createAcls']>[0]['acl'][number];
@@ -69,24 +72,26 @@ export function federationAcls({ topics, agencies }: FederationLayout): Acl[] {
 /** How long inbox topics keep messages: a node down longer loses them (nodes read envelopes this old). */
 export const INBOX_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
-export function federationTopicConfigs({ topics, agencies, inboxPartitions }: FederationLayout): ITopicConfig[] {
+export function federationTopicConfigs({ topics, agencies, inboxPartitions, replication }: FederationLayout): ITopicConfig[] {
+  const replicationFactor = replication.factor;
+  const minIsr = { name: 'min.insync.replicas', value: String(replication.minInsyncReplicas) };
   const retention = { name: 'retention.ms', value: String(INBOX_RETENTION_MS) };
   return [
     ...agencies.map((agency) => ({
       topic: topics.inbox(agency),
       numPartitions: inboxPartitions,
-      replicationFactor: 1,
-      configEntries: [retention],
+      replicationFactor,
+      configEntries: [retention, minIsr],
     })),
     ...agencies.map((agency) => ({
       topic: topics.deadLetter(agency),
       numPartitions: 1,
-      replicationFactor: 1,
-      configEntries: [{ name: 'retention.ms', value: String(90 * 24 * 3600 * 1000) }],
+      replicationFactor,
+      configEntries: [{ name: 'retention.ms', value: String(90 * 24 * 3600 * 1000) }, minIsr],
     })),
     // The directory keeps only its latest version under one key.
-    { topic: topics.directory, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
-    { topic: topics.checkpoints, numPartitions: 1, replicationFactor: 1, configEntries: [retention] },
+    { topic: topics.directory, numPartitions: 1, replicationFactor, configEntries: [{ name: 'cleanup.policy', value: 'compact' }, minIsr] },
+    { topic: topics.checkpoints, numPartitions: 1, replicationFactor, configEntries: [retention, minIsr] },
   ];
 }
 
