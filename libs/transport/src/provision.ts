@@ -95,11 +95,33 @@ export function federationTopicConfigs({ topics, agencies, inboxPartitions, repl
   ];
 }
 
+/**
+ * Until every partition of `topics` has a leader. kafkajs's own wait (`waitForLeaders`) asks one
+ * broker and gives up when that broker has not yet heard of a new topic, as happens in a cluster
+ * while the metadata spreads: ask again, whichever broker answers, until the deadline.
+ */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: described } = await admin.fetchTopicMetadata({ topics });
+      if (described.length === topics.length && described.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topics without a leader after ${timeoutMs / 1000} s: ${topics.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** Creates missing topics and grants the ACLs; safe to run again (both operations are idempotent). */
 export async function provisionFederation(admin: Admin, layout: FederationLayout): Promise<{ createdTopics: string[] }> {
   const existing = new Set(await admin.listTopics());
   const missing = federationTopicConfigs(layout).filter((t) => !existing.has(t.topic));
-  if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+  if (missing.length > 0) {
+    await admin.createTopics({ topics: missing });
+    await waitForLeaders(admin, missing.map((t) => t.topic));
+  }
   await admin.createAcls({ acl: federationAcls(layout) });
   return { createdTopics: missing.map((t) => t.topic) };
 }
