@@ -67,7 +67,13 @@ up() {
     say "PostgreSQL is not answering on 127.0.0.1:5432. Start it (pg_ctlcluster --skip-systemctl-redirect 15 main start) or set DATABASE_URL."
     exit 1
   fi
-  bash "$here/broker.sh" start
+  if [ "${LIAISON_CLUSTER:-}" = 1 ]; then
+    # Three controllers and three brokers (deploy/local/cluster.sh); topics at replication 3, min.insync 2.
+    bash "$here/cluster.sh" start
+    KAFKA_BROKERS="$(bash "$here/cluster.sh" brokers)"; export KAFKA_BROKERS
+  else
+    bash "$here/broker.sh" start
+  fi
   node -r ./deploy/register-paths.js dist/apps/cli/src/main.js local-setup
   check_databases
   mkdir -p "$logs" "$state/run"
@@ -118,7 +124,7 @@ stop_nodes() {
 
 down() {
   stop_nodes
-  bash "$here/broker.sh" stop
+  if [ "${LIAISON_CLUSTER:-}" = 1 ]; then bash "$here/cluster.sh" stop; else bash "$here/broker.sh" stop; fi
 }
 
 # Drops this federation's node databases (and their app roles); keys and the broker stay.
