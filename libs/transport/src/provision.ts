@@ -119,7 +119,7 @@ export async function provisionFederation(admin: Admin, layout: FederationLayout
   const existing = new Set(await admin.listTopics());
   const missing = federationTopicConfigs(layout).filter((t) => !existing.has(t.topic));
   if (missing.length > 0) {
-    await admin.createTopics({ topics: missing });
+    await admin.createTopics({ topics: missing, waitForLeaders: false });
     await waitForLeaders(admin, missing.map((t) => t.topic));
   }
   await admin.createAcls({ acl: federationAcls(layout) });
