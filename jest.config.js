@@ -24,8 +24,12 @@ module.exports = {
       ...common,
       displayName: 'integration',
       setupFilesAfterEnv: ['<rootDir>/test/setup-integration.js'],
-      // Stops and restarts the shared broker and PostgreSQL: test/run.sh runs it alone, after the rest.
-      testPathIgnorePatterns: process.env.LIAISON_FAULT_INFRA === '1' ? [] : ['/test/e2e/fault-infra\\.spec\\.ts$'],
+      // fault-infra stops and restarts the shared broker and PostgreSQL, fault-cluster runs a
+      // three-broker cluster of its own: test/run.sh runs each alone, after the rest.
+      testPathIgnorePatterns: [
+        ...(process.env.LIAISON_FAULT_INFRA === '1' ? [] : ['/test/e2e/fault-infra\\.spec\\.ts$']),
+        ...(process.env.LIAISON_FAULT_CLUSTER === '1' ? [] : ['/test/e2e/fault-cluster\\.spec\\.ts$']),
+      ],
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/**/*.spec.ts'],
       globalSetup: '<rootDir>/test/global-setup.js',

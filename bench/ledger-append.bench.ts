@@ -16,6 +16,8 @@ import { ndjsonLines, verifyBundle } from '@liaison/ledger';
 import { MessagePublisher } from '@liaison/transport';
 import { bundleNdjson, planBundle } from '../apps/node/src/ledger/audit-bundle';
 import { CheckpointService } from '../apps/node/src/ledger/checkpoint.service';
+import { DatabasePools } from '../apps/node/src/persistence/pools';
+import { Transactions } from '../apps/node/src/persistence/transactions';
 import { LedgerEventInput } from '../apps/node/src/ledger/ledger.port';
 import { LEDGER_MIGRATIONS } from '../apps/node/src/ledger/migrations';
 import { LedgerIntegrity } from '../apps/node/src/ledger/ledger.integrity';
@@ -124,7 +126,7 @@ async function main(): Promise<void> {
     report(`background sweep at ${config.selfAudit.entriesPerSecond}/s (${size} entries in ${sweepSeconds.toFixed(1)} s)`, Number(size) / sweepSeconds);
 
     // Export and verify a full bundle offline.
-    const checkpoints = new CheckpointService(repo, proofs, integrity, clock, nopPublisher, config, keyring, trust, topics);
+    const checkpoints = new CheckpointService(repo, proofs, integrity, clock, nopPublisher, config, keyring, trust, topics, new Transactions(DatabasePools.shared(app)));
     await checkpoints.checkpointNow();
     const file = join(dir, 'bundle.ndjson');
     const deps = { ledger: proofs, repo, checkpoints, keyring, trust, clock, config, db: app };

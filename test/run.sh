@@ -27,6 +27,9 @@ if [ $# -eq 0 ]; then
   # The fault test that stops and restarts the shared broker and PostgreSQL runs alone, last.
   echo "[test] fault suite, infrastructure outages (runs alone)…" >&2
   LIAISON_TEST_SUMMARY="$summary" LIAISON_FAULT_INFRA=1 npx jest test/e2e/fault-infra.spec.ts --selectProjects integration --forceExit || status=$?
+  # Then the replicated cluster's faults: its own three controllers and three brokers (deploy/local/cluster.sh).
+  echo "[test] fault suite, three-broker cluster (runs alone)…" >&2
+  LIAISON_TEST_SUMMARY="$summary" LIAISON_FAULT_CLUSTER=1 npx jest test/e2e/fault-cluster.spec.ts --selectProjects integration --forceExit || status=$?
 fi
 awk '{ p += $1; f += $2; s += $3 } END { printf "\ntests: %d passed, %d failed, %d skipped\n", p, f, s }' "$summary"
 exit $status

@@ -12,34 +12,14 @@ export KAFKA_PORT="${KAFKA_PORT:-19092}" KAFKA_TLS_PORT="${KAFKA_TLS_PORT:-19093
 export KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19094}" KAFKA_INTERNAL_PORT="${KAFKA_INTERNAL_PORT:-19095}"
 # Clients reach the broker on loopback only; docker-compose.yml renders the same template with its own hosts.
 export KAFKA_LISTEN_HOST="${KAFKA_LISTEN_HOST:-127.0.0.1}" KAFKA_ADVERTISED_HOST="${KAFKA_ADVERTISED_HOST:-127.0.0.1}"
-jars="$state/kafka-jars"
 pidfile="$KAFKA_STATE/broker.pid"
 log="$KAFKA_STATE/logs/server.log"
-
-say() { echo "[broker] $*" >&2; }
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+. "$here/kafka-lib.sh"
 
 running_pid() {
   [ -f "$pidfile" ] || return 1
   local pid; pid="$(cat "$pidfile")"
   kill -0 "$pid" 2>/dev/null && echo "$pid"
-}
-
-fetch_jars() {
-  if [ -f "$jars/.complete" ] && cmp -s "$here/pom.xml" "$jars/.pom"; then return; fi
-  command -v mvn >/dev/null || { say "Maven (mvn) is required to fetch Kafka's jars from Maven Central"; exit 1; }
-  say "fetching Apache Kafka jars from Maven Central (first start only)…"
-  rm -rf "$jars"; mkdir -p "$jars"
-  mvn -q -B -f "$here/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$jars" >"$state/mvn.log" 2>&1 \
-    || { say "mvn failed; last lines of $state/mvn.log:"; tail -n 30 "$state/mvn.log" >&2; exit 1; }
-  cp "$here/pom.xml" "$jars/.pom"; touch "$jars/.complete"
-}
-
-# Secrets are generated once per machine and kept with the state they protect.
-ensure_secrets() {
-  "$here/secrets.sh" >/dev/null
-  set -a; . "$state/secrets.env"; set +a
 }
 
 ensure_tls() {
@@ -55,35 +35,20 @@ ensure_tls() {
 
 render_config() {
   mkdir -p "$KAFKA_STATE/logs"
-  # envsubst is not always installed: expand ${VAR} with bash alone.
-  local line
-  : >"$KAFKA_STATE/server.properties"
-  while IFS= read -r line || [ -n "$line" ]; do
-    eval "printf '%s\n' \"${line//\"/\\\"}\"" >>"$KAFKA_STATE/server.properties"
-  done <"$here/server.properties.template"
-  chmod 600 "$KAFKA_STATE/server.properties"
+  render_template "$here/server.properties.template" "$KAFKA_STATE/server.properties"
 }
 
-format_storage() {
+format_once() {
   [ -f "$KAFKA_STATE/data/meta.properties" ] && return
   say "formatting KRaft storage with SCRAM users: $KAFKA_ADMIN_USER and one per agency"
-  local scram=(--add-scram "SCRAM-SHA-512=[name=$KAFKA_ADMIN_USER,password=$KAFKA_ADMIN_PASSWORD]")
-  local agency var
-  for agency in $LIAISON_AGENCIES; do
-    var="KAFKA_PASSWORD_$agency"
-    scram+=(--add-scram "SCRAM-SHA-512=[name=$agency,password=${!var}]")
-  done
-  local cluster; cluster="$(node -e "process.stdout.write(require('crypto').randomBytes(16).toString('base64url'))")"
-  java -cp "$jars/*" -Dlog4j2.configurationFile="$here/log4j2.properties" -Dkafka.logs.dir="$KAFKA_STATE/logs" \
-    kafka.tools.StorageTool format -t "$cluster" -c "$KAFKA_STATE/server.properties" "${scram[@]}" >"$KAFKA_STATE/logs/format.log" 2>&1 \
-    || { say "storage format failed:"; tail -n 30 "$KAFKA_STATE/logs/format.log" >&2; exit 1; }
+  format_storage "$KAFKA_STATE/server.properties" "$KAFKA_STATE/logs" "$(new_cluster_id)"
 }
 
 start() {
   mkdir -p "$state"
   if pid="$(running_pid)"; then say "already running (pid $pid) on 127.0.0.1:$KAFKA_PORT"; return; fi
   if port_open "$KAFKA_PORT"; then say "a broker already listens on 127.0.0.1:$KAFKA_PORT; reusing it"; return; fi
-  fetch_jars; ensure_secrets; ensure_tls; render_config; format_storage
+  fetch_jars; ensure_secrets; ensure_tls; render_config; format_once
   say "starting Kafka on 127.0.0.1:$KAFKA_PORT (SASL_PLAINTEXT) and :$KAFKA_TLS_PORT (SASL_SSL)"
   nohup java -Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$here/log4j2.properties" -Dkafka.logs.dir="$KAFKA_STATE/logs" \

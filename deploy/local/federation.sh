@@ -66,7 +66,13 @@ up() {
   ensure_built
   # DATABASE_URL, else the server on 127.0.0.1:5432, else an embedded one started here (and said so).
   DATABASE_URL="$(pg ensure)"; export DATABASE_URL
-  bash "$here/broker.sh" start
+  if [ "${LIAISON_CLUSTER:-}" = 1 ]; then
+    # Three controllers and three brokers (deploy/local/cluster.sh); topics at replication 3, min.insync 2.
+    bash "$here/cluster.sh" start
+    KAFKA_BROKERS="$(bash "$here/cluster.sh" brokers)"; export KAFKA_BROKERS
+  else
+    bash "$here/broker.sh" start
+  fi
   node -r ./deploy/register-paths.js dist/apps/cli/src/main.js local-setup
   check_databases
   mkdir -p "$logs" "$state/run"
@@ -117,7 +123,7 @@ stop_nodes() {
 
 down() {
   stop_nodes
-  bash "$here/broker.sh" stop
+  if [ "${LIAISON_CLUSTER:-}" = 1 ]; then bash "$here/cluster.sh" stop; else bash "$here/broker.sh" stop; fi
   pg stop  # the embedded PostgreSQL, if `up` started one
 }
 

@@ -2,8 +2,8 @@ import { execFileSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { SHUTDOWN_DEADLINE_MS } from '../../apps/node/src/shutdown';
-import { countRows, noticeRequest, TestFederation } from '../support/federation';
-import { expectLedgersVerifyAndReconcile, expectNlToEsExactlyOnce, ProcessNode, ProcessPair } from '../support/process-node';
+import { countRows, TestFederation } from '../support/federation';
+import { expectLedgersVerifyAndReconcile, expectNlToEsExactlyOnce, ProcessNode, ProcessPair, streamNotices } from '../support/process-node';
 
 /**
  * Fault suite, part two: the shared infrastructure goes away while NL streams notices to ES —
@@ -28,40 +28,7 @@ describe('fault suite: broker and PostgreSQL outages (runs alone)', () => {
     await pair?.destroy();
   }, 120000);
 
-  /**
-   * Streams `count` notices through NL's API; a request refused or cut during an outage is
-   * retried until the deadline (NL's own notice table is the ground truth, so a retried request
-   * whose first attempt was committed only means one more notice, never a lost one).
-   */
-  async function stream(count: number, concurrency = 4): Promise<void> {
-    const token = await fed.token('NL', 'operator');
-    let next = 0;
-    const deadline = Date.now() + 240000;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < count) {
-          next++;
-          for (;;) {
-            try {
-              const response = await fetch(`${nl.url}/notices`, {
-                method: 'POST',
-                headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-                body: JSON.stringify(noticeRequest(['ES'], { priority: 'normal' })),
-                signal: AbortSignal.timeout(30000),
-              });
-              await response.arrayBuffer();
-              if (response.status === 201) break;
-              if (response.status < 500) throw new Error(`POST /notices: ${response.status}`);
-            } catch (error) {
-              if ((error as Error).message.startsWith('POST /notices')) throw error;
-            }
-            if (Date.now() > deadline) throw new Error('stream: deadline passed');
-            await new Promise((r) => setTimeout(r, 500));
-          }
-        }
-      }),
-    );
-  }
+  const stream = (count: number) => streamNotices(fed, nl, count);
 
   const received = () => countRows(fed, 'ES', 'received_message', `kind = 'identity-query'`);
 

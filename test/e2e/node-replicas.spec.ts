@@ -4,6 +4,8 @@ import { join } from 'path';
 import { run as verify } from '../../apps/cli/src/commands/verify';
 import { adminKafka } from '../support/kafka';
 import { countRows, downloadAuditBundle, expectReceiptedOnce, sendNotices, startReplica, TestFederation, useFreePorts } from '../support/federation';
+import { ensureBuilt, expectLedgersVerifyAndReconcile, expectNlToEsExactlyOnce, ProcessNode, streamNotices } from '../support/process-node';
+import { RoundRobinProxy } from '../support/round-robin';
 
 /**
  * Two replicas of ES's node (same environment, same database, same consumer group, different
@@ -113,4 +115,70 @@ describe('node replicas', () => {
     // A batch the leaving replica had not committed is redelivered to the other at the same offsets: not a refusal.
     expect(await countRows(fed, 'ES', 'rejected_message')).toBe(0);
   }, 300000);
+});
+
+/**
+ * Two replicas of NL's node (processes: same environment and database, their own HTTP ports)
+ * behind one HTTP address, as a load balancer serves them; one is killed with SIGKILL mid-stream.
+ * Any replica answers the API; the outbox relay (rows claimed FOR UPDATE SKIP LOCKED), the
+ * checkpointer and the expiry sweeper (advisory locks, one replica at a time) and the witness and
+ * inbox consumers (Kafka consumer groups) go on in the survivor: nothing lost, nothing twice.
+ */
+describe('node replicas behind one address', () => {
+  let fed: TestFederation;
+  let tmp: string;
+  let a: ProcessNode;
+  let b: ProcessNode;
+  let es: ProcessNode;
+  let proxy: RoundRobinProxy;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    tmp = mkdtempSync(join(tmpdir(), 'liaison-replicas-proxy-'));
+    fed = await TestFederation.create(['NL', 'ES']);
+    await useFreePorts(fed, ['NL', 'NL#b', 'ES']);
+    a = new ProcessNode(fed, 'NL', {}, 'a');
+    b = new ProcessNode(fed, 'NL', { PORT: String(fed.port('NL#b')) }, 'b');
+    es = new ProcessNode(fed, 'ES');
+    await a.start();
+    await Promise.all([b.start(), es.start()]);
+    proxy = new RoundRobinProxy(() => [a.port, b.port]);
+    await proxy.listen();
+  }, 240000);
+
+  afterAll(async () => {
+    await proxy?.close();
+    await Promise.all([a?.stop(), b?.stop(), es?.stop()]);
+    await fed?.destroy();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  }, 120000);
+
+  it('any replica answers, and a replica killed mid-stream loses and duplicates nothing', async () => {
+    const nl = { agency: 'NL', url: proxy.url };
+    const received = () => countRows(fed, 'ES', 'received_message', `kind = 'identity-query'`);
+    const streaming = streamNotices(fed, nl, 600, 6);
+    await fed.waitFor(async () => (await received()) >= 150, 'ES to record 150 of the stream', 180000);
+    // Both replicas answered part of the stream through the one address.
+    expect(proxy.served.every((n) => n > 0)).toBe(true);
+    await b.kill();
+    expect(await streaming).toBe(600);
+
+    await expectNlToEsExactlyOnce(fed);
+    await expectLedgersVerifyAndReconcile(fed, [a, es], tmp, 'replica-killed');
+    // One checkpointer at a time across the replicas: checkpoints were signed in size order, each once.
+    const sizes = (await fed.sql<{ size: string }>('NL', 'SELECT size FROM ledger_checkpoint ORDER BY created_at, size')).map((r) => Number(r.size));
+    expect(sizes.length).toBeGreaterThan(1);
+    expect(sizes).toEqual([...new Set(sizes)].sort((x, y) => x - y));
+    // NL's one ledger: gapless, no entry twice.
+    const ledger = await fed.sql<{ n: number; hi: string }>('NL', 'SELECT count(*)::int AS n, max(seq) AS hi FROM ledger_entry');
+    expect(Number(ledger[0].hi)).toBe(ledger[0].n - 1);
+    expect(await fed.sql('NL', `SELECT message_id FROM ledger_entry WHERE event IN ('sent', 'delivered') GROUP BY event, message_id, counterpart HAVING count(*) > 1`)).toEqual([]);
+    expect(await countRows(fed, 'ES', 'witness_alert')).toBe(0);
+
+    // The killed replica comes back and serves again behind the same address.
+    await b.restart();
+    const before = [...proxy.served];
+    for (let i = 0; i < 4; i++) expect((await fetch(`${proxy.url}/health/ready`)).status).toBe(200);
+    expect(proxy.served.map((n, i) => n - before[i])).toEqual([2, 2]);
+  }, 480000);
 });

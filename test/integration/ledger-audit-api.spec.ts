@@ -1,6 +1,8 @@
 // The auditor API over HTTP, with the LedgerModule wired as the app module wires it: role
 // enforcement, filters and keyset pages, 400s naming the field, proofs that verify, the
 // checkpoint with cosignatures, alerts, and the streamed bundle that `liaison verify` accepts.
+import { DatabasePools } from '../../apps/node/src/persistence/pools';
+import { Transactions } from '../../apps/node/src/persistence/transactions';
 import 'reflect-metadata';
 import { writeFileSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
@@ -57,6 +59,7 @@ describe('auditor API', () => {
     @Module({
       providers: [
         { provide: DataSource, useValue: origin.db.app },
+        { provide: Transactions, useValue: new Transactions(DatabasePools.shared(origin.db.app)) },
         { provide: Clock, useValue: origin.clock },
         { provide: PUBLISHER, useValue: origin.publisher },
         { provide: ConsumerFactory, useValue: new NoConsumers() },
@@ -65,7 +68,7 @@ describe('auditor API', () => {
         { provide: TrustStore, useValue: f.fed.trust },
         { provide: FederationTopics, useValue: f.topics },
       ],
-      exports: [DataSource, Clock, PUBLISHER, ConsumerFactory, NODE_CONFIG, AgencyKeyring, TrustStore, FederationTopics],
+      exports: [DataSource, Transactions, Clock, PUBLISHER, ConsumerFactory, NODE_CONFIG, AgencyKeyring, TrustStore, FederationTopics],
     })
     class TestCore {}
 

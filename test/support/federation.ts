@@ -57,15 +57,20 @@ export class TestFederation {
     return this.harness.kek;
   }
 
-  static async create(agencies: string[]): Promise<TestFederation> {
-    const admin = principalSettings(localSecrets().KAFKA_ADMIN_USER);
+  /**
+   * `kafkaBrokers`: another bootstrap list than the shared broker's (the local cluster's, with the
+   * same SCRAM users); replication then follows its defaults (3 and 2 for three brokers).
+   */
+  static async create(agencies: string[], options: { kafkaBrokers?: string } = {}): Promise<TestFederation> {
+    const brokers: Record<string, string> = options.kafkaBrokers ? { KAFKA_BROKERS: options.kafkaBrokers } : {};
+    const admin = principalSettings(localSecrets().KAFKA_ADMIN_USER, brokers);
     const harness = await Federation.create({
       name: 'liaison-test',
       agencies: agencies.map((code) => ({ code, name: AGENCY_NAMES[code]?.[0] ?? code, country: AGENCY_NAMES[code]?.[1] ?? 'XX' })),
       topicPrefix: `t${randomBytes(4).toString('hex')}`,
       kek: Uint8Array.from(Buffer.from(localSecrets().LIAISON_KEY_ENCRYPTION_KEY, 'hex')),
       admin,
-      principal: (agency) => principalSettings(agency),
+      principal: (agency) => principalSettings(agency, brokers),
       postgresUrl: PG,
       nodeDefaults: { LIAISON_CHECKPOINT_EVERY_SECONDS: '2' },
     });
@@ -161,7 +166,7 @@ export class TestFederation {
 
   /** Raw producer for an agency's credentials: writes straight to inbox topics, bypassing nodes. */
   rawPublisher(agency: string): KafkaPublisher {
-    return new KafkaPublisher(createKafka(principalSettings(agency)));
+    return new KafkaPublisher(createKafka(this.harness.options.principal(agency)));
   }
 
   async destroy(): Promise<void> {

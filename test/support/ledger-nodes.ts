@@ -10,6 +10,8 @@ import { LedgerMetrics } from '../../apps/node/src/ledger/ledger.metrics';
 import { LedgerProofs } from '../../apps/node/src/ledger/ledger.proofs';
 import { LedgerRepository } from '../../apps/node/src/ledger/ledger.repository';
 import { LedgerSequencer } from '../../apps/node/src/ledger/ledger.sequencer';
+import { DatabasePools } from '../../apps/node/src/persistence/pools';
+import { Transactions } from '../../apps/node/src/persistence/transactions';
 import { WitnessOutcome, WitnessService } from '../../apps/node/src/ledger/witness.service';
 import { ConsumerFactory } from '../../apps/node/src/tokens';
 import { createLedgerDatabase, TestDatabase } from './ledger-db';
@@ -83,7 +85,7 @@ export function ledgerServices(db: TestDatabase, clock: SteppingClock, config: L
   const proofs = new LedgerProofs(repo);
   const integrity = new LedgerIntegrity(repo, clock, config, metrics, keyring, publisher, topics);
   const ledger = new LedgerSequencer(repo, clock, integrity);
-  const checkpoints = new CheckpointService(repo, proofs, integrity, clock, publisher, config, keyring, trust, topics);
+  const checkpoints = new CheckpointService(repo, proofs, integrity, clock, publisher, config, keyring, trust, topics, new Transactions(DatabasePools.shared(db.app)));
   return { repo, metrics, proofs, integrity, ledger, checkpoints };
 }
 

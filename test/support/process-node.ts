@@ -6,7 +6,7 @@ import { once } from 'events';
 import { join } from 'path';
 import { run as reconcile } from '../../apps/cli/src/commands/reconcile';
 import { run as verify } from '../../apps/cli/src/commands/verify';
-import { countRows, downloadAuditBundle, expectReceiptedOnce, TestFederation, useFreePorts } from './federation';
+import { countRows, downloadAuditBundle, expectReceiptedOnce, noticeRequest, TestFederation, useFreePorts } from './federation';
 
 const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'apps', 'node', 'src', 'main.js');
@@ -122,6 +122,47 @@ export class ProcessNode {
 }
 
 /**
+ * Streams `count` notices to ES through `sender`'s API (`concurrency` at a time); a request refused
+ * or cut during an outage is retried until the deadline. NL's own notice table is the ground truth,
+ * so a retried request whose first attempt was committed only means one more notice, never a lost
+ * one. Returns how many the API accepted (201).
+ */
+export async function streamNotices(fed: TestFederation, sender: { agency: string; url: string }, count: number, concurrency = 4, deadlineMs = 240000): Promise<number> {
+  const token = await fed.token(sender.agency, 'operator');
+  let next = 0;
+  let accepted = 0;
+  const deadline = Date.now() + deadlineMs;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next++;
+        for (;;) {
+          try {
+            const response = await fetch(`${sender.url}/notices`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+              body: JSON.stringify(noticeRequest(['ES'], { priority: 'normal' })),
+              signal: AbortSignal.timeout(30000),
+            });
+            await response.arrayBuffer();
+            if (response.status === 201) {
+              accepted++;
+              break;
+            }
+            if (response.status < 500) throw new Error(`POST /notices: ${response.status}`);
+          } catch (error) {
+            if ((error as Error).message.startsWith('POST /notices')) throw error;
+          }
+          if (Date.now() > deadline) throw new Error('stream: deadline passed');
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+    }),
+  );
+  return accepted;
+}
+
+/**
  * Everything NL ever sent is at ES exactly once, DELIVERED at NL, with one ledger entry per step
  * on each side and gapless channel numbers; refusals only of duplicates. Returns the count.
  */
@@ -205,10 +246,11 @@ export async function expectLedgersVerifyAndReconcile(fed: TestFederation, nodes
 export class ProcessPair {
   private constructor(readonly fed: TestFederation, readonly nl: ProcessNode, readonly es: ProcessNode, readonly dir: string) {}
 
-  static async start(): Promise<ProcessPair> {
+  /** `kafkaBrokers`: on another broker or cluster than the shared one (see TestFederation.create). */
+  static async start(options: { kafkaBrokers?: string } = {}): Promise<ProcessPair> {
     ensureBuilt();
     const dir = mkdtempSync(join(tmpdir(), 'liaison-fault-'));
-    const fed = await TestFederation.create(['NL', 'ES']);
+    const fed = await TestFederation.create(['NL', 'ES'], options);
     await useFreePorts(fed, ['NL', 'ES']);
     const pair = new ProcessPair(fed, new ProcessNode(fed, 'NL'), new ProcessNode(fed, 'ES'), dir);
     await Promise.all([pair.nl.start(), pair.es.start()]);

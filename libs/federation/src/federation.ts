@@ -52,7 +52,7 @@ export async function provisionTopics(
   await client.connect();
   let created: string[];
   try {
-    created = (await provisionFederation(client, { topics, agencies, inboxPartitions })).createdTopics;
+    created = (await provisionFederation(client, { topics, agencies, inboxPartitions, replication: admin.replication })).createdTopics;
   } finally {
     await client.disconnect();
   }

@@ -1,4 +1,4 @@
-export { createKafka, kafkaSettingsFromEnv, SASL_MECHANISMS, TOPIC_PREFIX_PATTERN, type KafkaSettings, type SaslMechanism } from './kafka-settings';
+export { createKafka, defaultReplication, kafkaSettingsFromEnv, SASL_MECHANISMS, TOPIC_PREFIX_PATTERN, type KafkaSettings, type Replication, type SaslMechanism } from './kafka-settings';
 export { federationTopics, FederationTopics } from './topics';
 export { federationAcls, federationTopicConfigs, INBOX_RETENTION_MS, provisionFederation, type FederationLayout } from './provision';
 export type { BatchHandler, InboundMessage, MessageConsumer, MessageHeaders, MessagePublisher, OutboundMessage } from './messages';

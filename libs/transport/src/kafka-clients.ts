@@ -11,16 +11,24 @@ function headerStrings(headers: IHeaders | undefined): Record<string, string | u
   return out;
 }
 
+/** Attempts of one publish (the whole batch each time) before the caller hears of the failure. */
+export const PUBLISH_ATTEMPTS = 6;
+const PUBLISH_RETRY_MS = 200;
+
 export class KafkaPublisher implements MessagePublisher {
   private readonly producer: Producer;
   private connected: Promise<void> | null = null;
 
-  constructor(kafka: Kafka) {
+  constructor(kafka: Kafka, private readonly pause: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms))) {
     // Not idempotent: kafkajs marks it experimental. Duplicates are harmless because every
     // receiver records by message id (see docs/PROTOCOL.md, "Delivery semantics").
     // The default (murmur2, Java-compatible) partitioner: a message id always maps to the
     // partition a Java client would choose.
-    this.producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 5 }, createPartitioner: Partitioners.DefaultPartitioner });
+    // kafkajs's own retry is off: when a leader dies mid-batch it retries only the brokers that
+    // had not answered yet, so partitions that moved to a broker that had answered are never sent
+    // while the send still resolves (tulios/kafkajs#1303; seen in test/e2e/fault-cluster.spec.ts).
+    // publish() retries the whole batch instead.
+    this.producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 0 }, createPartitioner: Partitioners.DefaultPartitioner });
   }
 
   private connect(): Promise<void> {
@@ -31,19 +39,29 @@ export class KafkaPublisher implements MessagePublisher {
     return this.connected;
   }
 
+  /**
+   * Resolves once the broker acknowledged every message with acks=all (every in-sync replica has
+   * it, at least min.insync.replicas of them). A failure sends the whole batch again, up to
+   * PUBLISH_ATTEMPTS times; what was written before the failure is then written twice.
+   */
   async publish(messages: OutboundMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    await this.connect();
     const byTopic = new Map<string, OutboundMessage[]>();
     for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
-    await this.producer.sendBatch({
-      acks: -1,
-      compression: CompressionTypes.None,
-      topicMessages: [...byTopic].map(([topic, batch]) => ({
-        topic,
-        messages: batch.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-      })),
-    });
+    const topicMessages = [...byTopic].map(([topic, batch]) => ({
+      topic,
+      messages: batch.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+    }));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.connect();
+        await this.producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages });
+        return;
+      } catch (error) {
+        if (attempt >= PUBLISH_ATTEMPTS) throw error;
+        await this.pause(PUBLISH_RETRY_MS * 2 ** (attempt - 1));
+      }
+    }
   }
 
   async close(): Promise<void> {

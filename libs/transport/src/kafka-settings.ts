@@ -16,6 +16,35 @@ export interface KafkaSettings {
   /** TLS (SASL_SSL) when set; `ca` pins the broker's CA, otherwise the system store is used. */
   tls: { ca?: string; servername?: string } | null;
   topicPrefix: string;
+  /** How the federation's topics are replicated when they are created (provisionFederation). */
+  replication: Replication;
+}
+
+/** A topic's replication factor and `min.insync.replicas`: with acks=all, a write is acknowledged only once that many replicas hold it. */
+export interface Replication {
+  factor: number;
+  minInsyncReplicas: number;
+}
+
+/**
+ * Defaults from the bootstrap list: one broker, 1 and 1 (the local quick start); three or more,
+ * 3 and 2 (Kafka's documented minimum for no data loss: one broker may fail, none is lost);
+ * two, 2 and 1.
+ */
+export function defaultReplication(brokerCount: number): Replication {
+  const factor = Math.max(1, Math.min(brokerCount, 3));
+  return { factor, minInsyncReplicas: factor >= 3 ? 2 : 1 };
+}
+
+/** KAFKA_REPLICATION_FACTOR and KAFKA_MIN_INSYNC_REPLICAS, checked against each other. */
+function replicationFromEnv(reader: EnvReader, brokerCount: number): Replication {
+  const defaults = defaultReplication(brokerCount);
+  const factor = reader.integer('KAFKA_REPLICATION_FACTOR', defaults.factor, { min: 1, max: 32767 });
+  const minInsyncReplicas = reader.integer('KAFKA_MIN_INSYNC_REPLICAS', Math.min(defaults.minInsyncReplicas, factor), { min: 1, max: 32767 });
+  if (minInsyncReplicas > factor) {
+    throw new ConfigError('KAFKA_MIN_INSYNC_REPLICAS', `must be at most KAFKA_REPLICATION_FACTOR (${factor}), got ${minInsyncReplicas}`);
+  }
+  return { factor, minInsyncReplicas };
 }
 
 const HOST_PORT = /^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/;
@@ -23,7 +52,8 @@ export const TOPIC_PREFIX_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
 
 /**
  * KAFKA_BROKERS, KAFKA_USERNAME, KAFKA_PASSWORD, KAFKA_SASL_MECHANISM (scram-sha-512),
- * KAFKA_TLS (false), KAFKA_TLS_CA_FILE, KAFKA_TLS_SERVERNAME, KAFKA_TOPIC_PREFIX (liaison).
+ * KAFKA_TLS (false), KAFKA_TLS_CA_FILE, KAFKA_TLS_SERVERNAME, KAFKA_TOPIC_PREFIX (liaison),
+ * KAFKA_REPLICATION_FACTOR and KAFKA_MIN_INSYNC_REPLICAS (defaultReplication of the broker list).
  * Switching an agency to TLS is configuration only: KAFKA_TLS=true plus the TLS listener's address.
  */
 export function kafkaSettingsFromEnv(reader: EnvReader, clientId: string): KafkaSettings {
@@ -50,6 +80,7 @@ export function kafkaSettingsFromEnv(reader: EnvReader, clientId: string): Kafka
     mechanism: reader.oneOf('KAFKA_SASL_MECHANISM', SASL_MECHANISMS, 'scram-sha-512'),
     tls: tls ? { ca, servername: reader.optional('KAFKA_TLS_SERVERNAME') } : null,
     topicPrefix: reader.matching('KAFKA_TOPIC_PREFIX', TOPIC_PREFIX_PATTERN, 'lowercase letters, digits and dashes', 'liaison'),
+    replication: replicationFromEnv(reader, brokers.length),
   };
 }
 

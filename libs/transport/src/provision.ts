@@ -6,6 +6,7 @@ import {
   ITopicConfig,
   ResourcePatternTypes,
 } from 'kafkajs';
+import { Replication } from './kafka-settings';
 import { FederationTopics } from './topics';
 
 export interface FederationLayout {
@@ -13,6 +14,8 @@ export interface FederationLayout {
   agencies: string[];
   /** Partitions of each inbox, so several replicas of a node can share its load. */
   inboxPartitions: number;
+  /** Replicas of every topic, and how many must hold a write before the broker acknowledges it (acks=all). */
+  replication: Replication;
 }
 
 type Acl = Parameters<Admin['createAcls']>[0]['acl'][number];
@@ -73,39 +76,63 @@ export function federationAcls({ topics, agencies }: FederationLayout): Acl[] {
 /** How long inbox topics keep messages: a node down longer loses them (nodes read envelopes this old). */
 export const INBOX_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
-export function federationTopicConfigs({ topics, agencies, inboxPartitions }: FederationLayout): ITopicConfig[] {
+export function federationTopicConfigs({ topics, agencies, inboxPartitions, replication }: FederationLayout): ITopicConfig[] {
+  const replicationFactor = replication.factor;
+  const minIsr = { name: 'min.insync.replicas', value: String(replication.minInsyncReplicas) };
   const retention = { name: 'retention.ms', value: String(INBOX_RETENTION_MS) };
   return [
     ...agencies.map((agency) => ({
       topic: topics.inbox(agency),
       numPartitions: inboxPartitions,
-      replicationFactor: 1,
-      configEntries: [retention],
+      replicationFactor,
+      configEntries: [retention, minIsr],
     })),
     // Chunks of one attachment share a key, so a partition; the inbox's partitions spread transfers.
     ...agencies.map((agency) => ({
       topic: topics.attachments(agency),
       numPartitions: inboxPartitions,
-      replicationFactor: 1,
-      configEntries: [retention],
+      replicationFactor,
+      configEntries: [retention, minIsr],
     })),
     ...agencies.map((agency) => ({
       topic: topics.deadLetter(agency),
       numPartitions: 1,
-      replicationFactor: 1,
-      configEntries: [{ name: 'retention.ms', value: String(90 * 24 * 3600 * 1000) }],
+      replicationFactor,
+      configEntries: [{ name: 'retention.ms', value: String(90 * 24 * 3600 * 1000) }, minIsr],
     })),
     // The directory keeps only its latest version under one key.
-    { topic: topics.directory, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
-    { topic: topics.checkpoints, numPartitions: 1, replicationFactor: 1, configEntries: [retention] },
+    { topic: topics.directory, numPartitions: 1, replicationFactor, configEntries: [{ name: 'cleanup.policy', value: 'compact' }, minIsr] },
+    { topic: topics.checkpoints, numPartitions: 1, replicationFactor, configEntries: [retention, minIsr] },
   ];
+}
+
+/**
+ * Until every partition of `topics` has a leader. kafkajs's own wait (`waitForLeaders`) asks one
+ * broker and gives up when that broker has not yet heard of a new topic, as happens in a cluster
+ * while the metadata spreads: ask again, whichever broker answers, until the deadline.
+ */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: described } = await admin.fetchTopicMetadata({ topics });
+      if (described.length === topics.length && described.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topics without a leader after ${timeoutMs / 1000} s: ${topics.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 /** Creates missing topics and grants the ACLs; safe to run again (both operations are idempotent). */
 export async function provisionFederation(admin: Admin, layout: FederationLayout): Promise<{ createdTopics: string[] }> {
   const existing = new Set(await admin.listTopics());
   const missing = federationTopicConfigs(layout).filter((t) => !existing.has(t.topic));
-  if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+  if (missing.length > 0) {
+    await admin.createTopics({ topics: missing, waitForLeaders: false });
+    await waitForLeaders(admin, missing.map((t) => t.topic));
+  }
   await admin.createAcls({ acl: federationAcls(layout) });
   return { createdTopics: missing.map((t) => t.topic) };
 }

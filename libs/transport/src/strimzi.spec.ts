@@ -5,13 +5,14 @@ import { AclOperationTypes, AclResourceTypes, ResourcePatternTypes } from 'kafka
 import { federationAcls, federationTopicConfigs } from './provision';
 import { strimziUserName } from './strimzi';
 import { federationTopics } from './topics';
+import { defaultReplication } from './kafka-settings';
 
 // The committed Strimzi resources (deploy/strimzi) agree with what provisionFederation creates
 // and grants: same topics, partitions and configs, and for each agency exactly its ACLs.
 const ROOT = join(__dirname, '..', '..', '..');
 const docs = (file: string) => parseAllDocuments(readFileSync(join(ROOT, 'deploy', 'strimzi', file), 'utf8')).map((d) => d.toJS());
 const AGENCIES = ['NL', 'ES', 'CO'];
-const layout = { topics: federationTopics('liaison'), agencies: AGENCIES, inboxPartitions: 3 };
+const layout = { topics: federationTopics('liaison'), agencies: AGENCIES, inboxPartitions: 3, replication: defaultReplication(3) };
 
 describe('Strimzi resources (deploy/strimzi)', () => {
   const federation = docs('federation.yaml');
@@ -25,7 +26,8 @@ describe('Strimzi resources (deploy/strimzi)', () => {
       expect(resource.metadata.labels['strimzi.io/cluster']).toBe('liaison');
       expect(resource.spec.partitions).toBe(t.numPartitions);
       expect(resource.spec.replicas).toBe(3);
-      expect(resource.spec.config).toEqual({ ...Object.fromEntries((t.configEntries ?? []).map((c) => [c.name, c.value])), 'min.insync.replicas': '2' });
+      expect(resource.spec.config).toEqual(Object.fromEntries((t.configEntries ?? []).map((c) => [c.name, c.value])));
+      expect(resource.spec.config['min.insync.replicas']).toBe('2');
     }
   });
 

@@ -12,8 +12,6 @@ import { FederationLayout, federationAcls, federationTopicConfigs } from './prov
 export interface StrimziOptions {
   /** The Strimzi `Kafka` resource the topics and users belong to (label strimzi.io/cluster). */
   cluster: string;
-  replicas: number;
-  minInsyncReplicas: number;
 }
 
 export interface StrimziResource {
@@ -70,8 +68,8 @@ export function strimziResources(layout: FederationLayout, options: StrimziOptio
     spec: {
       topicName: t.topic,
       partitions: t.numPartitions,
-      replicas: options.replicas,
-      config: Object.fromEntries([...(t.configEntries ?? []).map((c) => [c.name, c.value]), ['min.insync.replicas', String(options.minInsyncReplicas)]]),
+      replicas: t.replicationFactor,
+      config: Object.fromEntries((t.configEntries ?? []).map((c) => [c.name, c.value])),
     },
   }));
   const users: StrimziResource[] = layout.agencies.map((agency) => ({

@@ -27,7 +27,11 @@ export function registerLocalSetup(program: Command, io: CliIo, code: { value: n
     const dir = join(localStateDir(), 'federation');
     const material = await ensureFederationMaterial(dir, spec.federation, spec.agencies, kek);
     const brokers = io.env.KAFKA_BROKERS ?? `127.0.0.1:${io.env.KAFKA_PORT ?? 19092}`;
-    const principal = (name: string) => principalFromSecrets(secrets, name, 'liaison-local-setup', { KAFKA_BROKERS: brokers });
+    // Replication: the defaults of the broker list, unless KAFKA_REPLICATION_FACTOR / KAFKA_MIN_INSYNC_REPLICAS say otherwise.
+    const replication = Object.fromEntries(
+      ['KAFKA_REPLICATION_FACTOR', 'KAFKA_MIN_INSYNC_REPLICAS'].flatMap((name) => (io.env[name] ? [[name, io.env[name] as string]] : [])),
+    );
+    const principal = (name: string) => principalFromSecrets(secrets, name, 'liaison-local-setup', { KAFKA_BROKERS: brokers, ...replication });
     const admin = principal(secrets.KAFKA_ADMIN_USER);
     const topics = federationTopics('liaison');
     const created = await provisionTopics(admin, principal, topics, spec.agencies.map((a) => a.code));

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { NodeConfig } from '../config/node-config';
+import { Transactions } from '../persistence/transactions';
 import { Clock, NODE_CONFIG } from '../tokens';
 import { ExchangeRepository } from './exchange.repository';
 import { UnitOfWork } from './unit-of-work';
@@ -8,7 +9,8 @@ const SWEEP_MS = 30_000;
 
 /**
  * Marks EXPIRED every open workflow row whose notice passed its expiry or reply deadline,
- * on both sides independently, with a ledger entry each.
+ * on both sides independently, with a ledger entry each. Replicas of the node take turns (an
+ * advisory lock); the UPDATE's row locks would keep two sweeps from expiring a row twice anyway.
  */
 @Injectable()
 export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -20,6 +22,7 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
     private readonly repository: ExchangeRepository,
     private readonly clock: Clock,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    private readonly transactions: Transactions,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -30,7 +33,12 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
     if (this.timer) clearInterval(this.timer);
   }
 
+  /** Expires what is due; 0 when another replica is sweeping right now. */
   async sweep(): Promise<number> {
+    return (await this.transactions.exclusive('expirySweep', () => this.expireDue())) ?? 0;
+  }
+
+  private expireDue(): Promise<number> {
     return this.unit.run(async (tx, pending) => {
       const expired = await this.repository.expireOpen(tx, this.clock.now());
       for (const row of expired) {

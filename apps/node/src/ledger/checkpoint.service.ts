@@ -6,6 +6,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { AgencyKeyring, TrustStore } from '@liaison/envelope';
 import { addSignatureLines, checkpointBody, ed25519PublicJwk, encodeBase64, noteSignedBy, signNote, verifyCosignature } from '@liaison/ledger';
 import { FederationTopics, MessagePublisher } from '@liaison/transport';
+import { Transactions } from '../persistence/transactions';
 import { Clock, NODE_CONFIG, PUBLISHER } from '../tokens';
 import { AlertMessage, CheckpointMessage, CosignatureMessage, TYPE_HEADER, agencyOfOrigin, asLogKeys, checkpointDue, nextCheckpointRoundAt, everSigningKeysOf, evidenceDigest, originOf, signingKeysOf } from './checkpoint.protocol';
 import { LedgerConfig } from './ledger.config';
@@ -50,6 +51,7 @@ export class CheckpointService implements OnModuleInit, OnApplicationBootstrap, 
     private readonly keyring: AgencyKeyring,
     private readonly trust: TrustStore,
     private readonly topics: FederationTopics,
+    private readonly transactions: Transactions,
   ) {
     this.startedAt = clock.now().getTime();
   }
@@ -92,10 +94,16 @@ export class CheckpointService implements OnModuleInit, OnApplicationBootstrap, 
     await this.running;
   }
 
-  /** One round: a new checkpoint when due, otherwise republish an unwitnessed one now and then. Never throws. */
+  /**
+   * One round: a new checkpoint when due, otherwise republish an unwitnessed one now and then. Never
+   * throws. Replicas of the node take turns (an advisory lock): one signs and publishes while the
+   * others skip the round, so checkpoints are made in size order, once, whichever replica is alive.
+   */
   tick(): Promise<void> {
     if (this.running) return this.running;
-    this.running = this.round()
+    this.running = this.transactions
+      .exclusive('checkpointRound', () => this.round())
+      .then(() => undefined)
       .catch((e: unknown) => this.logger.warn(`checkpoint round failed: ${e instanceof Error ? e.message : String(e)}`))
       .finally(() => {
         this.running = null;

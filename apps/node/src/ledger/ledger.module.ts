@@ -19,7 +19,8 @@ import { WitnessService } from './witness.service';
  * API (AuditController, role `auditor`).
  *
  * Expects these providers from the app module (a global core module):
- * - DataSource (TypeORM, connected as the `<db>_app` role; LEDGER_MIGRATIONS listed in schema.ts)
+ * - DataSource (TypeORM, connected as the `<db>_app` role; LEDGER_MIGRATIONS listed in schema.ts) and
+ *   Transactions (the checkpointer's advisory lock: one replica at a time)
  * - Clock, PUBLISHER (MessagePublisher), ConsumerFactory, NODE_CONFIG (agency, checkpoint.*, selfAudit.*)
  * - AgencyKeyring (signs checkpoints, cosignatures and damage alerts), TrustStore (other agencies' keys)
  * - FederationTopics (the checkpoints topic and this agency's consumer group prefix)

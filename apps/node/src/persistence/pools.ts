@@ -30,6 +30,11 @@ export class DatabasePools {
     return new DatabasePools(sources);
   }
 
+  /** One data source for every kind of work (tests and benches that wire services by hand). */
+  static shared(source: DataSource): DatabasePools {
+    return new DatabasePools(Object.fromEntries(POOL_NAMES.map((name) => [name, source])) as Record<PoolName, DataSource>);
+  }
+
   get(name: PoolName): DataSource {
     return this.sources[name];
   }
