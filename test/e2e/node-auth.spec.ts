@@ -42,6 +42,7 @@ describe('node auth: every endpoint × every role and bad token', () => {
     { method: 'GET', path: '/directory', allowed: ALL, ok: 200 },
     { method: 'GET', path: '/me', allowed: ALL, ok: 200 },
     { method: 'POST', path: '/notices', allowed: ['operator'], ok: 201, body: () => noticeRequest(['NL']) },
+    { method: 'POST', path: '/notices/batch', allowed: ['operator'], ok: 200, body: () => ({ notices: [noticeRequest(['NL'])] }) },
     { method: 'GET', path: '/notices', allowed: ['operator'], ok: 200 },
     { method: 'GET', path: '/notices/{outbound}', allowed: ['operator'], ok: 200 },
     { method: 'GET', path: '/console/api/notices/{outbound}/progress', allowed: ['operator'], ok: 200, undocumented: true },

@@ -67,7 +67,7 @@ describe('liaison keys (in-process)', () => {
       [['generate', 'NL', '--kek-env', 'LIAISON_TEST_KEK'], /missing --out/],
       [['generate', 'NL', '--out', out], /exactly one of --passphrase-env VAR or --kek-env VAR/],
       [['generate', 'NL', '--out', out, '--kek-env', 'LIAISON_TEST_KEK', '--passphrase-env', 'LIAISON_TEST_PASSPHRASE'], /exactly one of/],
-      [['generate', 'NL', '--out', out, '--kek-env', 'UNSET_VARIABLE'], /environment variable UNSET_VARIABLE is not set/],
+      [['generate', 'NL', '--out', out, '--kek-env', 'UNSET_VARIABLE'], /environment variable UNSET_VARIABLE \(or UNSET_VARIABLE_FILE\) is not set/],
       [['generate', 'NL', '--out', out, '--kek-env', 'LIAISON_TEST_PASSPHRASE'], /LIAISON_TEST_PASSPHRASE must hold a 32-byte key-encryption key/],
       [['generate', 'NL', '--out', out, '--passphrase-env', 'SHORT'], /shorter than 12 characters/],
       [['generate', 'NL', '--out', out, '--passphrase-env', 'LIAISON_TEST_PASSPHRASE', '--argon2', 'weak'], /--argon2 must be one of/],

@@ -18,7 +18,7 @@ import { applyApiRules } from '../../apps/node/src/http/api-rules';
 import { LedgerModule } from '../../apps/node/src/ledger/ledger.module';
 import { LedgerWriter } from '../../apps/node/src/ledger/ledger.port';
 import { CheckpointService } from '../../apps/node/src/ledger/checkpoint.service';
-import { Clock, ConsumerFactory, NODE_CONFIG, PUBLISHER } from '../../apps/node/src/tokens';
+import { Clock, ConsumerFactory, LEDGER_DATA_SOURCE, NODE_CONFIG, PUBLISHER } from '../../apps/node/src/tokens';
 import { verifyBundleFile } from '../../apps/cli/src/commands/verify';
 import { makeLedgerFederation, LedgerFederation, NoConsumers } from '../support/ledger-nodes';
 import { digestOf, sampleEvents } from '../support/ledger-fixtures';
@@ -59,6 +59,7 @@ describe('auditor API', () => {
     @Module({
       providers: [
         { provide: DataSource, useValue: origin.db.app },
+        { provide: LEDGER_DATA_SOURCE, useValue: origin.db.app },
         { provide: Transactions, useValue: new Transactions(DatabasePools.shared(origin.db.app)) },
         { provide: Clock, useValue: origin.clock },
         { provide: PUBLISHER, useValue: origin.publisher },
@@ -68,7 +69,7 @@ describe('auditor API', () => {
         { provide: TrustStore, useValue: f.fed.trust },
         { provide: FederationTopics, useValue: f.topics },
       ],
-      exports: [DataSource, Transactions, Clock, PUBLISHER, ConsumerFactory, NODE_CONFIG, AgencyKeyring, TrustStore, FederationTopics],
+      exports: [DataSource, LEDGER_DATA_SOURCE, Transactions, Clock, PUBLISHER, ConsumerFactory, NODE_CONFIG, AgencyKeyring, TrustStore, FederationTopics],
     })
     class TestCore {}
 
