@@ -78,11 +78,10 @@ class Api {
   }
 
   /** POST /notices/batch: the ids of the notices it sent (the others count as errors). */
-  async postBatch(payload: string, size: number): Promise<{ ids: string[]; errors: number; at: number }> {
+  async postBatch(payload: string): Promise<{ ids: string[]; at: number }> {
     const r = await this.send('/notices/batch', payload);
     const results = r.status === 200 ? ((r.json as { results?: { id?: string }[] } | null)?.results ?? []) : [];
-    const ids = results.flatMap((x) => (x.id ? [x.id] : []));
-    return { ids, errors: size - ids.length, at: r.at };
+    return { ids: results.flatMap((x) => (x.id ? [x.id] : [])), at: r.at };
   }
 
   private send(path: string, payload: string): Promise<{ status: number; json: unknown; at: number }> {
@@ -151,7 +150,10 @@ async function offered(api: Api, recipients: string[], rate: number, seconds: nu
   return { sent, errors, attempts, elapsed: (Date.now() - start) / 1000 };
 }
 
-async function saturate(api: Api, recipients: string[], seconds: number, label: string): Promise<{ sent: Sent[]; errors: number; attempts: number; elapsed: number }> {
+type Run = { sent: Sent[]; errors: number; attempts: number; elapsed: number };
+
+/** A closed loop: `clients` clients, each sending `size` notices per request with `send`, until `seconds` have passed. */
+async function closedLoop(clients: number, size: number, seconds: number, label: string, send: () => Promise<{ ids: string[]; at: number }>): Promise<Run> {
   const sent: Sent[] = [];
   let errors = 0;
   let attempts = 0;
@@ -159,12 +161,12 @@ async function saturate(api: Api, recipients: string[], seconds: number, label: 
   const end = start + seconds * 1000;
   const timer = setInterval(() => progress.update(label, (Date.now() - start) / (seconds * 1000), `${sent.length} accepted`), 250);
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: clients }, async () => {
       while (Date.now() < end) {
-        attempts++;
-        const r = await api.post(noticeJson(recipients));
-        if (r.id) sent.push({ id: r.id, at: r.at });
-        else errors++;
+        attempts += size;
+        const r = await send();
+        for (const id of r.ids) sent.push({ id, at: r.at });
+        errors += size - r.ids.length;
       }
     }),
   );
@@ -172,27 +174,19 @@ async function saturate(api: Api, recipients: string[], seconds: number, label: 
   return { sent, errors, attempts, elapsed: (Date.now() - start) / 1000 };
 }
 
+/** Closed loop of single sends: CONCURRENCY clients. */
+function saturate(api: Api, recipients: string[], seconds: number, label: string): Promise<Run> {
+  return closedLoop(CONCURRENCY, 1, seconds, label, async () => {
+    const r = await api.post(noticeJson(recipients));
+    return { ids: r.id ? [r.id] : [], at: r.at };
+  });
+}
+
 /** Closed loop of batch sends: BATCH_CLIENTS clients, each posting BATCH_SIZE notices per request. */
-async function saturateBatches(api: Api, recipients: string[], seconds: number, label: string): Promise<{ sent: Sent[]; errors: number; attempts: number; elapsed: number }> {
-  const sent: Sent[] = [];
-  let errors = 0;
-  let attempts = 0;
-  const start = Date.now();
-  const end = start + seconds * 1000;
-  const timer = setInterval(() => progress.update(label, (Date.now() - start) / (seconds * 1000), `${sent.length} accepted`), 250);
-  await Promise.all(
-    Array.from({ length: BATCH_CLIENTS }, async () => {
-      while (Date.now() < end) {
-        attempts += BATCH_SIZE;
-        const notices = Array.from({ length: BATCH_SIZE }, () => noticeJson(recipients));
-        const r = await api.postBatch(`{"notices":[${notices.join(',')}]}`, BATCH_SIZE);
-        for (const id of r.ids) sent.push({ id, at: r.at });
-        errors += r.errors;
-      }
-    }),
+function saturateBatches(api: Api, recipients: string[], seconds: number, label: string): Promise<Run> {
+  return closedLoop(BATCH_CLIENTS, BATCH_SIZE, seconds, label, () =>
+    api.postBatch(`{"notices":[${Array.from({ length: BATCH_SIZE }, () => noticeJson(recipients)).join(',')}]}`),
   );
-  clearInterval(timer);
-  return { sent, errors, attempts, elapsed: (Date.now() - start) / 1000 };
 }
 
 /** Waits until every recipient's ledger holds a `received` entry for each id; returns the times (ms). */
