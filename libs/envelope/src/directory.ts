@@ -519,10 +519,8 @@ export class TrustStore implements KeyResolver {
       return refuse('serial_jump', `serial ${next.serial} is more than ${this.#maxJump} above the highest adopted ${floor}`);
     }
     if (adopt && directoryExpired(next, this.clock())) return refuse('expired', `directory serial ${next.serial} expired at ${next.expires_at}`);
-    this.#directory = next;
-    this.#jws = jws;
-    this.#payload = payload;
-    this.#floor = Math.max(this.#floor ?? -1, next.serial);
+    // Saved before it is held, so whoever sees the new serial (readiness, the served JWS) can
+    // rely on the cache holding it too; a failed save still adopts (the caller warns).
     let persisted = !adopt;
     if (adopt) {
       try {
@@ -532,6 +530,10 @@ export class TrustStore implements KeyResolver {
         persisted = false;
       }
     }
+    this.#directory = next;
+    this.#jws = jws;
+    this.#payload = payload;
+    this.#floor = Math.max(this.#floor ?? -1, next.serial);
     return { ok: true, directory: next, changed: true, persisted };
   }
 }
