@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@liaison/auth';
+import { AttachmentsModule } from './attachments/attachments.module';
 import { CasesModule } from './cases/cases.module';
 import { CaseworkModule } from './casework/casework.module';
 import { ConsoleModule } from './console/console.module';
@@ -26,6 +27,7 @@ export class AppModule {
         AuthModule.forRoot({ issuer: auth.issuer, audience: auth.audience, agency, jwksUrl: auth.jwksUrl, jwks: auth.jwks as never }),
         LedgerModule,
         ExchangeModule,
+        AttachmentsModule,
         CasesModule,
         CaseworkModule,
         DirectoryModule,

@@ -426,6 +426,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload an attachment
+         * @description Streams a file into encrypted storage (roles operator, liaison officer), to send with a notice: name its id in the notice's `attachments`. The body is the file's bytes; `Content-Type` is its media type, which must be allowed in the federation (images JPEG, PNG, WebP, HEIC; PDF; plain text; CSV; LIAISON_ATTACHMENT_MEDIA_TYPES) and agree with the file's first bytes. At most LIAISON_ATTACHMENT_MAX_BYTES (default 50 MiB; LIAISON_ATTACHMENT_MAX_NOTICE_BYTES in all per notice, default 100 MiB); a refused upload leaves nothing behind. Unsent uploads are deleted after a day.
+         */
+        post: operations["AttachmentsController_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/attachments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of your uploads
+         * @description Its id, name, type, size, SHA-256 and whether it was sent (uploader only).
+         */
+        get: operations["AttachmentsController_uploaded"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notices/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Attachments of a sent notice
+         * @description Each attachment with, per recipient, its transfer: `sending` (chunks published so far), `sent`, `delivered` (the recipient verified it whole) or `failed` (with the recipient's reason).
+         */
+        get: operations["AttachmentsController_sent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notices/{id}/attachments/{attachment}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an attachment of a sent notice
+         * @description The file exactly as uploaded, streamed; one byte range with `Range: bytes=a-b` (206). Served with nosniff, a sandboxing CSP and `Content-Disposition: attachment` (`?disposition=inline` for images).
+         */
+        get: operations["AttachmentsController_downloadSent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inbox/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Attachments of a received notice
+         * @description Each attachment the notice declared, with `available` once it arrived whole, its SHA-256 matched and its bytes agree with its media type; a partial attachment is never offered.
+         */
+        get: operations["AttachmentsController_received"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inbox/{id}/attachments/{attachment}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an attachment of a received notice
+         * @description The file byte for byte as the sender uploaded it (verified on arrival), streamed; `Range` supported (206). Served with nosniff, a sandboxing CSP and `Content-Disposition: attachment` (`?disposition=inline` for images). 409 until it is available.
+         */
+        get: operations["AttachmentsController_downloadReceived"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases": {
         parameters: {
             query?: never;
@@ -859,6 +979,8 @@ export interface components {
             body: components["schemas"]["IdentityQueryBody"] | components["schemas"]["LocationQueryBody"] | components["schemas"]["IntelligenceReportBody"];
             re?: string;
             case?: string;
+            /** @description Ids of files uploaded with POST /attachments: they travel end to end encrypted with the notice (claim `att`). */
+            attachments?: string[];
         };
         /** @description A hit (with details) or no-hit; to decline, use the decline operation. */
         AnswerRequest: {
@@ -931,6 +1053,23 @@ export interface components {
             deadline: string | null;
             /** @constant */
             status: "SENT";
+        };
+        AttachmentFacts: {
+            id: string;
+            name: string | null;
+            /** @description Media type. */
+            type: string;
+            /** @description Bytes of the file. */
+            size: number;
+            /** @description SHA-256 of the file, lowercase hex (signed in the notice's claim `att`). */
+            sha256: string;
+            /** @description 256 KiB chunks it travels in. */
+            chunks: number;
+            /**
+             * @description attached: sent with a notice (an upload goes with one notice only).
+             * @enum {unknown}
+             */
+            status: "uploaded" | "attached";
         };
         BatchSendRequest: {
             notices: components["schemas"]["ComposeRequest"][];
@@ -1367,7 +1506,7 @@ export interface operations {
                 /** @description Notice kind. */
                 kind?: string;
                 /** @description Ledger event. */
-                event?: "sent" | "received" | "delivered" | "acknowledged" | "answered" | "declined" | "expired" | "rejected" | "redelivered" | "directory-updated" | "key-changed" | "case-opened";
+                event?: "sent" | "received" | "delivered" | "acknowledged" | "answered" | "declined" | "expired" | "rejected" | "redelivered" | "directory-updated" | "key-changed" | "case-opened" | "attachment-sent" | "attachment-received" | "attachment-refused" | "attachment-delivered" | "attachment-deleted";
                 /** @description One message. */
                 messageId?: string;
                 /** @description Keyset cursor: entries after this seq. */
@@ -1900,7 +2039,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than 256 KiB. */
+            /** @description The body is larger than 256 KiB (an upload: larger than the federation allows). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1909,7 +2048,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is not uncompressed UTF-8 JSON. */
+            /** @description The body is not uncompressed UTF-8 JSON (an upload: its media type is not allowed, or the file is not of that type). */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1999,7 +2138,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than 256 KiB. */
+            /** @description The body is larger than 256 KiB (an upload: larger than the federation allows). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2008,7 +2147,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is not uncompressed UTF-8 JSON. */
+            /** @description The body is not uncompressed UTF-8 JSON (an upload: its media type is not allowed, or the file is not of that type). */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2395,7 +2534,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than 256 KiB. */
+            /** @description The body is larger than 256 KiB (an upload: larger than the federation allows). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2404,7 +2543,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is not uncompressed UTF-8 JSON. */
+            /** @description The body is not uncompressed UTF-8 JSON (an upload: its media type is not allowed, or the file is not of that type). */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2509,7 +2648,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than 256 KiB. */
+            /** @description The body is larger than 256 KiB (an upload: larger than the federation allows). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2518,7 +2657,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is not uncompressed UTF-8 JSON. */
+            /** @description The body is not uncompressed UTF-8 JSON (an upload: its media type is not allowed, or the file is not of that type). */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2623,7 +2762,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than 256 KiB. */
+            /** @description The body is larger than 256 KiB (an upload: larger than the federation allows). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2632,7 +2771,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is not uncompressed UTF-8 JSON. */
+            /** @description The body is not uncompressed UTF-8 JSON (an upload: its media type is not allowed, or the file is not of that type). */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2702,6 +2841,416 @@ export interface operations {
             };
             /** @description The token lacks the role, or the handling code forbids the action. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AttachmentsController_upload: {
+        parameters: {
+            query?: {
+                /** @description The file name to show and offer on download (never used as a path). */
+                name?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The file, as it is (never re-encoded). */
+        requestBody: {
+            content: {
+                "*/*": string;
+            };
+        };
+        responses: {
+            /** @description Stored: its id, size, SHA-256 of the plaintext and chunk count. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentFacts"];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 256 KiB (an upload: larger than the federation allows). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not uncompressed UTF-8 JSON (an upload: its media type is not allowed, or the file is not of that type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AttachmentsController_uploaded: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The notice or message id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The upload. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentFacts"];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AttachmentsController_sent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The notice or message id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attachments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>[];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AttachmentsController_downloadSent: {
+        parameters: {
+            query?: {
+                /** @description inline: for previewing an image in the console. */
+                disposition?: "inline" | "attachment";
+            };
+            header?: never;
+            path: {
+                /** @description The notice or message id. */
+                id: string;
+                /** @description The notice or message id. */
+                attachment: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file (206 for a range). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The notice is not in a state that allows this, or a request with the same Idempotency-Key is still being processed (Retry-After). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error. */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AttachmentsController_received: {
+        parameters: {
+            query?: {
+                /** @description When two agencies sent notices with this id: which sender is meant (without it such an id answers 409 ambiguous_id). */
+                sender?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The notice or message id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attachments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>[];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The notice is not in a state that allows this, or a request with the same Idempotency-Key is still being processed (Retry-After). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AttachmentsController_downloadReceived: {
+        parameters: {
+            query?: {
+                /** @description When two agencies sent notices with this id: which sender is meant (without it such an id answers 409 ambiguous_id). */
+                sender?: string;
+                /** @description inline: for previewing an image in the console. */
+                disposition?: "inline" | "attachment";
+            };
+            header?: never;
+            path: {
+                /** @description The notice or message id. */
+                id: string;
+                /** @description The notice or message id. */
+                attachment: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file (206 for a range). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The notice is not in a state that allows this, or a request with the same Idempotency-Key is still being processed (Retry-After). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error. */
+            416: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2825,7 +3374,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than 256 KiB. */
+            /** @description The body is larger than 256 KiB (an upload: larger than the federation allows). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2834,7 +3383,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is not uncompressed UTF-8 JSON. */
+            /** @description The body is not uncompressed UTF-8 JSON (an upload: its media type is not allowed, or the file is not of that type). */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2986,7 +3535,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than 256 KiB. */
+            /** @description The body is larger than 256 KiB (an upload: larger than the federation allows). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2995,7 +3544,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is not uncompressed UTF-8 JSON. */
+            /** @description The body is not uncompressed UTF-8 JSON (an upload: its media type is not allowed, or the file is not of that type). */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3168,7 +3717,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than 256 KiB. */
+            /** @description The body is larger than 256 KiB (an upload: larger than the federation allows). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3177,7 +3726,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is not uncompressed UTF-8 JSON. */
+            /** @description The body is not uncompressed UTF-8 JSON (an upload: its media type is not allowed, or the file is not of that type). */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3430,7 +3979,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than 256 KiB. */
+            /** @description The body is larger than 256 KiB (an upload: larger than the federation allows). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3439,7 +3988,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is not uncompressed UTF-8 JSON. */
+            /** @description The body is not uncompressed UTF-8 JSON (an upload: its media type is not allowed, or the file is not of that type). */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3665,7 +4214,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than 256 KiB. */
+            /** @description The body is larger than 256 KiB (an upload: larger than the federation allows). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3674,7 +4223,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is not uncompressed UTF-8 JSON. */
+            /** @description The body is not uncompressed UTF-8 JSON (an upload: its media type is not allowed, or the file is not of that type). */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3770,7 +4319,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than 256 KiB. */
+            /** @description The body is larger than 256 KiB (an upload: larger than the federation allows). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3779,7 +4328,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is not uncompressed UTF-8 JSON. */
+            /** @description The body is not uncompressed UTF-8 JSON (an upload: its media type is not allowed, or the file is not of that type). */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3922,7 +4471,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than 256 KiB. */
+            /** @description The body is larger than 256 KiB (an upload: larger than the federation allows). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3931,7 +4480,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is not uncompressed UTF-8 JSON. */
+            /** @description The body is not uncompressed UTF-8 JSON (an upload: its media type is not allowed, or the file is not of that type). */
             415: {
                 headers: {
                     [name: string]: unknown;

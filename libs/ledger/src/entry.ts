@@ -19,6 +19,16 @@ export const LEDGER_EVENTS = [
   'key-changed',
   /** A case (joint operation) opened by this agency; its other membership events travel as envelopes (`sent`/`received`, kind `case-…`). */
   'case-opened',
+  /**
+   * Attachments (docs/protocol/attachments.md): `messageId` the attachment's id, `re` its notice,
+   * `kind` its media type, `digest` the SHA-256 of its plaintext, `reason` its size ("N bytes").
+   * Sent with a notice; verified whole on arrival (or refused); the recipient said it verified it; deleted at retention.
+   */
+  'attachment-sent',
+  'attachment-received',
+  'attachment-refused',
+  'attachment-delivered',
+  'attachment-deleted',
 ] as const;
 
 export type LedgerEvent = (typeof LEDGER_EVENTS)[number];

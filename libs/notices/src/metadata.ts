@@ -1,4 +1,5 @@
-import { AGENCY_CODE, UUID } from '@liaison/ids';
+import { AGENCY_CODE, UUID, UUID_V7 } from '@liaison/ids';
+import { MAX_ATTACHMENTS_PER_NOTICE } from '@liaison/attachments';
 /**
  * Notice metadata (handling code, grades, priority, recipients, expiry) and validation of the
  * operator's and liaison officer's API requests. Every validator returns field errors
@@ -65,6 +66,8 @@ export interface ComposeRequest {
   re?: string;
   /** The case the notice belongs to: the case's id. */
   case?: string;
+  /** Uploaded attachments (POST /attachments) the notice carries, by id. */
+  attachments?: string[];
 }
 
 export interface ComposeValidationOptions {
@@ -115,6 +118,14 @@ export const composeSchema = {
     body: { type: 'object' },
     re: { type: 'string', pattern: UUID.source },
     case: { type: 'string', pattern: UUID.source },
+    attachments: {
+      type: 'array',
+      minItems: 1,
+      maxItems: MAX_ATTACHMENTS_PER_NOTICE,
+      uniqueItems: true,
+      items: { type: 'string', pattern: UUID_V7.source },
+      description: 'Ids of files uploaded with POST /attachments: they travel end to end encrypted with the notice (claim `att`).',
+    },
   },
 } as const;
 

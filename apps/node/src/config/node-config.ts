@@ -1,3 +1,4 @@
+import { AttachmentPolicy, attachmentPolicyFromEnv } from '@liaison/attachments';
 import { readFileSync } from 'fs';
 import { isIP } from 'net';
 import { ConfigError, Env, EnvReader } from '@liaison/config';
@@ -27,6 +28,8 @@ export interface NodeConfig {
   keySecret: { kek: Uint8Array } | { passphrase: string };
   /** Secret from which the key that encrypts notice bodies at rest is derived. */
   contentSecret: Uint8Array;
+  /** The federation's attachment policy: media types, largest attachment, largest total per notice (LIAISON_ATTACHMENT_*). */
+  attachments: AttachmentPolicy;
   /** Pinned public JWKs of the federation roots that may sign the directory (one, or several while rotating). */
   directoryRootJwks: Record<string, unknown>[];
   /** Optional HTTPS (or loopback HTTP) source of the signed directory, fetched at start. */
@@ -221,6 +224,7 @@ export function loadNodeConfig(env: Env = process.env): NodeConfig {
     keyFile: reader.string('LIAISON_KEY_FILE'),
     keySecret: kek ? { kek } : { passphrase: passphrase as string },
     contentSecret,
+    attachments: attachmentPolicyFromEnv(reader),
     directoryRootJwks: rootJwks,
     directoryUrl: directoryUrl(reader),
     directoryBootstrap: reader.boolean('LIAISON_DIRECTORY_BOOTSTRAP', false),

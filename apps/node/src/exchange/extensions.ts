@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import type { AttachmentDescriptor } from '@liaison/attachments';
+import type { Principal } from '@liaison/auth';
 import type { ComposeRequest } from '@liaison/notices';
 import type { Queryable } from '../persistence/queryable';
 import type { Classification, Opened } from './inbox.decide';
+import type { OutboundItem } from './notice.decide';
 import type { PendingWrites } from './unit-of-work';
 
 /**
- * What a feature module built on the exchange (cases) adds to it without the exchange knowing the
+ * What a feature module built on the exchange (cases, attachments) adds to it without the exchange knowing the
  * feature: a judgement of the inbox messages it owns, inside the batch's transaction, and a check
  * of composed notices. Registered by the feature at start; absent, the exchange behaves as before.
  */
@@ -28,8 +31,16 @@ export interface ComposeExtension {
   resolve(request: ComposeRequest): Promise<ComposeRequest>;
 }
 
+export interface AttachmentExtension {
+  /** The descriptors (claim `att`) of the uploads a request names, checked against its body; throws a ProblemException naming the field under `at`. */
+  describe(principal: Principal, ids: string[], body: unknown, at: string): Promise<AttachmentDescriptor[]>;
+  /** In the send's transaction, after sealing: what the notices' attachments add (transfers, ledger entries). */
+  write(tx: Queryable, pending: PendingWrites, items: OutboundItem[]): Promise<void>;
+}
+
 @Injectable()
 export class ExchangeExtensions {
   inbox: InboxExtension | null = null;
   compose: ComposeExtension | null = null;
+  attachments: AttachmentExtension | null = null;
 }

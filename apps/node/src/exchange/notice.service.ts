@@ -94,7 +94,12 @@ export class NoticeService {
     // A notice of a case goes to its members (the cases feature resolves them).
     const request = checked.value.case && this.extensions.compose ? await this.extensions.compose.resolve(checked.value) : checked.value;
     this.requireReachable(request.recipients, `${at}/recipients`);
-    return composeItem(request, this.config.agency, uuidv7(() => now.getTime()), principal.subject, now, this.config.deadlines);
+    const item = composeItem(request, this.config.agency, uuidv7(() => now.getTime()), principal.subject, now, this.config.deadlines);
+    if (request.attachments?.length) {
+      if (!this.extensions.attachments) throw refuse.invalid([{ field: `${at}/attachments`, message: 'this node does not send attachments' }]);
+      item.draft.att = await this.extensions.attachments.describe(principal, request.attachments, request.body, at);
+    }
+    return item;
   }
 
   /** Backpressure: a bounded queue, so overload is refused (nothing written) instead of growing memory. */
@@ -164,6 +169,7 @@ export class NoticeService {
     const rows = outboundRows(items, dispatched, this.clock.now());
     await this.repository.insertNotices(tx, rows.notices.map((n, i) => ({ ...n, content: this.cipher.seal(n, items[i].draft.body) })));
     await this.repository.insertRecipients(tx, rows.recipients);
+    await this.extensions.attachments?.write(tx, pending, items);
     return dispatched;
   }
 

@@ -104,6 +104,19 @@ function schemas(): Json {
       required: ['id', 'deadline', 'status'],
       properties: { id: { type: 'string', pattern: UUID.source }, deadline: { type: ['string', 'null'], format: 'date-time', description: 'When answers are due; null for kinds that expect none (intelligence-report).' }, status: { const: 'SENT' } },
     },
+    AttachmentFacts: {
+      type: 'object',
+      required: ['id', 'name', 'type', 'size', 'sha256', 'chunks', 'status'],
+      properties: {
+        id: { type: 'string', pattern: UUID.source },
+        name: { type: ['string', 'null'] },
+        type: { type: 'string', description: 'Media type.' },
+        size: { type: 'integer', minimum: 0, description: 'Bytes of the file.' },
+        sha256: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the file, lowercase hex (signed in the notice\'s claim `att`).' },
+        chunks: { type: 'integer', minimum: 1, description: '256 KiB chunks it travels in.' },
+        status: { enum: ['uploaded', 'attached'], description: 'attached: sent with a notice (an upload goes with one notice only).' },
+      },
+    },
     BatchSendRequest: {
       type: 'object',
       additionalProperties: false,
@@ -203,6 +216,8 @@ interface Operation {
   query?: [string, Json, string][];
   /** `examples` are sent to a running node by test/e2e/node-openapi.spec.ts; left out where no fixture makes them meaningful. */
   body?: { schema: string; examples?: Record<string, { summary: string; value: unknown; status: number }> };
+  /** A request body of raw bytes (an upload), in the media type its Content-Type declares. */
+  binaryBody?: string;
   ok: { status: number; description: string; schema?: Json; type?: string };
   errors: number[];
 }
@@ -258,6 +273,42 @@ const operations = (example: ReturnType<typeof exampleNotice>): Record<string, O
     },
     ok: { status: 200, description: 'What became of each notice.', schema: ref('BatchSendResult') },
     errors: [400, ...AUTH_ERRORS, 409, 413, 415, 422, 503],
+  },
+  'POST /attachments': {
+    summary: 'Upload an attachment',
+    description: `Streams a file into encrypted storage (roles operator, liaison officer), to send with a notice: name its id in the notice's \`attachments\`. The body is the file's bytes; \`Content-Type\` is its media type, which must be allowed in the federation (images JPEG, PNG, WebP, HEIC; PDF; plain text; CSV; LIAISON_ATTACHMENT_MEDIA_TYPES) and agree with the file's first bytes. At most LIAISON_ATTACHMENT_MAX_BYTES (default 50 MiB; LIAISON_ATTACHMENT_MAX_NOTICE_BYTES in all per notice, default 100 MiB); a refused upload leaves nothing behind. Unsent uploads are deleted after a day.`,
+    query: [['name', { type: 'string', maxLength: 255 }, 'The file name to show and offer on download (never used as a path).']],
+    binaryBody: 'The file, as it is (never re-encoded).',
+    ok: { status: 201, description: 'Stored: its id, size, SHA-256 of the plaintext and chunk count.', schema: ref('AttachmentFacts') },
+    errors: [400, ...AUTH_ERRORS, 413, 415],
+  },
+  'GET /attachments/{id}': { summary: 'One of your uploads', description: 'Its id, name, type, size, SHA-256 and whether it was sent (uploader only).', ok: { status: 200, description: 'The upload.', schema: ref('AttachmentFacts') }, errors: [400, ...AUTH_ERRORS, 404] },
+  'GET /notices/{id}/attachments': {
+    summary: 'Attachments of a sent notice',
+    description: 'Each attachment with, per recipient, its transfer: `sending` (chunks published so far), `sent`, `delivered` (the recipient verified it whole) or `failed` (with the recipient\'s reason).',
+    ok: { status: 200, description: 'The attachments.', schema: LIST },
+    errors: [400, ...AUTH_ERRORS],
+  },
+  'GET /notices/{id}/attachments/{attachment}': {
+    summary: 'Download an attachment of a sent notice',
+    description: 'The file exactly as uploaded, streamed; one byte range with `Range: bytes=a-b` (206). Served with nosniff, a sandboxing CSP and `Content-Disposition: attachment` (`?disposition=inline` for images).',
+    query: [['disposition', { enum: ['inline', 'attachment'] }, 'inline: for previewing an image in the console.']],
+    ok: { status: 200, description: 'The file (206 for a range).', type: 'application/octet-stream' },
+    errors: [400, ...AUTH_ERRORS, 404, 409, 416],
+  },
+  'GET /inbox/{id}/attachments': {
+    summary: 'Attachments of a received notice',
+    description: 'Each attachment the notice declared, with `available` once it arrived whole, its SHA-256 matched and its bytes agree with its media type; a partial attachment is never offered.',
+    query: [SENDER_OF_ID],
+    ok: { status: 200, description: 'The attachments.', schema: LIST },
+    errors: [400, ...AUTH_ERRORS, 409],
+  },
+  'GET /inbox/{id}/attachments/{attachment}': {
+    summary: 'Download an attachment of a received notice',
+    description: 'The file byte for byte as the sender uploaded it (verified on arrival), streamed; `Range` supported (206). Served with nosniff, a sandboxing CSP and `Content-Disposition: attachment` (`?disposition=inline` for images). 409 until it is available.',
+    query: [SENDER_OF_ID, ['disposition', { enum: ['inline', 'attachment'] }, 'inline: for previewing an image in the console.']],
+    ok: { status: 200, description: 'The file (206 for a range).', type: 'application/octet-stream' },
+    errors: [400, ...AUTH_ERRORS, 404, 409, 416],
   },
   'GET /notices': { summary: 'Notices this agency sent', description: 'Newest first, without content.', query: [limit], ok: { status: 200, description: 'Sent notices.', schema: LIST }, errors: [400, ...AUTH_ERRORS] },
   'GET /notices/{id}': { summary: 'One sent notice', description: 'With its content and each recipient\'s status.', ok: { status: 200, description: 'The notice.', schema: { type: 'object' } }, errors: [400, ...AUTH_ERRORS, 404] },
@@ -460,8 +511,8 @@ const ERROR_TEXT: Record<number, string> = {
   403: 'The token lacks the role, or the handling code forbids the action.',
   404: 'Not found.',
   409: 'The notice is not in a state that allows this, or a request with the same Idempotency-Key is still being processed (Retry-After).',
-  413: 'The body is larger than 256 KiB.',
-  415: 'The body is not uncompressed UTF-8 JSON.',
+  413: 'The body is larger than 256 KiB (an upload: larger than the federation allows).',
+  415: 'The body is not uncompressed UTF-8 JSON (an upload: its media type is not allowed, or the file is not of that type).',
   422: 'The Idempotency-Key was already used for a different request.',
   503: 'Busy or not ready: retry after Retry-After seconds (nothing was written).',
 };
@@ -500,6 +551,7 @@ export function describeOperations(document: OpenAPIObject, now: Date): OpenAPIO
           },
         };
       }
+      if (spec.binaryBody) op.requestBody = { required: true, description: spec.binaryBody, content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } } };
       const ok: Json = { description: spec.ok.description };
       if (spec.ok.schema || spec.ok.type) ok.content = { [spec.ok.type ?? 'application/json']: { schema: spec.ok.schema ?? { type: 'string' } } };
       const errors = [...new Set([...spec.errors, ...(spec.query ? [400] : [])])].sort();

@@ -1,0 +1,163 @@
+import { Injectable } from '@nestjs/common';
+import { insertRows } from '../persistence/insert-rows';
+import type { Queryable } from '../persistence/queryable';
+
+// Every statement of the attachments feature, with plain inputs and outputs. An attachment is
+// identified by (sender, id), as notices are: its id is chosen by its sender.
+
+export type AttachmentStatus = 'uploading' | 'uploaded' | 'attached' | 'pending' | 'available' | 'refused' | 'stalled' | 'deleted';
+
+export interface AttachmentRow {
+  sender: string;
+  id: string;
+  direction: 'outbound' | 'inbound';
+  noticeId: string | null;
+  name: string | null;
+  type: string;
+  size: number;
+  sha256: string;
+  chunks: number;
+  chunkSha256: string[];
+  wrappedKey: Buffer;
+  status: AttachmentStatus;
+  statusCode: string | null;
+  statusDetail: string | null;
+  chunksRecorded: number;
+  createdBy: string | null;
+  createdAt: Date;
+  progressAt: Date;
+  completedAt: Date | null;
+}
+
+export type TransferStatus = 'sending' | 'sent' | 'delivered' | 'failed';
+
+/** The chunk outbox of one attachment to one recipient. */
+export interface TransferRow {
+  attachmentId: string;
+  recipient: string;
+  noticeId: string;
+  nextChunk: number;
+  chunks: number;
+  status: TransferStatus;
+  statusCode: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  deliveredAt: Date | null;
+}
+
+const ATTACHMENT_COLUMNS = [
+  'sender', 'id', 'direction', 'notice_id', 'name', 'media_type', 'size', 'sha256', 'chunks', 'chunk_sha256', 'wrapped_key',
+  'status', 'status_code', 'status_detail', 'chunks_recorded', 'created_by', 'created_at', 'progress_at', 'completed_at',
+] as const;
+const SELECT_ATTACHMENT = `sender, id, direction, notice_id AS "noticeId", name, media_type AS type, size::float8 AS size, sha256, chunks,
+  chunk_sha256 AS "chunkSha256", wrapped_key AS "wrappedKey", status, status_code AS "statusCode", status_detail AS "statusDetail",
+  chunks_recorded AS "chunksRecorded", created_by AS "createdBy", created_at AS "createdAt", progress_at AS "progressAt", completed_at AS "completedAt"`;
+const SELECT_TRANSFER = `attachment_id AS "attachmentId", recipient, notice_id AS "noticeId", next_chunk AS "nextChunk", chunks, status,
+  status_code AS "statusCode", created_at AS "createdAt", updated_at AS "updatedAt", delivered_at AS "deliveredAt"`;
+
+const attachmentValues = (a: AttachmentRow): unknown[] => [
+  a.sender, a.id, a.direction, a.noticeId, a.name, a.type, a.size, a.sha256, a.chunks, a.chunkSha256, a.wrappedKey,
+  a.status, a.statusCode, a.statusDetail, a.chunksRecorded, a.createdBy, a.createdAt, a.progressAt, a.completedAt,
+];
+
+@Injectable()
+export class AttachmentsRepository {
+  async insertAttachments(q: Queryable, rows: AttachmentRow[]): Promise<void> {
+    if (rows.length > 0) await insertRows(q, 'attachment', ATTACHMENT_COLUMNS, rows.map(attachmentValues));
+  }
+
+  /** Stores one chunk as it travels; false when (sender, attachment, index) was already stored. */
+  async insertChunk(q: Queryable, sender: string, attachmentId: string, index: number, bytes: Buffer): Promise<boolean> {
+    const rows = (await q.query(
+      `INSERT INTO attachment_chunk (sender, attachment_id, idx, bytes) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING idx`,
+      [sender, attachmentId, index, bytes],
+    )) as unknown[];
+    return rows.length === 1;
+  }
+
+  /** The chunk at `index`, as stored (STREAM ciphertext), or null. */
+  async chunk(q: Queryable, sender: string, attachmentId: string, index: number): Promise<Buffer | null> {
+    const rows = (await q.query(`SELECT bytes FROM attachment_chunk WHERE sender = $1 AND attachment_id = $2 AND idx = $3`, [sender, attachmentId, index])) as { bytes: Buffer }[];
+    return rows[0]?.bytes ?? null;
+  }
+
+  async find(q: Queryable, sender: string, id: string): Promise<AttachmentRow | null> {
+    const rows = (await q.query(`SELECT ${SELECT_ATTACHMENT} FROM attachment WHERE sender = $1 AND id = $2`, [sender, id])) as AttachmentRow[];
+    return rows[0] ?? null;
+  }
+
+  /** This agency's uploads with these ids (the send's transaction claims them: attachToNotice). */
+  async findUploads(q: Queryable, sender: string, ids: string[]): Promise<AttachmentRow[]> {
+    return (await q.query(`SELECT ${SELECT_ATTACHMENT} FROM attachment WHERE sender = $1 AND id = ANY($2::uuid[]) AND direction = 'outbound'`, [sender, ids])) as AttachmentRow[];
+  }
+
+  /** The attachments notices with this id carry (inbound: of every sender that used the id), in the order they were declared. */
+  async ofNotice(q: Queryable, direction: 'outbound' | 'inbound', noticeId: string): Promise<AttachmentRow[]> {
+    return (await q.query(`SELECT ${SELECT_ATTACHMENT} FROM attachment WHERE notice_id = $1 AND direction = $2 ORDER BY sender, created_at, id`, [noticeId, direction])) as AttachmentRow[];
+  }
+
+  /** An upload finished: its measured members, and `uploaded`. */
+  async completeUpload(q: Queryable, sender: string, id: string, done: { size: number; sha256: string; chunks: number; chunkSha256: string[]; at: Date }): Promise<void> {
+    await q.query(
+      `UPDATE attachment SET size = $3, sha256 = $4, chunks = $5, chunk_sha256 = $6, status = 'uploaded', progress_at = $7, completed_at = $7, chunks_recorded = $5
+        WHERE sender = $1 AND id = $2 AND status = 'uploading'`,
+      [sender, id, done.size, done.sha256, done.chunks, done.chunkSha256, done.at],
+    );
+  }
+
+  /** Removes an attachment and its chunks (an upload that failed or was abandoned). */
+  async deleteAttachment(q: Queryable, sender: string, id: string): Promise<void> {
+    await q.query(`DELETE FROM attachment WHERE sender = $1 AND id = $2`, [sender, id]);
+  }
+
+  /** Uploads started before `before` that never finished, or finished and were never sent. */
+  async deleteAbandonedUploads(q: Queryable, uploadingBefore: Date, uploadedBefore: Date): Promise<number> {
+    const rows = (await q.query(
+      `DELETE FROM attachment WHERE direction = 'outbound' AND ((status = 'uploading' AND progress_at < $1) OR (status = 'uploaded' AND progress_at < $2)) RETURNING id`,
+      [uploadingBefore, uploadedBefore],
+    )) as unknown[];
+    return rows.length;
+  }
+
+  /** Marks uploaded attachments as carried by a notice; returns how many were still uploaded (not sent with another). */
+  async attachToNotice(q: Queryable, sender: string, ids: string[], noticeId: string, at: Date): Promise<number> {
+    const rows = (await q.query(
+      `UPDATE attachment SET notice_id = $3, status = 'attached', progress_at = $4 WHERE sender = $1 AND id = ANY($2::uuid[]) AND status = 'uploaded' RETURNING id`,
+      [sender, ids, noticeId, at],
+    )) as unknown[];
+    return rows.length;
+  }
+
+  async insertTransfers(q: Queryable, rows: TransferRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await insertRows(
+      q, 'attachment_transfer',
+      ['attachment_id', 'recipient', 'notice_id', 'next_chunk', 'chunks', 'status', 'status_code', 'created_at', 'updated_at', 'delivered_at'],
+      rows.map((t) => [t.attachmentId, t.recipient, t.noticeId, t.nextChunk, t.chunks, t.status, t.statusCode, t.createdAt, t.updatedAt, t.deliveredAt]),
+    );
+  }
+
+  /** Transfers with chunks left to publish, oldest first, claimed (replicas skip each other's). */
+  async claimTransfers(q: Queryable, limit: number): Promise<TransferRow[]> {
+    return (await q.query(`SELECT ${SELECT_TRANSFER} FROM attachment_transfer WHERE status = 'sending' ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`, [limit])) as TransferRow[];
+  }
+
+  /** The broker acknowledged chunks up to `nextChunk` (exclusive). */
+  async advanceTransfer(q: Queryable, attachmentId: string, recipient: string, nextChunk: number, at: Date): Promise<void> {
+    await q.query(
+      `UPDATE attachment_transfer SET next_chunk = $3, status = CASE WHEN $3 >= chunks AND status = 'sending' THEN 'sent' ELSE status END, updated_at = $4
+        WHERE attachment_id = $1 AND recipient = $2`,
+      [attachmentId, recipient, nextChunk, at],
+    );
+  }
+
+  async transfersOfNotice(q: Queryable, noticeId: string): Promise<TransferRow[]> {
+    return (await q.query(`SELECT ${SELECT_TRANSFER} FROM attachment_transfer WHERE notice_id = $1 ORDER BY attachment_id, recipient`, [noticeId])) as TransferRow[];
+  }
+
+  /** How many transfers still have chunks to publish (a gauge). */
+  async transferBacklog(q: Queryable): Promise<number> {
+    const [row] = (await q.query(`SELECT count(*)::int AS n FROM attachment_transfer WHERE status = 'sending'`)) as { n: number }[];
+    return row.n;
+  }
+}
