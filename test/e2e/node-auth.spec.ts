@@ -1,5 +1,6 @@
 import { DevTokenIssuer, Role, ROLES } from '@liaison/auth';
 import { noticeRequest, sendNotices, TestFederation, useFreePorts } from '../support/federation';
+import { PNG_1X1, upload } from '../support/attachments';
 
 /**
  * Every endpoint of a node against every role and every kind of bad token, with the exact status
@@ -20,6 +21,8 @@ interface Row {
   alsoOk?: number[];
   query?: string;
   body?: () => unknown;
+  /** A raw body (an upload) instead of JSON. */
+  raw?: { type: string; bytes: Buffer };
   /** Not in the OpenAPI document (console API, the document itself). */
   undocumented?: boolean;
 }
@@ -44,6 +47,12 @@ describe('node auth: every endpoint × every role and bad token', () => {
     { method: 'POST', path: '/notices', allowed: ['operator'], ok: 201, body: () => noticeRequest(['NL']) },
     { method: 'POST', path: '/notices/batch', allowed: ['operator'], ok: 200, body: () => ({ notices: [noticeRequest(['NL'])] }) },
     { method: 'GET', path: '/notices', allowed: ['operator'], ok: 200 },
+    { method: 'POST', path: '/attachments', allowed: ['operator', 'liaison_officer'], ok: 201, raw: { type: 'image/png', bytes: PNG_1X1 } },
+    { method: 'GET', path: '/attachments/{upload}', allowed: ['operator', 'liaison_officer'], ok: 200 },
+    { method: 'GET', path: '/notices/{outbound}/attachments', allowed: ['operator'], ok: 200 },
+    { method: 'GET', path: '/notices/{outbound}/attachments/{outboundAttachment}', allowed: ['operator'], ok: 200 },
+    { method: 'GET', path: '/inbox/{withAttachment}/attachments', allowed: ['liaison_officer'], ok: 200 },
+    { method: 'GET', path: '/inbox/{withAttachment}/attachments/{inboundAttachment}', allowed: ['liaison_officer'], ok: 200 },
     { method: 'GET', path: '/notices/{outbound}', allowed: ['operator'], ok: 200 },
     { method: 'GET', path: '/console/api/notices/{outbound}/progress', allowed: ['operator'], ok: 200, undocumented: true },
     { method: 'GET', path: '/inbox', allowed: ['liaison_officer'], ok: 200 },
@@ -87,8 +96,14 @@ describe('node auth: every endpoint × every role and bad token', () => {
     // Fixture at ES (the node under test): five received queries and one it sent.
     const received = await sendNotices(fed, 'NL', ['ES'], 5, 5);
     [ids.read, ids.ack, ids.answer, ids.decline, ids.passon] = received;
-    const sent = await fed.post('ES', '/notices', 'operator', noticeRequest(['NL']));
+    // Attachments: one ES sent with its notice, one it received, one uploaded by the tokens' subject.
+    ids.outboundAttachment = (await upload(fed, 'ES', PNG_1X1, 'image/png', 'out.png')).body.id;
+    const sent = await fed.post('ES', '/notices', 'operator', noticeRequest(['NL'], { attachments: [ids.outboundAttachment] }));
     ids.outbound = sent.body.id;
+    ids.upload = (await upload(fed, 'ES', PNG_1X1, 'image/png', 'mine.png', 'operator', 'someone@es.example.test')).body.id;
+    ids.inboundAttachment = (await upload(fed, 'NL', PNG_1X1, 'image/png', 'in.png')).body.id;
+    ids.withAttachment = (await fed.post('NL', '/notices', 'operator', noticeRequest(['ES'], { attachments: [ids.inboundAttachment] }))).body.id;
+    await fed.waitFor(async () => (await fed.get('ES', `/inbox/${ids.withAttachment}/attachments`, 'liaison_officer')).body?.[0]?.available === true, 'ES to hold the received attachment');
     await fed.waitFor(async () => (await Promise.all(received.map((id) => fed.get('ES', `/inbox/${id}`, 'liaison_officer')))).every((r) => r.status === 200), 'ES to receive the fixture');
     await fed.waitFor(async () => (await fed.get('ES', '/audit/checkpoint', 'auditor')).status === 200, 'a first ES checkpoint');
     // Cases at ES: two it owns, three NL invites it to (two of which it joins).
@@ -108,13 +123,13 @@ describe('node auth: every endpoint × every role and bad token', () => {
 
   const url = (row: Row) => `http://127.0.0.1:${fed.port('ES')}${row.path.replace(/\{(\w+)\}/g, (_, k: string) => ids[k])}${row.query ?? ''}`;
   async function call(row: Row, authorization: string | null): Promise<number> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const headers: Record<string, string> = { 'content-type': row.raw?.type ?? 'application/json' };
     if (authorization !== null) headers.authorization = authorization;
     try {
       const response = await fetch(url(row), {
         method: row.method,
         headers,
-        body: row.method === 'POST' ? JSON.stringify(row.body?.() ?? {}) : undefined,
+        body: row.method === 'POST' ? (row.raw ? new Uint8Array(row.raw.bytes) : JSON.stringify(row.body?.() ?? {})) : undefined,
         signal: AbortSignal.timeout(30000),
       });
       const text = await response.text();

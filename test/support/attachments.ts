@@ -42,10 +42,10 @@ export function generatedFile(size: number, head: Buffer, seed: string): { strea
 export const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
 /** POST /attachments as `role` of `agency`: the body streamed as it is. */
-export async function upload(fed: TestFederation, agency: string, body: Buffer | Readable, type: string, name?: string, role: Role = 'operator') {
+export async function upload(fed: TestFederation, agency: string, body: Buffer | Readable, type: string, name?: string, role: Role = 'operator', subject?: string) {
   const res = await fetch(`${fed.url(agency)}/attachments${name ? `?name=${encodeURIComponent(name)}` : ''}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${await fed.token(agency, role)}`, 'content-type': type },
+    headers: { authorization: `Bearer ${await fed.token(agency, role, subject)}`, 'content-type': type },
     body: Buffer.isBuffer(body) ? body : (Readable.toWeb(body) as ReadableStream),
     duplex: 'half',
   } as RequestInit);
