@@ -124,8 +124,36 @@ describe('attachments', () => {
     const id = sent.body.id as string;
     await fed.waitFor(async () => (await fed.get('ES', `/inbox/${id}/attachments`, 'liaison_officer')).body?.[0]?.available === true, 'ES to hold it');
     expect((await download(fed, 'ES', `/inbox/${id}/attachments/${u.body.id}`, 'auditor')).status).toBe(403);
-    expect((await download(fed, 'ES', `/inbox/${id}/attachments/${u.body.id}`, 'operator')).status).toBe(403);
+    // An operator reads received attachments of responses only: a received query's are not found for it.
+    expect((await download(fed, 'ES', `/inbox/${id}/attachments/${u.body.id}`, 'operator')).status).toBe(404);
     expect((await download(fed, 'NL', `/notices/${id}/attachments/${u.body.id}`, 'liaison_officer')).status).toBe(403);
     expect((await upload(fed, 'NL', PNG_1X1, 'image/png', 'd.png', 'auditor')).status).toBe(403);
   });
+
+  it('carries a photo with a hit back to the asking operator, and a received notice\'s attachments on with a pass-on', async () => {
+    const query = await fed.post('NL', '/notices', 'operator', noticeRequest(['ES']));
+    const queryId = query.body.id as string;
+    await fed.waitFor(async () => (await fed.get('ES', `/inbox/${queryId}`, 'liaison_officer')).status === 200, 'ES to receive the query');
+    const record = await upload(fed, 'ES', JPEG_TINY, 'image/jpeg', 'record.jpg', 'liaison_officer');
+    const answered = await fed.post('ES', `/inbox/${queryId}/answer`, 'liaison_officer', {
+      outcome: 'hit',
+      details: { summary: 'Known to us.', identity: { names: [{ family: 'Janssen', given: 'Pieter' }], confidence: 'probable', photo: { attachment: record.body.id } } },
+      attachments: [record.body.id],
+    });
+    expect(answered.status).toBe(200);
+    const responseId = answered.body.responseId as string;
+    // The asking operator reads the response's photo (an officer's attachment on a response).
+    await fed.waitFor(async () => (await fed.get('NL', `/inbox/${responseId}/attachments`, 'operator')).body?.[0]?.available === true, 'NL to hold the hit photo');
+    expect((await download(fed, 'NL', `/inbox/${responseId}/attachments/${record.body.id}`, 'operator')).sha256).toBe(sha256(JPEG_TINY));
+
+    // ES passes a received notice with attachments on to CO: the same bytes arrive there.
+    const u = await upload(fed, 'NL', PNG_1X1, 'image/png', 'pass.png');
+    const original = (await fed.post('NL', '/notices', 'operator', noticeRequest(['ES'], { attachments: [u.body.id] }))).body.id as string;
+    await fed.waitFor(async () => (await fed.get('ES', `/inbox/${original}/attachments`, 'liaison_officer')).body?.[0]?.available === true, 'ES to hold it');
+    const passed = await fed.post('ES', `/inbox/${original}/pass-on`, 'liaison_officer', { recipients: ['CO'] });
+    expect(passed.status).toBe(201);
+    await fed.waitFor(async () => (await fed.get('CO', `/inbox/${passed.body.id}/attachments`, 'liaison_officer')).body?.[0]?.available === true, 'CO to hold the passed-on attachment');
+    expect((await download(fed, 'CO', `/inbox/${passed.body.id}/attachments/${u.body.id}`, 'liaison_officer')).sha256).toBe(sha256(PNG_1X1));
+    await fed.waitFor(async () => (await fed.get('ES', `/notices/${passed.body.id}/attachments`, 'operator')).body?.[0]?.recipients?.[0]?.status === 'delivered', 'ES to see it delivered to CO');
+  }, 120000);
 });

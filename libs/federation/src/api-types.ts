@@ -515,7 +515,7 @@ export interface paths {
         };
         /**
          * Attachments of a received notice
-         * @description Each attachment the notice declared, with `available` once it arrived whole, its SHA-256 matched and its bytes agree with its media type; a partial attachment is never offered.
+         * @description Each attachment the notice declared, with `available` once it arrived whole, its SHA-256 matched and its bytes agree with its media type; a partial attachment is never offered. Liaison officers; operators for the responses to their notices (a hit's photo).
          */
         get: operations["AttachmentsController_received"];
         put?: never;
@@ -535,7 +535,7 @@ export interface paths {
         };
         /**
          * Download an attachment of a received notice
-         * @description The file byte for byte as the sender uploaded it (verified on arrival), streamed; `Range` supported (206). Served with nosniff, a sandboxing CSP and `Content-Disposition: attachment` (`?disposition=inline` for images). 409 until it is available.
+         * @description The file byte for byte as the sender uploaded it (verified on arrival), streamed; `Range` supported (206). Served with nosniff, a sandboxing CSP and `Content-Disposition: attachment` (`?disposition=inline` for images). 409 until it is available. Liaison officers; operators for the responses to their notices.
          */
         get: operations["AttachmentsController_downloadReceived"];
         put?: never;
@@ -995,6 +995,8 @@ export interface components {
                 /** @enum {unknown} */
                 information: 1 | 2 | 3 | 4;
             };
+            /** @description Ids of files uploaded with POST /attachments: they travel end to end encrypted with the notice (claim `att`). */
+            attachments?: string[];
         } & components["schemas"]["ResponseBody"];
         DeclineRequest: {
             /** @enum {unknown} */
@@ -1238,6 +1240,13 @@ export interface components {
                     /** @enum {unknown} */
                     confidence: "confirmed" | "probable" | "possible";
                     record_reference?: string;
+                    photo?: {
+                        attachment?: string;
+                        digest?: string;
+                        reference?: string;
+                        /** @enum {unknown} */
+                        media_type?: "image/jpeg" | "image/png" | "image/webp";
+                    };
                 } | unknown | unknown;
                 attachments?: {
                     digest: string;
@@ -3170,6 +3179,15 @@ export interface operations {
             };
             /** @description The token lacks the role, or the handling code forbids the action. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -96,6 +96,16 @@ export const gradesSchema = {
   properties: { source: { enum: SOURCE_GRADES }, information: { enum: INFORMATION_GRADES } },
 } as const;
 
+/** Uploads (POST /attachments) a notice or an answer carries, by id: they travel end to end encrypted with it (claim `att`). */
+export const attachmentIdsSchema = {
+  type: 'array',
+  minItems: 1,
+  maxItems: MAX_ATTACHMENTS_PER_NOTICE,
+  uniqueItems: true,
+  items: { type: 'string', pattern: UUID_V7.source },
+  description: 'Ids of files uploaded with POST /attachments: they travel end to end encrypted with the notice (claim `att`).',
+} as const;
+
 /** Most notices one batch send (POST /notices/batch) may carry; the API's body limit applies too. */
 export const BATCH_SEND_MAX = 500;
 
@@ -118,14 +128,7 @@ export const composeSchema = {
     body: { type: 'object' },
     re: { type: 'string', pattern: UUID.source },
     case: { type: 'string', pattern: UUID.source },
-    attachments: {
-      type: 'array',
-      minItems: 1,
-      maxItems: MAX_ATTACHMENTS_PER_NOTICE,
-      uniqueItems: true,
-      items: { type: 'string', pattern: UUID_V7.source },
-      description: 'Ids of files uploaded with POST /attachments: they travel end to end encrypted with the notice (claim `att`).',
-    },
+    attachments: attachmentIdsSchema,
   },
 } as const;
 
@@ -133,7 +136,7 @@ export const composeSchema = {
 export const answerEnvelopeSchema = {
   type: 'object',
   required: ['outcome'],
-  properties: { handling: handlingSchema, grades: gradesSchema },
+  properties: { handling: handlingSchema, grades: gradesSchema, attachments: attachmentIdsSchema },
 } as const;
 
 export const declineSchema = {
@@ -242,6 +245,8 @@ export interface AnswerRequest {
   /** Handling of the answer itself; when absent the node applies the query's handling. */
   handling?: Handling;
   grades?: Grades;
+  /** Uploads the answer carries (a hit's photo of the matched identity, documents), by id. */
+  attachments?: string[];
 }
 
 /** Validates a liaison officer's answer (hit with details, or no-hit). Declining has its own request. */
@@ -250,7 +255,7 @@ export function validateAnswerRequest(input: unknown, options: { registry?: Noti
   const errors = shape(validators.answer, input);
   if (errors.length === 0) {
     // handling and grades describe the answer; the rest must be a valid `response` body.
-    const { handling, grades: _grades, ...response } = input as AnswerRequest;
+    const { handling, grades: _grades, attachments: _attachments, ...response } = input as AnswerRequest;
     if (response.outcome === ('declined' as string)) {
       errors.push({ field: '/outcome', message: 'must be hit or no-hit; decline with a reason instead' });
     } else {

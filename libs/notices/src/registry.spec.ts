@@ -29,7 +29,7 @@ function fields(result: ReturnType<typeof validateNoticeBody>): string[] {
 
 describe('notice kind registry', () => {
   it('has the built-in kinds with their flags', () => {
-    expect([...NOTICE_KINDS.keys()]).toEqual(['identity-query', 'location-query', 'response', 'receipt', 'acknowledgement', 'intelligence-report', 'attachment-receipt']);
+    expect([...NOTICE_KINDS.keys()]).toEqual(['identity-query', 'location-query', 'response', 'receipt', 'acknowledgement', 'attachment-receipt', 'intelligence-report']);
     expect(getNoticeKind('attachment-receipt')).toMatchObject({ answerable: false, isQuery: false });
     expect(getNoticeKind('intelligence-report')).toMatchObject({ answerable: false, isQuery: true });
     expect(getNoticeKind('identity-query')).toMatchObject({ answerable: true, isQuery: true });

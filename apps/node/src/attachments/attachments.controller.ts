@@ -56,17 +56,19 @@ export class AttachmentsController {
     await this.serve('outbound', id, attachment, undefined, request, response, disposition);
   }
 
+  // Received notices' attachments: officers for what they work on; operators for the responses to their notices.
   @Get('inbox/:id/attachments')
-  @Roles('liaison_officer')
+  @Roles('liaison_officer', 'operator')
   @QueryParams(SENDER)
-  received(@Param('id', UuidPipe) id: string, @Query(SENDER) sender?: string) {
-    return this.attachments.ofNotice('inbound', id, sender);
+  received(@CurrentPrincipal() principal: Principal, @Param('id', UuidPipe) id: string, @Query(SENDER) sender?: string) {
+    return this.attachments.ofNotice('inbound', id, sender, principal);
   }
 
   @Get('inbox/:id/attachments/:attachment')
-  @Roles('liaison_officer')
+  @Roles('liaison_officer', 'operator')
   @QueryParams(SENDER, DISPOSITION)
   async downloadReceived(
+    @CurrentPrincipal() principal: Principal,
     @Param('id', UuidPipe) id: string,
     @Param('attachment', UuidPipe) attachment: string,
     @Req() request: IncomingMessage,
@@ -74,11 +76,11 @@ export class AttachmentsController {
     @Query(SENDER) sender?: string,
     @Query(DISPOSITION) disposition?: string,
   ) {
-    await this.serve('inbound', id, attachment, sender, request, response, disposition);
+    await this.serve('inbound', id, attachment, sender, request, response, disposition, principal);
   }
 
-  private serve(direction: 'outbound' | 'inbound', id: string, attachment: string, sender: string | undefined, request: IncomingMessage, response: ServerResponse, disposition: string | undefined) {
-    return this.attachments.download({ direction, noticeId: id, id: attachment, sender }, request.headers.range, ({ status, headers, name, type }) => {
+  private serve(direction: 'outbound' | 'inbound', id: string, attachment: string, sender: string | undefined, request: IncomingMessage, response: ServerResponse, disposition: string | undefined, reader?: Principal) {
+    return this.attachments.download({ direction, noticeId: id, id: attachment, sender, reader }, request.headers.range, ({ status, headers, name, type }) => {
       const all = { ...headers, ...evidenceHeaders(name, disposition, type) };
       response.statusCode = status;
       for (const [header, value] of Object.entries(all)) response.setHeader(header, value);

@@ -76,6 +76,17 @@ export class AttachmentsRepository {
     return rows.length === 1;
   }
 
+  /** The kind of a received notice (who may read its attachments depends on it). */
+  async inboundKind(q: Queryable, sender: string, noticeId: string): Promise<string | null> {
+    const rows = (await q.query(`SELECT kind FROM notice WHERE sender = $1 AND id = $2 AND direction = 'inbound'`, [sender, noticeId])) as { kind: string }[];
+    return rows[0]?.kind ?? null;
+  }
+
+  /** Copies an attachment's stored chunks under another sender (a pass-on: the same ciphertext, in the database). */
+  async copyChunks(q: Queryable, fromSender: string, toSender: string, id: string): Promise<void> {
+    await q.query(`INSERT INTO attachment_chunk (sender, attachment_id, idx, bytes) SELECT $2, attachment_id, idx, bytes FROM attachment_chunk WHERE sender = $1 AND attachment_id = $3`, [fromSender, toSender, id]);
+  }
+
   /** The chunk at `index`, as stored (STREAM ciphertext), or null. */
   async chunk(q: Queryable, sender: string, attachmentId: string, index: number): Promise<Buffer | null> {
     const rows = (await q.query(`SELECT bytes FROM attachment_chunk WHERE sender = $1 AND attachment_id = $2 AND idx = $3`, [sender, attachmentId, index])) as { bytes: Buffer }[];

@@ -9,6 +9,7 @@ import { invalidField, problem, ProblemException } from '../http/problem';
 import type { OutboundItem } from '../exchange/notice.decide';
 import type { PendingWrites } from '../exchange/unit-of-work';
 import { ExchangeExtensions } from '../exchange/extensions';
+import { RESPONSE } from '../exchange/inbox.decide';
 import { refuse, requireSenderParam } from '../exchange/refusals';
 import type { Queryable } from '../persistence/queryable';
 import { Transactions } from '../persistence/transactions';
@@ -50,7 +51,7 @@ export class AttachmentsService {
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
     extensions: ExchangeExtensions,
   ) {
-    extensions.attachments = { describe: (...a) => this.describe(...a), write: (...a) => this.write(...a) };
+    extensions.attachments = { describe: (...a) => this.describe(...a), carryOn: (...a) => this.carryOn(...a), write: (...a) => this.write(...a) };
   }
 
   /**
@@ -136,6 +137,32 @@ export class AttachmentsService {
     });
   }
 
+  /**
+   * A pass-on carries the received notice's attachments: each is copied as this agency's (same
+   * id, key and chunks as they travelled, so nothing is decrypted or re-encoded), ready for the
+   * new notice. Refused while any has not arrived whole and verified.
+   */
+  async carryOn(tx: Queryable, principal: Principal, sender: string, noticeId: string): Promise<AttachmentDescriptor[]> {
+    const received = await this.repository.ofNotice(tx, 'inbound', noticeId);
+    const rows = received.filter((a) => a.sender === sender);
+    const waiting = rows.find((a) => a.status !== 'available');
+    if (waiting) throw new ProblemException(problem(409, 'attachment_not_available', `attachment ${waiting.id} of the notice is ${waiting.status}: it can be passed on once every attachment arrived whole and verified`));
+    const me = this.config.agency;
+    const now = this.clock.now();
+    const copies: AttachmentDescriptor[] = [];
+    for (const row of rows) {
+      const key = this.keys.unwrap(row.sender, row.id, row.wrappedKey);
+      if (await this.repository.find(tx, me, row.id)) throw new ProblemException(problem(409, 'attachment_id_taken', `attachment ${row.id} has the id of one of this agency's own: it cannot be passed on`));
+      await this.repository.insertAttachments(tx, [{
+        ...row, sender: me, direction: 'outbound', noticeId: null, wrappedKey: this.keys.wrap(me, row.id, key), status: 'uploaded', statusCode: null, statusDetail: null,
+        createdBy: principal.subject, createdAt: now, progressAt: now, completedAt: now,
+      }]);
+      await this.repository.copyChunks(tx, row.sender, me, row.id);
+      copies.push(descriptorOf(row, key));
+    }
+    return copies;
+  }
+
   /** In a send's transaction: the notices' uploads become theirs, one transfer per recipient, a ledger entry each. */
   async write(tx: Queryable, pending: PendingWrites, items: OutboundItem[]): Promise<void> {
     const now = this.clock.now();
@@ -156,10 +183,10 @@ export class AttachmentsService {
    * The attachments of a notice this agency sent (with each recipient's progress) or received
    * (with whether each arrived whole and verified). Inbound ids are unique per sender only.
    */
-  async ofNotice(direction: 'outbound' | 'inbound', noticeId: string, sender?: string) {
+  async ofNotice(direction: 'outbound' | 'inbound', noticeId: string, sender?: string, reader?: Principal) {
     requireSenderParam(sender);
     return this.transactions.run(async (tx) => {
-      const rows = await this.rowsOf(tx, direction, noticeId, sender);
+      const rows = await this.rowsOf(tx, direction, noticeId, sender, reader);
       const transfers = direction === 'outbound' ? await this.repository.transfersOfNotice(tx, noticeId) : [];
       return rows.map((a) => ({
         ...viewOf(a),
@@ -174,11 +201,19 @@ export class AttachmentsService {
     });
   }
 
-  /** A notice's attachments in one direction; for inbound, of its one sender (else 409 ambiguous_id, like the notice itself). */
-  private async rowsOf(tx: Queryable, direction: 'outbound' | 'inbound', noticeId: string, sender: string | undefined): Promise<AttachmentRow[]> {
+  /**
+   * A notice's attachments in one direction; for inbound, of its one sender (else 409
+   * ambiguous_id, like the notice itself), and only for a reader who may read that notice: a
+   * liaison officer, or an operator when it is a response to this agency's notice.
+   */
+  private async rowsOf(tx: Queryable, direction: 'outbound' | 'inbound', noticeId: string, sender: string | undefined, reader?: Principal): Promise<AttachmentRow[]> {
     const rows = (await this.repository.ofNotice(tx, direction, noticeId)).filter((a) => (direction === 'outbound' ? a.sender === this.config.agency : sender === undefined || a.sender === sender));
     const senders = [...new Set(rows.map((a) => a.sender))];
     if (senders.length > 1) throw refuse.ambiguous(noticeId, senders);
+    if (direction === 'inbound' && reader && !reader.roles.includes('liaison_officer') && rows.length > 0) {
+      const kind = await this.repository.inboundKind(tx, senders[0], noticeId);
+      if (kind !== RESPONSE) throw refuse.notFound('attachment');
+    }
     return rows;
   }
 
@@ -188,12 +223,12 @@ export class AttachmentsService {
    * sent was sealed here from the upload.
    */
   async download(
-    at: { direction: 'outbound' | 'inbound'; noticeId: string; id: string; sender?: string },
+    at: { direction: 'outbound' | 'inbound'; noticeId: string; id: string; sender?: string; reader?: Principal },
     rangeHeader: string | undefined,
     respond: (head: { status: number; headers: Record<string, string>; name: string | null; type: string }) => Writable,
   ): Promise<void> {
     requireSenderParam(at.sender);
-    const row = (await this.transactions.run((tx) => this.rowsOf(tx, at.direction, at.noticeId, at.sender))).find((a) => a.id === at.id);
+    const row = (await this.transactions.run((tx) => this.rowsOf(tx, at.direction, at.noticeId, at.sender, at.reader))).find((a) => a.id === at.id);
     if (!row) throw refuse.notFound('attachment');
     const servable = row.direction === 'outbound' ? row.status === 'attached' : row.status === 'available';
     if (!servable) throw new ProblemException(problem(409, 'attachment_not_available', `attachment ${row.id} is ${row.status}: it can be downloaded once it arrived whole and verified`));

@@ -34,6 +34,11 @@ export interface ComposeExtension {
 export interface AttachmentExtension {
   /** The descriptors (claim `att`) of the uploads a request names, checked against its body; throws a ProblemException naming the field under `at`. */
   describe(principal: Principal, ids: string[], body: unknown, at: string): Promise<AttachmentDescriptor[]>;
+  /**
+   * In a pass-on's transaction: the received notice's attachments, copied as this agency's to go
+   * with the new notice (their descriptors); throws a ProblemException while any is not available.
+   */
+  carryOn(tx: Queryable, principal: Principal, sender: string, noticeId: string): Promise<AttachmentDescriptor[]>;
   /** In the send's transaction, after sealing: what the notices' attachments add (transfers, ledger entries). */
   write(tx: Queryable, pending: PendingWrites, items: OutboundItem[]): Promise<void>;
 }

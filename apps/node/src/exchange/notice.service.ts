@@ -95,11 +95,14 @@ export class NoticeService {
     const request = checked.value.case && this.extensions.compose ? await this.extensions.compose.resolve(checked.value) : checked.value;
     this.requireReachable(request.recipients, `${at}/recipients`);
     const item = composeItem(request, this.config.agency, uuidv7(() => now.getTime()), principal.subject, now, this.config.deadlines);
-    if (request.attachments?.length) {
-      if (!this.extensions.attachments) throw refuse.invalid([{ field: `${at}/attachments`, message: 'this node does not send attachments' }]);
-      item.draft.att = await this.extensions.attachments.describe(principal, request.attachments, request.body, at);
-    }
+    if (request.attachments) item.draft.att = await this.describeAttachments(principal, request.attachments, request.body, at);
     return item;
+  }
+
+  /** The claim `att` for uploads a request names (the attachments feature checks and describes them). */
+  private describeAttachments(principal: Principal, ids: string[], body: unknown, at: string) {
+    if (!this.extensions.attachments) throw refuse.invalid([{ field: `${at}/attachments`, message: 'this node does not send attachments' }]);
+    return this.extensions.attachments.describe(principal, ids, body, at);
   }
 
   /** Backpressure: a bounded queue, so overload is refused (nothing written) instead of growing memory. */
@@ -143,7 +146,12 @@ export class NoticeService {
     this.requireReachable(recipients, '/recipients');
     const now = this.clock.now();
     const item = passOnItem(notice, openStoredBody(this.cipher, notice), recipients, this.config.agency, uuidv7(() => now.getTime()), principal.subject, now, this.config.deadlines);
-    await this.unit.run((tx, pending) => this.storeOutbound(tx, pending, [item]));
+    await this.unit.run(async (tx, pending) => {
+      // The received notice's attachments go with it (copied, never re-encoded).
+      const carried = await this.extensions.attachments?.carryOn(tx, principal, notice.sender, notice.id);
+      if (carried?.length) item.draft.att = carried;
+      return this.storeOutbound(tx, pending, [item]);
+    });
     return { id: item.draft.jti };
   }
 
@@ -155,6 +163,8 @@ export class NoticeService {
       const decision = decideOfficerAction(notice, state.status, action, principal.subject, this.config.agency, now, request);
       if (!decision.ok) throw refuse.illegalTransition(decision.message);
       const item = { draft: decision.reply, actor: principal.subject, deadline: null };
+      const attachments = request && 'outcome' in request ? request.attachments : undefined;
+      if (attachments) item.draft.att = await this.describeAttachments(principal, attachments, item.draft.body, '');
       const [dispatched] = decision.isResponse ? await this.storeOutbound(tx, pending, [item]) : await this.dispatcher.dispatch(tx, pending, [item]);
       const responseId = decision.isResponse ? dispatched.sealed.messageId : undefined;
       await this.repository.setInboundStatus(tx, state, { status: decision.next, updatedAt: now, actedBy: principal.subject, responseId });

@@ -298,14 +298,14 @@ const operations = (example: ReturnType<typeof exampleNotice>): Record<string, O
   },
   'GET /inbox/{id}/attachments': {
     summary: 'Attachments of a received notice',
-    description: 'Each attachment the notice declared, with `available` once it arrived whole, its SHA-256 matched and its bytes agree with its media type; a partial attachment is never offered.',
+    description: 'Each attachment the notice declared, with `available` once it arrived whole, its SHA-256 matched and its bytes agree with its media type; a partial attachment is never offered. Liaison officers; operators for the responses to their notices (a hit\'s photo).',
     query: [SENDER_OF_ID],
     ok: { status: 200, description: 'The attachments.', schema: LIST },
-    errors: [400, ...AUTH_ERRORS, 409],
+    errors: [400, ...AUTH_ERRORS, 404, 409],
   },
   'GET /inbox/{id}/attachments/{attachment}': {
     summary: 'Download an attachment of a received notice',
-    description: 'The file byte for byte as the sender uploaded it (verified on arrival), streamed; `Range` supported (206). Served with nosniff, a sandboxing CSP and `Content-Disposition: attachment` (`?disposition=inline` for images). 409 until it is available.',
+    description: 'The file byte for byte as the sender uploaded it (verified on arrival), streamed; `Range` supported (206). Served with nosniff, a sandboxing CSP and `Content-Disposition: attachment` (`?disposition=inline` for images). 409 until it is available. Liaison officers; operators for the responses to their notices.',
     query: [SENDER_OF_ID, ['disposition', { enum: ['inline', 'attachment'] }, 'inline: for previewing an image in the console.']],
     ok: { status: 200, description: 'The file (206 for a range).', type: 'application/octet-stream' },
     errors: [400, ...AUTH_ERRORS, 404, 409, 416],

@@ -13,6 +13,7 @@ import {
   location,
   partialDate,
   personName,
+  photo,
   queryProperties,
   selectors,
   subjectIdentifierRequired,
@@ -56,6 +57,8 @@ const matchedIdentity = {
     confidence: { enum: ['confirmed', 'probable', 'possible'] },
     /** The holding agency's own reference of the record matched. */
     record_reference: line(200),
+    /** The record's photo: an attachment of the answer (`{attachment: <id>}`). */
+    photo,
   },
 } as const;
 
