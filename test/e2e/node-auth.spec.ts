@@ -105,7 +105,7 @@ describe('node auth: every endpoint × every role and bad token', () => {
     ids.upload = (await upload(fed, 'ES', PNG_1X1, 'image/png', 'mine.png', 'operator', 'someone@es.example.test')).body.id;
     ids.inboundAttachment = (await upload(fed, 'NL', PNG_1X1, 'image/png', 'in.png')).body.id;
     ids.withAttachment = (await fed.post('NL', '/notices', 'operator', noticeRequest(['ES'], { attachments: [ids.inboundAttachment] }))).body.id;
-    await fed.waitFor(async () => (await fed.get('ES', `/inbox/${ids.withAttachment}/attachments`, 'liaison_officer')).body?.[0]?.available === true, 'ES to hold the received attachment');
+    await fed.waitFor(async () => (await fed.get('ES', `/inbox/${ids.withAttachment}/attachments`, 'liaison_officer')).body?.[0]?.available === true, 'ES to hold the received attachment', 120000);
     await fed.waitFor(async () => (await Promise.all(received.map((id) => fed.get('ES', `/inbox/${id}`, 'liaison_officer')))).every((r) => r.status === 200), 'ES to receive the fixture');
     await fed.waitFor(async () => (await fed.get('ES', '/audit/checkpoint', 'auditor')).status === 200, 'a first ES checkpoint');
     // Cases at ES: two it owns, three NL invites it to (two of which it joins).
@@ -118,7 +118,7 @@ describe('node auth: every endpoint × every role and bad token', () => {
       await fed.post('ES', `/cases/${ids[name]}/accept`, 'operator');
       await fed.waitFor(async () => (await standing(name)) === 'member', `ES a member of ${name}`);
     }
-  }, 180000);
+  }, 300000);
   afterAll(async () => {
     await fed?.destroy();
   });
