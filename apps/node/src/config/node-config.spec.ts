@@ -2,7 +2,7 @@ import { ConfigError } from '@liaison/config';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { loadNodeConfig } from './node-config';
+import { loadNodeConfig, parseRetention } from './node-config';
 
 const valid = {
   LIAISON_AGENCY: 'NL',
@@ -131,6 +131,18 @@ describe('node configuration', () => {
       expect(refusal({ LIAISON_KEY_ENCRYPTION_KEY: undefined, LIAISON_KEY_ENCRYPTION_KEY_FILE: join(dir, 'nope') }).variable).toBe('LIAISON_KEY_ENCRYPTION_KEY_FILE');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('attachment retention (LIAISON_ATTACHMENT_RETENTION)', () => {
+  it('reads kind=<n><unit> pairs, off when absent', () => {
+    expect(parseRetention(undefined)).toEqual({});
+    expect(parseRetention('identity-query=90d, intelligence-report=1y,response=12h')).toEqual({ 'identity-query': 90 * 86400, 'intelligence-report': 365 * 86400, response: 12 * 3600 });
+  });
+  it('refuses what it cannot read, naming the variable', () => {
+    for (const bad of ['identity-query', 'identity-query=0d', 'identity-query=5w', 'Identity=1d', 'identity-query=1d,identity-query=2d']) {
+      expect(() => parseRetention(bad)).toThrow(/LIAISON_ATTACHMENT_RETENTION/);
     }
   });
 });
