@@ -1071,6 +1071,45 @@ export interface components {
              */
             status: "uploaded" | "attached";
         };
+        SentAttachment: {
+            id: string;
+            name: string | null;
+            /** @description Media type. */
+            type: string;
+            size: number;
+            sha256: string;
+            chunks: number;
+            status: string;
+            recipients: {
+                agency: string;
+                /**
+                 * @description delivered: the recipient verified it whole; failed: see `code`.
+                 * @enum {unknown}
+                 */
+                status: "sending" | "sent" | "delivered" | "failed";
+                chunksSent: number;
+                /** @description The recipient's reason, when it failed. */
+                code: string | null;
+                /** Format: date-time */
+                deliveredAt: string | null;
+            }[];
+        };
+        ReceivedAttachment: {
+            id: string;
+            name: string | null;
+            /** @description Media type, as the signed notice declares it. */
+            type: string;
+            size: number;
+            /** @description SHA-256 of the file, as the signed notice declares it. */
+            sha256: string;
+            chunks: number;
+            status: string;
+            sender: string;
+            /** @description Arrived whole, its SHA-256 matched and its bytes agree with its type: it can be downloaded. */
+            available: boolean;
+            /** Format: date-time */
+            completedAt: string | null;
+        };
         BatchSendRequest: {
             notices: components["schemas"]["ComposeRequest"][];
         };
@@ -3000,7 +3039,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, unknown>[];
+                    "application/json": components["schemas"]["SentAttachment"][];
                 };
             };
             /** @description The request is invalid: `errors` names each field, parameter or header. */
@@ -3135,7 +3174,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, unknown>[];
+                    "application/json": components["schemas"]["ReceivedAttachment"][];
                 };
             };
             /** @description The request is invalid: `errors` names each field, parameter or header. */

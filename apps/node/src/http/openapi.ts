@@ -117,6 +117,49 @@ function schemas(): Json {
         status: { enum: ['uploaded', 'attached'], description: 'attached: sent with a notice (an upload goes with one notice only).' },
       },
     },
+    SentAttachment: {
+      type: 'object',
+      required: ['id', 'name', 'type', 'size', 'sha256', 'chunks', 'status', 'recipients'],
+      properties: {
+        id: { type: 'string', pattern: UUID.source },
+        name: { type: ['string', 'null'] },
+        type: { type: 'string', description: 'Media type.' },
+        size: { type: 'integer', minimum: 0 },
+        sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+        chunks: { type: 'integer', minimum: 1 },
+        status: { type: 'string' },
+        recipients: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['agency', 'status', 'chunksSent', 'code', 'deliveredAt'],
+            properties: {
+              agency: { type: 'string', pattern: AGENCY_CODE.source },
+              status: { enum: ['sending', 'sent', 'delivered', 'failed'], description: 'delivered: the recipient verified it whole; failed: see `code`.' },
+              chunksSent: { type: 'integer', minimum: 0 },
+              code: { type: ['string', 'null'], description: "The recipient's reason, when it failed." },
+              deliveredAt: { type: ['string', 'null'], format: 'date-time' },
+            },
+          },
+        },
+      },
+    },
+    ReceivedAttachment: {
+      type: 'object',
+      required: ['id', 'name', 'type', 'size', 'sha256', 'chunks', 'status', 'sender', 'available', 'completedAt'],
+      properties: {
+        id: { type: 'string', pattern: UUID.source },
+        name: { type: ['string', 'null'] },
+        type: { type: 'string', description: 'Media type, as the signed notice declares it.' },
+        size: { type: 'integer', minimum: 0 },
+        sha256: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the file, as the signed notice declares it.' },
+        chunks: { type: 'integer', minimum: 1 },
+        status: { type: 'string' },
+        sender: { type: 'string', pattern: AGENCY_CODE.source },
+        available: { type: 'boolean', description: 'Arrived whole, its SHA-256 matched and its bytes agree with its type: it can be downloaded.' },
+        completedAt: { type: ['string', 'null'], format: 'date-time' },
+      },
+    },
     BatchSendRequest: {
       type: 'object',
       additionalProperties: false,
@@ -286,7 +329,7 @@ const operations = (example: ReturnType<typeof exampleNotice>): Record<string, O
   'GET /notices/{id}/attachments': {
     summary: 'Attachments of a sent notice',
     description: 'Each attachment with, per recipient, its transfer: `sending` (chunks published so far), `sent`, `delivered` (the recipient verified it whole) or `failed` (with the recipient\'s reason).',
-    ok: { status: 200, description: 'The attachments.', schema: LIST },
+    ok: { status: 200, description: 'The attachments.', schema: { type: 'array', items: ref('SentAttachment') } },
     errors: [400, ...AUTH_ERRORS],
   },
   'GET /notices/{id}/attachments/{attachment}': {
@@ -300,7 +343,7 @@ const operations = (example: ReturnType<typeof exampleNotice>): Record<string, O
     summary: 'Attachments of a received notice',
     description: 'Each attachment the notice declared, with `available` once it arrived whole, its SHA-256 matched and its bytes agree with its media type; a partial attachment is never offered.',
     query: [SENDER_OF_ID],
-    ok: { status: 200, description: 'The attachments.', schema: LIST },
+    ok: { status: 200, description: 'The attachments.', schema: { type: 'array', items: ref('ReceivedAttachment') } },
     errors: [400, ...AUTH_ERRORS, 409],
   },
   'GET /inbox/{id}/attachments/{attachment}': {
