@@ -1054,7 +1054,7 @@ export interface components {
             /** @constant */
             status: "SENT";
         };
-        AttachmentFacts: {
+        AttachmentFile: {
             id: string;
             name: string | null;
             /** @description Media type. */
@@ -1065,21 +1065,16 @@ export interface components {
             sha256: string;
             /** @description 256 KiB chunks it travels in. */
             chunks: number;
+            status: string;
+        };
+        AttachmentFacts: components["schemas"]["AttachmentFile"] & {
             /**
              * @description attached: sent with a notice (an upload goes with one notice only).
              * @enum {unknown}
              */
-            status: "uploaded" | "attached";
+            status?: "uploaded" | "attached";
         };
-        SentAttachment: {
-            id: string;
-            name: string | null;
-            /** @description Media type. */
-            type: string;
-            size: number;
-            sha256: string;
-            chunks: number;
-            status: string;
+        SentAttachment: components["schemas"]["AttachmentFile"] & {
             recipients: {
                 agency: string;
                 /**
@@ -1094,16 +1089,7 @@ export interface components {
                 deliveredAt: string | null;
             }[];
         };
-        ReceivedAttachment: {
-            id: string;
-            name: string | null;
-            /** @description Media type, as the signed notice declares it. */
-            type: string;
-            size: number;
-            /** @description SHA-256 of the file, as the signed notice declares it. */
-            sha256: string;
-            chunks: number;
-            status: string;
+        ReceivedAttachment: components["schemas"]["AttachmentFile"] & {
             sender: string;
             /** @description Arrived whole, its SHA-256 matched and its bytes agree with its type: it can be downloaded. */
             available: boolean;

@@ -104,7 +104,7 @@ function schemas(): Json {
       required: ['id', 'deadline', 'status'],
       properties: { id: { type: 'string', pattern: UUID.source }, deadline: { type: ['string', 'null'], format: 'date-time', description: 'When answers are due; null for kinds that expect none (intelligence-report).' }, status: { const: 'SENT' } },
     },
-    AttachmentFacts: {
+    AttachmentFile: {
       type: 'object',
       required: ['id', 'name', 'type', 'size', 'sha256', 'chunks', 'status'],
       properties: {
@@ -114,51 +114,50 @@ function schemas(): Json {
         size: { type: 'integer', minimum: 0, description: 'Bytes of the file.' },
         sha256: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the file, lowercase hex (signed in the notice\'s claim `att`).' },
         chunks: { type: 'integer', minimum: 1, description: '256 KiB chunks it travels in.' },
-        status: { enum: ['uploaded', 'attached'], description: 'attached: sent with a notice (an upload goes with one notice only).' },
+        status: { type: 'string' },
       },
     },
+    AttachmentFacts: {
+      allOf: [ref('AttachmentFile'), { type: 'object', properties: { status: { enum: ['uploaded', 'attached'], description: 'attached: sent with a notice (an upload goes with one notice only).' } } }],
+    },
     SentAttachment: {
-      type: 'object',
-      required: ['id', 'name', 'type', 'size', 'sha256', 'chunks', 'status', 'recipients'],
-      properties: {
-        id: { type: 'string', pattern: UUID.source },
-        name: { type: ['string', 'null'] },
-        type: { type: 'string', description: 'Media type.' },
-        size: { type: 'integer', minimum: 0 },
-        sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-        chunks: { type: 'integer', minimum: 1 },
-        status: { type: 'string' },
-        recipients: {
-          type: 'array',
-          items: {
-            type: 'object',
-            required: ['agency', 'status', 'chunksSent', 'code', 'deliveredAt'],
-            properties: {
-              agency: { type: 'string', pattern: AGENCY_CODE.source },
-              status: { enum: ['sending', 'sent', 'delivered', 'failed'], description: 'delivered: the recipient verified it whole; failed: see `code`.' },
-              chunksSent: { type: 'integer', minimum: 0 },
-              code: { type: ['string', 'null'], description: "The recipient's reason, when it failed." },
-              deliveredAt: { type: ['string', 'null'], format: 'date-time' },
+      allOf: [
+        ref('AttachmentFile'),
+        {
+          type: 'object',
+          required: ['recipients'],
+          properties: {
+            recipients: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['agency', 'status', 'chunksSent', 'code', 'deliveredAt'],
+                properties: {
+                  agency: { type: 'string', pattern: AGENCY_CODE.source },
+                  status: { enum: ['sending', 'sent', 'delivered', 'failed'], description: 'delivered: the recipient verified it whole; failed: see `code`.' },
+                  chunksSent: { type: 'integer', minimum: 0 },
+                  code: { type: ['string', 'null'], description: "The recipient's reason, when it failed." },
+                  deliveredAt: { type: ['string', 'null'], format: 'date-time' },
+                },
+              },
             },
           },
         },
-      },
+      ],
     },
     ReceivedAttachment: {
-      type: 'object',
-      required: ['id', 'name', 'type', 'size', 'sha256', 'chunks', 'status', 'sender', 'available', 'completedAt'],
-      properties: {
-        id: { type: 'string', pattern: UUID.source },
-        name: { type: ['string', 'null'] },
-        type: { type: 'string', description: 'Media type, as the signed notice declares it.' },
-        size: { type: 'integer', minimum: 0 },
-        sha256: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the file, as the signed notice declares it.' },
-        chunks: { type: 'integer', minimum: 1 },
-        status: { type: 'string' },
-        sender: { type: 'string', pattern: AGENCY_CODE.source },
-        available: { type: 'boolean', description: 'Arrived whole, its SHA-256 matched and its bytes agree with its type: it can be downloaded.' },
-        completedAt: { type: ['string', 'null'], format: 'date-time' },
-      },
+      allOf: [
+        ref('AttachmentFile'),
+        {
+          type: 'object',
+          required: ['sender', 'available', 'completedAt'],
+          properties: {
+            sender: { type: 'string', pattern: AGENCY_CODE.source },
+            available: { type: 'boolean', description: 'Arrived whole, its SHA-256 matched and its bytes agree with its type: it can be downloaded.' },
+            completedAt: { type: ['string', 'null'], format: 'date-time' },
+          },
+        },
+      ],
     },
     BatchSendRequest: {
       type: 'object',
