@@ -1344,6 +1344,18 @@ export interface components {
             /** Format: date-time */
             at: string;
         };
+        /** Attachment receipt from the recipient node */
+        AttachmentReceiptBody: {
+            attachments: {
+                id: string;
+                /** @enum {unknown} */
+                status: "available" | "refused" | "stalled";
+                /** @enum {unknown} */
+                code?: "malformed_chunk" | "not_addressed" | "unknown_attachment" | "index_out_of_range" | "oversize_chunk" | "wrong_chunk_length" | "chunk_digest_mismatch" | "not_allowed" | "incomplete" | "decryption_failed" | "digest_mismatch" | "media_type_mismatch" | "stalled";
+                /** Format: date-time */
+                at: string;
+            }[];
+        };
         /** Share information without a request */
         IntelligenceReportBody: {
             narrative: string;
