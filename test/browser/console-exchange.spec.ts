@@ -47,7 +47,7 @@ describe('web console: the exchange scenario in a real browser', () => {
     expect(csp).toContain("default-src 'none'");
     expect(csp).not.toContain('unsafe-inline');
     const config = await (await fetch(consoleUrl(fed.port('NL'), 'config.json'))).json();
-    expect(config).toEqual({ agency: 'NL', oidc: null });
+    expect(config).toMatchObject({ agency: 'NL', oidc: null, attachments: { maxAttachmentBytes: 50 * 1024 * 1024 } });
     expect((await fetch(consoleUrl(fed.port('NL'), 'js/nope.js'))).status).toBe(404);
     const redirect = await fetch(`http://127.0.0.1:${fed.port('NL')}/console`, { redirect: 'manual' });
     expect(redirect.status).toBe(301);
@@ -73,7 +73,7 @@ describe('web console: the exchange scenario in a real browser', () => {
     await page.locator('.error-summary').waitFor();
     expect(await page.getByRole('dialog').count()).toBe(0);
     const summary = await page.locator('.error-summary').innerText();
-    expect(summary).toMatch(/Recipients: choose at least one[\s\S]*Person of interest: give at least a name or an identity document[\s\S]*Case reference: is required/);
+    expect(summary).toMatch(/Recipients: choose at least one[\s\S]*Person of interest: give at least a name, a photo or an identity document[\s\S]*Case reference: is required/);
     expect(summary).not.toMatch(/[a-z]+_[a-z]+|\/body/); // no internal field names
     await expectAccessible(page, 'compose with errors');
     const reasonError = page.locator('.field[data-field="/body/reason"] .field-error');

@@ -56,7 +56,9 @@ describe('liaison --help never runs anything (compiled CLI)', () => {
     const acting: Record<string, string[]> = {
       'local-setup': [],
       demo: [],
-      send: ['--to', 'ES', '--body', '-'],
+      send: ['--to', 'ES', '--body', '-', '--attach', join(work, 'scan.pdf'), '--photo', join(work, 'face.jpg')],
+      'attachment fetch': ['0190a0b0-0000-7000-8000-000000000001', '0190a0b0-0000-7000-8000-000000000002', '--out', join(work, 'fetched.jpg')],
+      'attachment list': ['0190a0b0-0000-7000-8000-000000000001', '--sent'],
       acknowledge: ['0190a0b0-0000-7000-8000-000000000001'],
       'pass-on': ['0190a0b0-0000-7000-8000-000000000001', '--to', 'CO'],
       export: ['--out', join(work, 'bundle.ndjson')],
@@ -65,7 +67,7 @@ describe('liaison --help never runs anything (compiled CLI)', () => {
       'directory publish': ['--dir', join(work, 'dir')],
       token: ['--agency', 'NL', '--role', 'operator'],
     };
-    expect(paths.map((p) => p.join(' '))).toEqual(expect.arrayContaining(['local-setup', 'demo', 'token', 'verify', 'reconcile', 'keys generate', 'directory publish', 'send', 'export']));
+    expect(paths.map((p) => p.join(' '))).toEqual(expect.arrayContaining(['local-setup', 'demo', 'token', 'verify', 'reconcile', 'keys generate', 'directory publish', 'send', 'export', 'attachment fetch', 'attachment list']));
     const before = snapshot(work);
     for (const path of paths) {
       for (const help of path.length === 1 && ['local-setup', 'demo'].includes(path[0]) ? ['--help', '-h'] : ['--help']) {
@@ -111,6 +113,12 @@ describe('liaison --help never runs anything (compiled CLI)', () => {
       [['send', '--to', 'ES', '--priority', 'asap', '--body', '-'], /\/priority/],
       [['send', '--to', 'ES', '--body', join(work, 'missing.json')], /missing.json does not exist/],
       [['send', '--to', 'ES'], /missing --body/],
+      [['send', '--to', 'ES', '--body', '-', '--attach', join(work, 'missing.jpg')], /--attach .*missing\.jpg: cannot read it \(ENOENT\)/],
+      [['send', '--to', 'ES', '--body', '-', '--attach', 'package.json'], /--attach package\.json: its media type cannot be told from the file name; give it as --attach 'package\.json;type=<media type>'/],
+      [['send', '--to', 'ES', '--body', '-', '--attach', 'package.json;type=Text/<b>'], /is not a media type such as image\/jpeg/],
+      [['send', '--to', 'ES', '--body', '-', '--photo', 'package.json;type=text/plain'], /--photo must be an image, not text\/plain/],
+      [['attachment', 'fetch', '0190a0b0-0000-7000-8000-000000000001', 'photo.jpg'], /attachment id "photo.jpg" is not a UUID/],
+      [['attachment', 'list', '0190a0b0-0000-7000-8000-000000000001', '--sent', '--sender', 'ES'], /--sender is for a notice of the inbox/],
       [['acknowledge', 'not-a-uuid'], /notice id "not-a-uuid" is not a UUID/],
       [['answer', '0190a0b0-0000-7000-8000-000000000001', '--outcome', 'maybe'], /the answer is not valid/],
       [['decline', '0190a0b0-0000-7000-8000-000000000001', '--reason', ' '], /\/reason: must not be blank/],

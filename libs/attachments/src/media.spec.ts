@@ -8,6 +8,7 @@ import {
   DEFAULT_MAX_ATTACHMENT_BYTES,
   DEFAULT_MAX_NOTICE_ATTACHMENT_BYTES,
   mediaRule,
+  mediaTypeOfFileName,
   parseMediaAllowList,
 } from './index';
 
@@ -73,5 +74,15 @@ describe('attachment policy', () => {
     expect(checkAttachmentPolicy(p, [d('application/zip', 1000)])).toBeNull();
     expect(() => attachmentPolicyFromEnv(new EnvReader({ LIAISON_ATTACHMENT_MEDIA_TYPES: 'bad' }))).toThrow(ConfigError);
     expect(() => attachmentPolicyFromEnv(new EnvReader({ LIAISON_ATTACHMENT_MAX_BYTES: '1000', LIAISON_ATTACHMENT_MAX_NOTICE_BYTES: '999' }))).toThrow(/LIAISON_ATTACHMENT_MAX_NOTICE_BYTES/);
+  });
+
+  it('takes the media type of a file from its extension when none is given', () => {
+    expect(mediaTypeOfFileName('/tmp/Foto Pérez.JPG', BUILT_IN_MEDIA)).toBe('image/jpeg');
+    expect(mediaTypeOfFileName('scan.jpeg', BUILT_IN_MEDIA)).toBe('image/jpeg');
+    expect(mediaTypeOfFileName('report.pdf', BUILT_IN_MEDIA)).toBe('application/pdf');
+    expect(mediaTypeOfFileName('numbers.csv', BUILT_IN_MEDIA)).toBe('text/csv');
+    expect(mediaTypeOfFileName('page.html', BUILT_IN_MEDIA)).toBeNull();
+    expect(mediaTypeOfFileName('pdf', BUILT_IN_MEDIA)).toBeNull();
+    expect(mediaTypeOfFileName('dir.png/file', BUILT_IN_MEDIA)).toBeNull();
   });
 });

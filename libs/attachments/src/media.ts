@@ -23,19 +23,27 @@ export interface MediaRule {
   /** A signature the file must start with; absent for text (checked as text) or unsigned allow-listed types. */
   signature?: MediaSignature;
   text?: boolean;
+  /** File name extensions (lowercase, no dot) that stand for this type when a file's type is not given. */
+  extensions?: readonly string[];
 }
 
 const ascii = (s: string) => Buffer.from(s, 'ascii');
 
 export const BUILT_IN_MEDIA: readonly MediaRule[] = [
-  { type: 'image/jpeg', signature: { offset: 0, bytes: Buffer.from([0xff, 0xd8, 0xff]) } },
-  { type: 'image/png', signature: { offset: 0, bytes: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) } },
-  { type: 'image/webp', signature: { offset: 0, bytes: ascii('RIFF'), also: { offset: 8, bytes: ascii('WEBP') } } },
-  { type: 'image/heic', signature: { offset: 4, bytes: ascii('ftyp'), brands: ['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1'] } },
-  { type: 'application/pdf', signature: { offset: 0, bytes: ascii('%PDF-') } },
-  { type: 'text/plain', text: true },
-  { type: 'text/csv', text: true },
+  { type: 'image/jpeg', signature: { offset: 0, bytes: Buffer.from([0xff, 0xd8, 0xff]) }, extensions: ['jpg', 'jpeg'] },
+  { type: 'image/png', signature: { offset: 0, bytes: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) }, extensions: ['png'] },
+  { type: 'image/webp', signature: { offset: 0, bytes: ascii('RIFF'), also: { offset: 8, bytes: ascii('WEBP') } }, extensions: ['webp'] },
+  { type: 'image/heic', signature: { offset: 4, bytes: ascii('ftyp'), brands: ['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1'] }, extensions: ['heic'] },
+  { type: 'application/pdf', signature: { offset: 0, bytes: ascii('%PDF-') }, extensions: ['pdf'] },
+  { type: 'text/plain', text: true, extensions: ['txt'] },
+  { type: 'text/csv', text: true, extensions: ['csv'] },
 ];
+
+/** The media type a file name's extension stands for among `rules`, or null (then the type must be given). */
+export function mediaTypeOfFileName(name: string, rules: readonly MediaRule[]): string | null {
+  const extension = /\.([^./\\]+)$/.exec(name)?.[1]?.toLowerCase();
+  return (extension && rules.find((r) => r.extensions?.includes(extension))?.type) ?? null;
+}
 
 /** Bytes of the file's start the signatures need. */
 export const SNIFF_BYTES = 16;

@@ -1056,7 +1056,7 @@ export interface components {
             /** @constant */
             status: "SENT";
         };
-        AttachmentFacts: {
+        AttachmentFile: {
             id: string;
             name: string | null;
             /** @description Media type. */
@@ -1067,11 +1067,36 @@ export interface components {
             sha256: string;
             /** @description 256 KiB chunks it travels in. */
             chunks: number;
+            status: string;
+        };
+        AttachmentFacts: components["schemas"]["AttachmentFile"] & {
             /**
              * @description attached: sent with a notice (an upload goes with one notice only).
              * @enum {unknown}
              */
-            status: "uploaded" | "attached";
+            status?: "uploaded" | "attached";
+        };
+        SentAttachment: components["schemas"]["AttachmentFile"] & {
+            recipients: {
+                agency: string;
+                /**
+                 * @description delivered: the recipient verified it whole; failed: see `code`.
+                 * @enum {unknown}
+                 */
+                status: "sending" | "sent" | "delivered" | "failed";
+                chunksSent: number;
+                /** @description The recipient's reason, when it failed. */
+                code: string | null;
+                /** Format: date-time */
+                deliveredAt: string | null;
+            }[];
+        };
+        ReceivedAttachment: components["schemas"]["AttachmentFile"] & {
+            sender: string;
+            /** @description Arrived whole, its SHA-256 matched and its bytes agree with its type: it can be downloaded. */
+            available: boolean;
+            /** Format: date-time */
+            completedAt: string | null;
         };
         BatchSendRequest: {
             notices: components["schemas"]["ComposeRequest"][];
@@ -3021,7 +3046,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, unknown>[];
+                    "application/json": components["schemas"]["SentAttachment"][];
                 };
             };
             /** @description The request is invalid: `errors` names each field, parameter or header. */
@@ -3156,7 +3181,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, unknown>[];
+                    "application/json": components["schemas"]["ReceivedAttachment"][];
                 };
             };
             /** @description The request is invalid: `errors` names each field, parameter or header. */

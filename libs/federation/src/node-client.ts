@@ -82,6 +82,12 @@ export interface ApiResponse<T = unknown> {
 
 export interface RequestOptions {
   body?: unknown;
+  /**
+   * A streamed body instead (a file upload), opened again for each attempt so a retry sends it
+   * whole; `contentType` is its media type.
+   */
+  stream?: () => ReadableStream<Uint8Array>;
+  contentType?: string;
   query?: Record<string, string | number | boolean | undefined>;
   /** Sent on every creating or changing request; one per action, kept across its retries. */
   idempotencyKey?: string;
@@ -132,6 +138,7 @@ export class NodeClient {
     const token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
     if (token) headers.authorization = `Bearer ${token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.contentType !== undefined) headers['content-type'] = options.contentType;
     if (method !== 'GET' && method !== 'HEAD') headers['idempotency-key'] = options.idempotencyKey ?? randomUUID();
     return headers;
   }
@@ -149,7 +156,9 @@ export class NodeClient {
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
-        response = await fetch(this.url(path, options.query), { method, headers, body });
+        // A stream body needs half duplex (the answer may start before the upload ends).
+        const init: RequestInit & { duplex?: 'half' } = options.stream ? { method, headers, body: options.stream(), duplex: 'half' } : { method, headers, body };
+        response = await fetch(this.url(path, options.query), init);
       } catch (error) {
         const code = networkCode(error);
         if (code !== undefined && RETRIABLE_NETWORK_CODES.has(code) && attempt < this.retries) {
@@ -190,7 +199,7 @@ export class NodeClient {
     return response.body;
   }
 
-  /** A streamed 2xx body (audit bundles are never held in memory); an ApiError otherwise. */
+  /** A streamed 2xx body (audit bundles and attachments are never held in memory); an ApiError otherwise. */
   async stream(path: string, query?: RequestOptions['query']): Promise<ReadableStream<Uint8Array>> {
     const response = await this.fetch('GET', path, { query });
     if (response.status !== 200 || !response.body) {
@@ -289,6 +298,32 @@ export class NodeClient {
 
   passOn(id: string, recipients: ApiSchemas['PassOnRequest']['recipients'], idempotencyKey?: string): Promise<ApiSchemas['Created']> {
     return this.call('POST', `/inbox/${encodeURIComponent(id)}/pass-on`, { body: { recipients }, idempotencyKey });
+  }
+
+  /**
+   * Streams a file into the node's encrypted storage (POST /attachments) to send with a notice:
+   * `open` gives the file's bytes (called again for a retry: a broken upload leaves nothing
+   * behind, so the retry is a new upload), `type` its media type. Name the answer's id in the
+   * notice's `attachments`.
+   */
+  uploadAttachment(open: () => ReadableStream<Uint8Array>, type: string, name?: string): Promise<ApiSchemas['AttachmentFacts']> {
+    return this.call('POST', '/attachments', { stream: open, contentType: type, query: { name } });
+  }
+
+  /** The attachments of a notice this agency sent, with each recipient's transfer. */
+  sentAttachments(noticeId: string): Promise<ApiOk<'/notices/{id}/attachments', 'get'>> {
+    return this.call('GET', `/notices/${encodeURIComponent(noticeId)}/attachments`);
+  }
+
+  /** The attachments of a received notice (`sender` when two agencies used its id), `available` once verified whole. */
+  receivedAttachments(noticeId: string, sender?: string): Promise<ApiOk<'/inbox/{id}/attachments', 'get'>> {
+    return this.call('GET', `/inbox/${encodeURIComponent(noticeId)}/attachments`, { query: { sender } });
+  }
+
+  /** An attachment's bytes, streamed: of a notice this agency sent (`sent`), or of a received one. */
+  downloadAttachment(noticeId: string, attachmentId: string, from: { sent: true } | { sent?: false; sender?: string }): Promise<ReadableStream<Uint8Array>> {
+    const path = `/${from.sent ? 'notices' : 'inbox'}/${encodeURIComponent(noticeId)}/attachments/${encodeURIComponent(attachmentId)}`;
+    return this.stream(path, from.sent ? undefined : { sender: from.sender });
   }
 
   auditBundle(query?: RequestOptions['query']): Promise<ReadableStream<Uint8Array>> {

@@ -1,15 +1,17 @@
 // The daily actions over a node's API (`liaison send`, `inbox`, `sent`, `show`, `acknowledge`,
-// `answer`, `decline`, `pass-on`, `assign`, `note`, `casework`, `search`, `export`), so agencies can script Liaison without writing a
+// `answer`, `decline`, `pass-on`, `assign`, `note`, `casework`, `search`, `export`, `attachment`), so agencies can script Liaison without writing a
 // client. Everything given is validated (with the rules the node applies) before a request goes
 // out; every changing request carries one Idempotency-Key for all its retries.
 import { readFileSync } from 'fs';
 import { Command } from 'commander';
-import { isAgencyCode, isUuid } from '@liaison/ids';
+import { isAgencyCode, isUuid, uuidv7 } from '@liaison/ids';
+import { MAX_ATTACHMENTS_PER_NOTICE } from '@liaison/attachments';
 import { validateDeclineCaseRequest, validateOpenCaseRequest } from '@liaison/cases';
 import { NOTICE_STATES, PRIORITIES, REFUSAL_GROUND_CODES, validateAnswerRequest, validateAssignmentRequest, validateComposeRequest, validateDeclineRequest, validateNoteRequest } from '@liaison/notices';
 import { ApiError, ApiQuery, ApiSchemas, NodeClient, saveStream } from '@liaison/federation';
 import { act, EXIT, option, ParsedArgs, UsageError } from '../args';
 import { CliIo, envSetting, printJson, readJsonFile } from './cli-io';
+import { attachFile, fetchAttachment, uploadFiles } from './attachments';
 
 const MAX_PAGE = 200;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -35,6 +37,9 @@ function readJsonInput(source: string, what: string, io: CliIo): unknown {
     throw new UsageError(`${what} on standard input is not valid JSON (${(error as Error).message.replace(/\s+in JSON.*$/s, '')})`);
   }
 }
+
+/** Commander's collector of a repeatable option. */
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 function refuseFields(what: string, errors: { field: string; message: string }[]): never {
   throw new UsageError(`${what} is not valid:\n${errors.map((e) => `  ${e.field || '(request)'}: ${e.message}`).join('\n')}`);
@@ -200,8 +205,46 @@ function registerCaseCommands(program: Command, io: CliIo, code: { value: number
   act(show, code, async (parsed) => showCase(parsed, await client(parsed, io).caseView(caseId(parsed))));
 }
 
+/** `liaison attachment list|fetch`: the attachments of a sent or received notice. */
+function registerAttachmentCommands(program: Command, io: CliIo, code: { value: number }): void {
+  const group = program.command('attachment').summary("a notice's attachments: list, fetch").description('The files sent with a notice, end to end encrypted: list them, fetch one.');
+  const where = (command: Command) => command
+    .option('--sent', 'the notice is one this agency sent (operator); default: one of the inbox (liaison officer)')
+    .option('--sender <CODE>', 'the agency that sent the notice, when two used its id (inbox only)');
+  const fromOf = (parsed: ParsedArgs) => {
+    const sender = parsed.options.get('sender') as string | undefined;
+    if (sender !== undefined && !isAgencyCode(sender)) throw new UsageError('--sender must be an agency code such as NL');
+    if (sender !== undefined && parsed.options.has('sent')) throw new UsageError('--sender is for a notice of the inbox, not with --sent');
+    return { sent: parsed.options.has('sent'), sender };
+  };
+
+  const list = where(apiCommand(group, 'list', "list a notice's attachments: type, size, SHA-256; per recipient delivered or not (--sent), or available (inbox)", false).argument('<notice-id>', 'notice id'));
+  act(list, code, async (parsed) => {
+    const id = noticeId(parsed);
+    const from = fromOf(parsed);
+    const api = client(parsed, io);
+    const rows = from.sent ? await api.sentAttachments(id) : await api.receivedAttachments(id, from.sender);
+    const shown = rows.map((r) => ({ ...r, delivery: 'recipients' in r ? r.recipients.map((x) => `${x.agency}:${x.status}${x.deliveredAt ? `@${x.deliveredAt}` : ''}`).join(',') : undefined }));
+    return print(parsed, io, rows, () => table(shown, [['id', 'ID'], ['name', 'NAME'], ['type', 'TYPE'], ['size', 'BYTES'], ['sha256', 'SHA-256'], from.sent ? ['delivery', 'DELIVERY'] : ['available', 'AVAILABLE']]));
+  });
+
+  const fetch = where(apiCommand(group, 'fetch', 'save an attachment to a file, streamed; kept only if its SHA-256 is the one the signed notice declares', false)
+    .argument('<notice-id>', 'notice id')
+    .argument('<attachment-id>', 'attachment id (see liaison attachment list)')
+    .option('--out <file>', "the file to write (default: the attachment's file name, in this folder; never overwritten)"));
+  act(fetch, code, async (parsed) => {
+    const id = noticeId(parsed);
+    const attachmentId = parsed.positional[1];
+    if (!isUuid(attachmentId)) throw new UsageError(`attachment id "${String(attachmentId).slice(0, 60)}" is not a UUID`);
+    const { file, attachment } = await fetchAttachment(client(parsed, io), { noticeId: id, attachmentId, ...fromOf(parsed) }, parsed.options.get('out') as string | undefined);
+    const facts = { file, id: attachment.id, name: attachment.name, type: attachment.type, size: attachment.size, sha256: attachment.sha256 };
+    return print(parsed, io, facts, () => `wrote ${attachment.size} bytes to ${file} (${attachment.type}); SHA-256 ${attachment.sha256} verified\n`);
+  });
+}
+
 export function registerActions(program: Command, io: CliIo, code: { value: number }): void {
   registerCaseCommands(program, io, code);
+  registerAttachmentCommands(program, io, code);
   const send = apiCommand(program, 'send', 'send a notice (operator): body from a file or stdin', true)
     .option('--to <AGENCIES>', 'recipients, comma-separated: ES,CO')
     .option('--kind <kind>', 'notice kind (default identity-query)')
@@ -211,8 +254,10 @@ export function registerActions(program: Command, io: CliIo, code: { value: numb
     .option('--source-grade <grade>', 'source reliability A, B, C or X (default B)')
     .option('--information-grade <grade>', 'information grade 1 to 4 (default 2)')
     .option('--expires-in-days <days>', 'expiry, in days from now (default 14)')
-    .option('--body <file>', 'the notice body as JSON, or - for standard input');
-  act(send, code, async (parsed) => {
+    .option('--body <file>', 'the notice body as JSON, or - for standard input')
+    .option('--attach <file>', "a file to send with the notice, streamed from disk (repeat for more); its media type from the extension, or given as '<file>;type=<media type>'", collect, [])
+    .option('--photo <file>', "the person's photo (an image, also attached): sets the body's photo to it; '<file>;type=<media type>' as for --attach");
+  act(send, code, async (parsed, command) => {
     const days = option(parsed, 'expires-in-days', '14');
     if (!/^\d{1,3}$/.test(days) || Number(days) < 1) throw new UsageError('--expires-in-days must be a whole number of days from 1');
     const restriction = parsed.options.get('restriction') as string | undefined;
@@ -225,12 +270,26 @@ export function registerActions(program: Command, io: CliIo, code: { value: numb
       expiresAt: new Date(Date.now() + Number(days) * 24 * 3600 * 1000).toISOString(),
       body: readJsonInput(option(parsed, 'body'), 'notice body', io),
     };
-    const valid = validateComposeRequest(request);
+    const photoArg = parsed.options.get('photo') as string | undefined;
+    const files = [...((command.opts().attach as string[]) ?? []).map((f) => attachFile(f, 'attach')), ...(photoArg === undefined ? [] : [attachFile(photoArg, 'photo')])];
+    if (files.length > MAX_ATTACHMENTS_PER_NOTICE) throw new UsageError(`a notice carries at most ${MAX_ATTACHMENTS_PER_NOTICE} attachments`);
+    if (photoArg !== undefined && !files[files.length - 1].type.startsWith('image/')) throw new UsageError(`--photo must be an image, not ${files[files.length - 1].type}`);
+    const body = request.body as Record<string, unknown>;
+    if (photoArg !== undefined && typeof body === 'object' && body !== null && 'photo' in body) throw new UsageError('the body already has a photo: give --photo or the body\'s photo, not both');
+    // Checked whole before any file is uploaded: the ids the uploads will get stand in meanwhile.
+    const withAttachments = (ids: string[]) => ({
+      ...request,
+      ...(ids.length ? { attachments: ids } : {}),
+      ...(photoArg === undefined ? {} : { body: { ...body, photo: { attachment: ids[ids.length - 1] } } }),
+    });
+    const valid = validateComposeRequest(withAttachments(files.map(() => uuidv7())));
     if (!valid.ok) refuseFields('the notice', valid.errors);
     const api = client(parsed, io);
+    const uploaded = await uploadFiles(api, files, io);
     // Checked above with the node's own rules, which the document's schema is generated from.
-    const sent = await api.send(request as ApiSchemas['ComposeRequest'], idempotencyKey(parsed));
-    return print(parsed, io, sent, () => keyValues(sent));
+    const sent = await api.send(withAttachments(uploaded.map((a) => a.id)) as ApiSchemas['ComposeRequest'], idempotencyKey(parsed));
+    const result = uploaded.length ? { ...sent, attachments: uploaded.map((a) => ({ id: a.id, name: a.name, type: a.type, size: a.size, sha256: a.sha256 })) } : sent;
+    return print(parsed, io, result, () => keyValues(sent) + uploaded.map((a) => `attachment  ${a.id} ${a.name ?? ''} ${a.type} ${a.size} bytes sha256:${a.sha256}\n`).join(''));
   });
 
   const inbox = apiCommand(program, 'inbox', 'list the inbox (liaison officer), open work first', false)

@@ -24,23 +24,30 @@ export async function api(path, { method = 'GET', body, raw = false } = {}) {
   try {
     response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
   } catch (error) {
-    throw new ApiError(0, { error: 'network', message: `The node cannot be reached (${error.message}). Check your connection; the console retries.` });
+    throw unreachable(error.message);
   }
   if (raw && response.ok) return response;
-  const text = await response.text();
+  return answer(response.status, await response.text());
+}
+
+/** The parsed JSON of a 2xx answer; an ApiError (and the 401 listeners told) otherwise. */
+export function answer(status, text) {
   let parsed = null;
   try {
     parsed = text ? JSON.parse(text) : null;
   } catch {
     parsed = { message: text };
   }
-  if (!response.ok) {
-    const error = new ApiError(response.status, parsed);
-    if (response.status === 401) for (const fn of listeners) fn(error);
+  if (status < 200 || status > 299) {
+    const error = new ApiError(status, parsed);
+    if (status === 401) for (const fn of listeners) fn(error);
     throw error;
   }
   return parsed;
 }
+
+/** The ApiError for a node that cannot be reached. */
+export const unreachable = (reason) => new ApiError(0, { error: 'network', message: `The node cannot be reached (${reason}). Check your connection; the console retries.` });
 
 export const query = (params) => {
   const q = new URLSearchParams();

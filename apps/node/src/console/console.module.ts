@@ -5,6 +5,7 @@ import { QueryParams, UuidPipe } from '../http/request-shape';
 import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
 import { dirname, extname, join, relative, sep } from 'path';
 import { Public, Roles } from '@liaison/auth';
+import { MAX_ATTACHMENTS_PER_NOTICE } from '@liaison/attachments';
 import { httpBaseUrl, type NodeConfig } from '../config/node-config';
 import { LedgerModule } from '../ledger/ledger.module';
 import { LedgerRepository } from '../ledger/ledger.repository';
@@ -12,10 +13,24 @@ import { NODE_CONFIG } from '../tokens';
 import { ExchangeModule } from '../exchange/exchange.module';
 import { ConsoleEventsController } from './events.controller';
 
+/**
+ * The federation's attachment policy as the browser checks it before an upload (the node checks
+ * again): the media types allowed, the largest file, the largest total and count per notice.
+ */
+export interface ConsoleAttachmentPolicy {
+  types: string[];
+  /** File name extension → media type, for a file the browser gives no type (or another name for it). */
+  extensions: Record<string, string>;
+  maxAttachmentBytes: number;
+  maxNoticeBytes: number;
+  maxAttachments: number;
+}
+
 /** What the console needs to know before anyone signs in. */
 export interface ConsoleConfig {
   agency: string;
   oidc: { issuer: string; clientId: string } | null;
+  attachments: ConsoleAttachmentPolicy;
 }
 
 interface StaticFile {
@@ -63,10 +78,25 @@ export function loadConsoleFiles(root: string): Map<string, StaticFile> {
 }
 
 export function consoleConfig(config: NodeConfig): ConsoleConfig {
-  return { agency: config.agency, oidc: config.oidc };
+  const policy = config.attachments;
+  return {
+    agency: config.agency,
+    oidc: config.oidc,
+    attachments: {
+      types: policy.media.map((r) => r.type),
+      extensions: Object.fromEntries(policy.media.flatMap((r) => (r.extensions ?? []).map((e) => [e, r.type]))),
+      maxAttachmentBytes: policy.maxAttachmentBytes,
+      maxNoticeBytes: policy.maxNoticeBytes,
+      maxAttachments: MAX_ATTACHMENTS_PER_NOTICE,
+    },
+  };
 }
 
-/** Strict CSP: own scripts and styles only, no inline code, API calls to this node (and the identity provider). */
+/**
+ * Strict CSP: own scripts and styles only, no inline code, API calls to this node (and the
+ * identity provider). Images also from blob: URLs: the preview of an attachment is fetched with
+ * the bearer token (never put in a URL) and shown from a blob the page made itself.
+ */
 export function contentSecurityPolicy(config: ConsoleConfig): string {
   let connect = "'self'";
   if (config.oidc) connect += ` ${new URL(config.oidc.issuer).origin}`;
@@ -74,7 +104,7 @@ export function contentSecurityPolicy(config: ConsoleConfig): string {
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data:",
+    "img-src 'self' data: blob:",
     `connect-src ${connect}`,
     "form-action 'self'",
     "base-uri 'none'",

@@ -104,7 +104,7 @@ function schemas(): Json {
       required: ['id', 'deadline', 'status'],
       properties: { id: { type: 'string', pattern: UUID.source }, deadline: { type: ['string', 'null'], format: 'date-time', description: 'When answers are due; null for kinds that expect none (intelligence-report).' }, status: { const: 'SENT' } },
     },
-    AttachmentFacts: {
+    AttachmentFile: {
       type: 'object',
       required: ['id', 'name', 'type', 'size', 'sha256', 'chunks', 'status'],
       properties: {
@@ -114,8 +114,50 @@ function schemas(): Json {
         size: { type: 'integer', minimum: 0, description: 'Bytes of the file.' },
         sha256: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the file, lowercase hex (signed in the notice\'s claim `att`).' },
         chunks: { type: 'integer', minimum: 1, description: '256 KiB chunks it travels in.' },
-        status: { enum: ['uploaded', 'attached'], description: 'attached: sent with a notice (an upload goes with one notice only).' },
+        status: { type: 'string' },
       },
+    },
+    AttachmentFacts: {
+      allOf: [ref('AttachmentFile'), { type: 'object', properties: { status: { enum: ['uploaded', 'attached'], description: 'attached: sent with a notice (an upload goes with one notice only).' } } }],
+    },
+    SentAttachment: {
+      allOf: [
+        ref('AttachmentFile'),
+        {
+          type: 'object',
+          required: ['recipients'],
+          properties: {
+            recipients: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['agency', 'status', 'chunksSent', 'code', 'deliveredAt'],
+                properties: {
+                  agency: { type: 'string', pattern: AGENCY_CODE.source },
+                  status: { enum: ['sending', 'sent', 'delivered', 'failed'], description: 'delivered: the recipient verified it whole; failed: see `code`.' },
+                  chunksSent: { type: 'integer', minimum: 0 },
+                  code: { type: ['string', 'null'], description: "The recipient's reason, when it failed." },
+                  deliveredAt: { type: ['string', 'null'], format: 'date-time' },
+                },
+              },
+            },
+          },
+        },
+      ],
+    },
+    ReceivedAttachment: {
+      allOf: [
+        ref('AttachmentFile'),
+        {
+          type: 'object',
+          required: ['sender', 'available', 'completedAt'],
+          properties: {
+            sender: { type: 'string', pattern: AGENCY_CODE.source },
+            available: { type: 'boolean', description: 'Arrived whole, its SHA-256 matched and its bytes agree with its type: it can be downloaded.' },
+            completedAt: { type: ['string', 'null'], format: 'date-time' },
+          },
+        },
+      ],
     },
     BatchSendRequest: {
       type: 'object',
@@ -286,7 +328,7 @@ const operations = (example: ReturnType<typeof exampleNotice>): Record<string, O
   'GET /notices/{id}/attachments': {
     summary: 'Attachments of a sent notice',
     description: 'Each attachment with, per recipient, its transfer: `sending` (chunks published so far), `sent`, `delivered` (the recipient verified it whole) or `failed` (with the recipient\'s reason).',
-    ok: { status: 200, description: 'The attachments.', schema: LIST },
+    ok: { status: 200, description: 'The attachments.', schema: { type: 'array', items: ref('SentAttachment') } },
     errors: [400, ...AUTH_ERRORS],
   },
   'GET /notices/{id}/attachments/{attachment}': {
@@ -300,7 +342,7 @@ const operations = (example: ReturnType<typeof exampleNotice>): Record<string, O
     summary: 'Attachments of a received notice',
     description: 'Each attachment the notice declared, with `available` once it arrived whole, its SHA-256 matched and its bytes agree with its media type; a partial attachment is never offered. Liaison officers; operators for the responses to their notices (a hit\'s photo).',
     query: [SENDER_OF_ID],
-    ok: { status: 200, description: 'The attachments.', schema: LIST },
+    ok: { status: 200, description: 'The attachments.', schema: { type: 'array', items: ref('ReceivedAttachment') } },
     errors: [400, ...AUTH_ERRORS, 404, 409],
   },
   'GET /inbox/{id}/attachments/{attachment}': {

@@ -4,13 +4,15 @@
 import { api, ApiError, query } from '../api.js';
 import { announce, clear, copyButton, h, scrollRegion } from '../dom.js';
 import { eventLabel, kindLabel, time } from '../format.js';
+import { formatBytes } from '../attachments.js';
 import { csvHeader, csvLine } from '../csv.js';
 import { refusalText } from '../forms.js';
 import { formatNumber, t } from '../i18n.js';
 import { checkNote, directoryKeys } from '../notes.js';
 import { session } from '../session.js';
 
-const EVENTS = ['sent', 'received', 'delivered', 'acknowledged', 'answered', 'declined', 'expired', 'rejected', 'directory-updated', 'key-changed'];
+const EVENTS = ['sent', 'received', 'delivered', 'acknowledged', 'answered', 'declined', 'expired', 'rejected', 'directory-updated', 'key-changed',
+  'attachment-sent', 'attachment-received', 'attachment-refused', 'attachment-delivered', 'attachment-deleted'];
 const PAGE = 50;
 /** The node's largest page (audit.query.ts MAX_PAGE): counting and CSV export read this many at a time. */
 const BULK_PAGE = 1000;
@@ -20,6 +22,14 @@ const state = { since: '', until: '', counterpart: '', kind: '', event: '', mess
 
 const toIso = (local) => (local ? new Date(local).toISOString() : '');
 const short = (digest) => (digest ? h('code', { title: digest }, `${digest.slice(0, 12)}…`) : h('span.muted', '—'));
+// An attachment's entry holds its facts only: media type (kind), SHA-256 (digest) and size
+// (reason, "N bytes"); its content is never in the ledger, nor shown here.
+const isAttachment = (e) => String(e.event).startsWith('attachment-');
+const kindCell = (e) => (isAttachment(e) && e.kind ? h('code.media-type', e.kind) : e.kind ? kindLabel(e.kind) : h('span.muted', '—'));
+const reasonText = (e) => {
+  const size = isAttachment(e) ? /^(\d+) bytes$/.exec(e.reason ?? '') : null;
+  return size ? t('audit.attachmentSize', { size: formatBytes(Number(size[1])), bytes: formatNumber(Number(size[1])) }) : e.reason ?? '';
+};
 
 /** GET /audit/entries answers { entries, next } (next: the keyset cursor, or null on the last page). */
 function page(result) {
@@ -118,13 +128,13 @@ function entryTable(entries, caption) {
       h('td.num', formatNumber(e.seq)),
       h('td', time(e.time)),
       h('td', h(`span.badge.event.event-${e.event}`, eventLabel(e.event))),
-      h('td', e.kind ? kindLabel(e.kind) : h('span.muted', '—')),
+      h('td', kindCell(e)),
       h('td', e.counterpart ?? h('span.muted', '—')),
       h('td', idCell(e.messageId, 'audit.copyMessage')),
       h('td', idCell(e.re, 'audit.copyRe')),
       h('td', short(e.digest)),
       h('td.actor', e.actor ?? h('span.muted', '—')),
-      h('td', e.reason ?? ''))))));
+      h('td', reasonText(e)))))));
 }
 
 const WAIT_FOR_CHECKPOINT_MS = 5 * 60_000;
@@ -365,8 +375,8 @@ export async function renderMessage(main, id) {
     }
     clear(region,
       h('ol.event-timeline', entries.map((e) => h('li', { dataset: { event: e.event } },
-        h('span.badge.event', eventLabel(e.event)), ' ', e.kind ? kindLabel(e.kind) : '', e.counterpart ? ` · ${e.agency && e.agency !== session.principal.agency ? `${e.agency} ↔ ` : ''}${e.counterpart}` : '', ' · ', time(e.time),
-        e.actor ? h('span.actor', ` · ${t('sent.by', { actor: e.actor })}`) : null, e.reason ? h('span', ` · ${e.reason}`) : null))),
+        h('span.badge.event', eventLabel(e.event)), ' ', e.kind ? kindCell(e) : '', e.counterpart ? ` · ${e.agency && e.agency !== session.principal.agency ? `${e.agency} ↔ ` : ''}${e.counterpart}` : '', ' · ', time(e.time),
+        e.actor ? h('span.actor', ` · ${t('sent.by', { actor: e.actor })}`) : null, e.reason ? h('span', ` · ${reasonText(e)}`) : null))),
       entryTable(entries, t('audit.tableMessage')));
   };
   await refresh();

@@ -1,5 +1,6 @@
 // Operator: compose an identity or location query, check it, review the whole notice, send it.
 import { api, ApiError } from '../api.js';
+import { attachmentPicker, formatBytes } from '../attachments.js';
 import { announce, clear, confirmDialog, h } from '../dom.js';
 import { choiceGroup, clearErrors, field, fieldErrors, errorText, showErrors, val } from '../forms.js';
 import { formatDate, handlingText, kindLabel } from '../format.js';
@@ -21,7 +22,7 @@ const select = (name, options, attrs = {}) => h('select', { name, ...attrs }, op
  * What the console can tell before sending: required fields and the person's identifiers.
  * The node checks everything again; its refusals are shown next to the fields the same way.
  */
-function check(request) {
+function check(request, pendingUploads) {
   const errors = [];
   const required = (pointer, value) => { if (!value) errors.push({ field: pointer, message: t('error.required') }); };
   if (request.recipients.length === 0) errors.push({ field: '/recipients', message: t('error.chooseOne') });
@@ -32,7 +33,8 @@ function check(request) {
   else if (expires <= Date.now()) errors.push({ field: '/expiresAt', message: t('error.future') });
   if (request.handling.code === 'H3') required('/handling/restriction', request.handling.restriction);
   const b = request.body;
-  if (!b.names && !b.identity_documents) errors.push({ field: '/body', message: t('error.person') });
+  if (!b.names && !b.identity_documents && !b.photo) errors.push({ field: '/body', message: t('error.person') });
+  if (pendingUploads > 0) errors.push({ field: '/attachments', message: t('attach.stillUploading', { count: pendingUploads }) });
   for (const [i, d] of (b.identity_documents ?? []).entries()) {
     required(`/body/identity_documents/${i}/type`, d.type);
     required(`/body/identity_documents/${i}/number`, d.number);
@@ -46,7 +48,7 @@ function check(request) {
 }
 
 /** The whole notice as the recipients will receive it, for the final confirmation. */
-function preview(request, agencies) {
+function preview(request, agencies, uploaded) {
   const b = request.body;
   const rows = [];
   const add = (label, value) => { if (value) rows.push(h('dt', label), h('dd', value)); };
@@ -66,6 +68,8 @@ function preview(request, agencies) {
   add(t('fieldname.case_reference'), b.case_reference);
   add(t('fieldname.legal_basis'), b.legal_basis);
   add(t('fieldname.reason'), b.reason);
+  add(t('attach.legend'), uploaded.map((a) => `${a.name} (${formatBytes(a.size)})`).join('; '));
+  add(t('fieldname.photo'), uploaded.find((a) => a.id === b.photo?.attachment)?.name);
   return h('div', h('dl.meta.preview', rows), h('p', h('strong', t('compose.cannotRecall'))));
 }
 
@@ -84,6 +88,7 @@ export async function render(main) {
       field({ label: t('fieldname.address'), field: '/body/last_known_location/address', control: input('loc_address') })),
     h('div.field', { dataset: { field: '/body/last_known_location', label: t('fieldname.last_known_location') } }, h('p.field-error', { hidden: true })));
 
+  const attachments = attachmentPicker();
   const onKind = () => { locationSection.hidden = val(form, 'kind') !== 'location-query'; };
   const onHandling = () => {
     const code = val(form, 'handling');
@@ -127,6 +132,7 @@ export async function render(main) {
         field({ label: t('fieldname.issuing_country'), field: '/body/identity_documents/0/issuing_country', hint: t('compose.isoHint', { example: 'NL' }), control: input('doc_country', { maxlength: 2, size: 4 }) })),
       h('div.field', { dataset: { field: '/body/identity_documents', label: t('fieldname.identity_documents') } }, h('p.field-error', { hidden: true }))),
     locationSection,
+    attachments.element,
     h('fieldset.section', h('legend', t('compose.case')),
       h('div.grid3',
         field({ label: t('fieldname.case_reference'), field: '/body/case_reference', required: true, control: input('case_reference') }),
@@ -151,13 +157,13 @@ export async function render(main) {
     ev.preventDefault();
     clearErrors(form);
     clear(result);
-    const request = buildRequest(form);
-    const problems = check(request);
+    const request = buildRequest(form, attachments);
+    const problems = check(request, attachments.pending());
     if (problems.length) {
       showErrors(form, problems, t('compose.notReady'));
       return;
     }
-    const ok = await confirmDialog({ title: t('compose.confirmTitle'), body: preview(request, agencies), confirmLabel: t('compose.confirmSend') });
+    const ok = await confirmDialog({ title: t('compose.confirmTitle'), body: preview(request, agencies, attachments.uploaded()), confirmLabel: t('compose.confirmSend') });
     if (!ok) return;
     const button = form.querySelector('#send-notice');
     button.disabled = true;
@@ -167,6 +173,7 @@ export async function render(main) {
         h('p', h('strong', t('compose.sent')), ' ', t('compose.sentDeadline', { deadline: formatDate(sent.deadline) }), ' ', h('a', { href: `#/sent/${sent.id}`, id: 'follow-sent' }, t('compose.follow')))));
       announce(t('compose.sentAnnounce'));
       form.reset();
+      attachments.reset();
       defaults();
       result.querySelector('a').focus();
     } catch (error) {
@@ -185,7 +192,7 @@ export async function render(main) {
   clear(main, h('h1', t('compose.title')), h('p.lead', t('compose.lead', { agency: session.principal.agency })), result, form);
 }
 
-function buildRequest(form) {
+function buildRequest(form, attachments) {
   const body = {};
   const family = val(form, 'family');
   const given = val(form, 'given');
@@ -195,6 +202,8 @@ function buildRequest(form) {
   if (val(form, 'doc_type') || val(form, 'doc_number') || val(form, 'doc_country')) {
     body.identity_documents = [{ type: val(form, 'doc_type') || undefined, number: val(form, 'doc_number') || undefined, issuing_country: (val(form, 'doc_country') || '').toUpperCase() || undefined }];
   }
+  const photo = attachments.photo();
+  if (photo) body.photo = { attachment: photo };
   body.case_reference = val(form, 'case_reference') || undefined;
   body.reason = val(form, 'reason') || undefined;
   body.legal_basis = val(form, 'legal_basis') || undefined;
@@ -206,6 +215,7 @@ function buildRequest(form) {
     if (val(form, 'loc_address')) loc.address = val(form, 'loc_address');
     body.last_known_location = loc;
   }
+  const ids = attachments.uploaded().map((a) => a.id);
   const code = val(form, 'handling');
   const expires = val(form, 'expiresAt');
   const expiresDate = expires ? new Date(expires) : null;
@@ -217,5 +227,6 @@ function buildRequest(form) {
     priority: val(form, 'priority'),
     expiresAt: expiresDate && !Number.isNaN(expiresDate.getTime()) ? expiresDate.toISOString() : expires || undefined,
     body: JSON.parse(JSON.stringify(body)),
+    ...(ids.length ? { attachments: ids } : {}),
   };
 }

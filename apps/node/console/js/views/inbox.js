@@ -6,6 +6,7 @@ import { deadlineCell, deadlineLabel, formatDate, handlingBadge, handlingText, h
 import { t } from '../i18n.js';
 import { session } from '../session.js';
 import { notificationControl } from '../notify.js';
+import { receivedAttachments } from '../attachments.js';
 
 /** Directive (EU) 2023/977 Art. 6(1) refusal grounds (the codes of @liaison/notices REFUSAL_GROUNDS). */
 const REFUSAL_GROUNDS = ['not_available', 'request_not_compliant', 'judicial_authorisation_refused', 'personal_data_category', 'inaccurate_or_outdated',
@@ -147,7 +148,8 @@ export async function renderDetail(main, id) {
   const actions = h('section#actions.card', { 'aria-labelledby': 'actions-title' });
   const passOn = h('section#pass-on-section.card', { 'aria-labelledby': 'pass-on-title' });
   const passOnResult = h('div#pass-on-result', { 'aria-live': 'polite' });
-  clear(main, h('p.no-print', h('a', { href: '#/inbox' }, t('inbox.back'))), head, actions, passOn);
+  const attachmentsSlot = h('div#attachments-slot');
+  clear(main, h('p.no-print', h('a', { href: '#/inbox' }, t('inbox.back'))), head, attachmentsSlot, actions, passOn);
   const directory = await api('/directory');
   let last = '';
   let status = null;
@@ -264,6 +266,7 @@ export async function renderDetail(main, id) {
       h('h2', t('inbox.request')),
       describeBody(n.body ?? {}));
     if (first) void drawCorrelations(n);
+    if (first) clear(attachmentsSlot, receivedAttachments(id, n.sender, n.body?.photo?.attachment));
     if (statusChanged) drawActions(n);
     if (first) clear(passOn, h('h2#pass-on-title', t('passOn.title')), passOnResult, passOnForm(n, directory, act));
   };

@@ -3,6 +3,7 @@ import { api } from '../api.js';
 import { announce, clear, h, scrollRegion } from '../dom.js';
 import { deadlineCell, formatDate, handlingBadge, isOpen, kindLabel, printMarking, priorityBadge, statusBadge, statusLabel, time } from '../format.js';
 import { t } from '../i18n.js';
+import { sentAttachments } from '../attachments.js';
 
 export async function renderList(main) {
   const region = h('div#sent-list');
@@ -80,7 +81,8 @@ function outcome(response) {
 
 export async function renderDetail(main, id) {
   const region = h('div#sent-detail');
-  clear(main, h('p.no-print', h('a', { href: '#/sent' }, t('sent.back'))), region);
+  const attachmentsSlot = h('div#attachments-slot');
+  clear(main, h('p.no-print', h('a', { href: '#/sent' }, t('sent.back'))), region, attachmentsSlot);
   let last = '';
   const refresh = async () => {
     const [n, progress] = await Promise.all([
@@ -91,6 +93,7 @@ export async function renderDetail(main, id) {
     const key = JSON.stringify([n, progress, Math.floor(Date.now() / 60000)]); // redraw each minute: time left
     if (key === last) return;
     if (last && JSON.parse(last)[0].recipients?.map((r) => r.status).join() !== n.recipients.map((r) => r.status).join()) announce(t('sent.updated'));
+    if (!last) clear(attachmentsSlot, sentAttachments(id, n.body?.photo?.attachment));
     last = key;
     const responses = new Map();
     for (const r of n.responses ?? []) responses.set(r.sender, r);
