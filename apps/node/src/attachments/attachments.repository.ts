@@ -112,19 +112,20 @@ export class AttachmentsRepository {
 
   /** Uploads started before `before` that never finished, or finished and were never sent. */
   async deleteAbandonedUploads(q: Queryable, uploadingBefore: Date, uploadedBefore: Date): Promise<number> {
-    const rows = (await q.query(
+    // The pg driver answers a DELETE or UPDATE … RETURNING as [rows, count].
+    const [rows] = (await q.query(
       `DELETE FROM attachment WHERE direction = 'outbound' AND ((status = 'uploading' AND progress_at < $1) OR (status = 'uploaded' AND progress_at < $2)) RETURNING id`,
       [uploadingBefore, uploadedBefore],
-    )) as unknown[];
+    )) as [unknown[], number];
     return rows.length;
   }
 
   /** Marks uploaded attachments as carried by a notice; returns how many were still uploaded (not sent with another). */
   async attachToNotice(q: Queryable, sender: string, ids: string[], noticeId: string, at: Date): Promise<number> {
-    const rows = (await q.query(
+    const [rows] = (await q.query(
       `UPDATE attachment SET notice_id = $3, status = 'attached', progress_at = $4 WHERE sender = $1 AND id = ANY($2::uuid[]) AND status = 'uploaded' RETURNING id`,
       [sender, ids, noticeId, at],
-    )) as unknown[];
+    )) as [unknown[], number];
     return rows.length;
   }
 
