@@ -4,14 +4,17 @@
 //  1. raw transport: kafkajs produce + consume of envelope-sized messages, acks=all (the ceiling);
 //  2. pipeline, 1 recipient (NL → ES): 150 and 1,000 notices/s offered, saturation (closed loop),
 //     and saturation through POST /notices/batch (BENCH_BATCH notices per request, default 50);
-//  3. the same with 5 recipients (ES, CO running; DE, PT, SE listed but without a node).
+//  3. the same with 5 recipients (ES, CO running; DE, PT, SE listed but without a node);
+//  4. attachments (bench/support/attachment-phase.ts): DE's node starts, raw kafkajs with chunk
+//     messages, then a 50 MiB file NL → ES and NL → ES, CO, DE with small notices running.
 // Latency: API answered 201 → the `received` entry in the recipient's ledger (ledger_entry.time).
 // Accounting (decision 0020): CPU per delivered notice of every process (the nodes, the broker,
 // PostgreSQL's backends and background processes, this load generator), statements per notice
 // of each node, the idle CPU of nodes without traffic, and the floor measured in the same run.
 // Env: BENCH_SECONDS (default 15) per phase, BENCH_CONCURRENCY (default 256) for saturation, BENCH_BATCH,
 //      BENCH_IDLE_SECONDS (default 20) for the idle measurement, BENCH_ONLY=idle to stop after it,
-//      BENCH_PROFILE=1 starts the nodes with --cpu-prof (profiles in bench/results/profiles).
+//      BENCH_PROFILE=1 starts the nodes with --cpu-prof (profiles in bench/results/profiles),
+//      BENCH_ATTACH=0 skips the attachment phase, BENCH_ONLY=attach runs it alone (after a warm-up).
 import 'reflect-metadata';
 import { randomBytes } from 'crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';

@@ -20,7 +20,7 @@ import { chunkHeaders, chunkMessageKey, MAX_CHUNK_MESSAGE_BYTES } from '@liaison
 import { NodeClient } from '@liaison/federation';
 import { uuidv7 } from '@liaison/ids';
 import { BenchFederation } from './federation';
-import { ProcessGroup, ProcessSampler, Progress, round } from './measure';
+import { memory, ProcessGroup, ProcessSampler, Progress, round } from './measure';
 import { rawTransport } from './raw-transport';
 import { AttachmentResult, SmallNotices, TransferResult } from './report';
 
@@ -131,6 +131,7 @@ async function transfer(ctx: AttachmentPhaseContext, recipients: string[]): Prom
   const sender = new NodeClient({ baseUrl: `http://127.0.0.1:${ports[SENDER]}`, token: await fed.token(SENDER, 'operator') });
   const officers = new Map<string, NodeClient>();
   for (const r of recipients) officers.set(r, new NodeClient({ baseUrl: `http://127.0.0.1:${ports[r]}`, token: await fed.token(r, 'liaison_officer') }));
+  const rssAtStartMiB = Object.fromEntries([...ctx.groups].map(([k, g]) => [k, round(memory(g.pids()[0])?.rss ?? NaN, 1)]));
   const sampler = new ProcessSampler(ctx.groups);
   await sampler.begin();
   try {
@@ -200,6 +201,7 @@ async function transfer(ctx: AttachmentPhaseContext, recipients: string[]): Prom
       mbPerSecond: seconds === null ? null : round((FILE_BYTES * recipients.length) / MB / seconds, 1),
       allChunksSentSeconds: allSentAt === null ? null : round((allSentAt - sentAt) / 1000, 1),
       deliveredSeenSeconds: delivered.size === recipients.length ? round((Math.max(...delivered.values()) - sentAt) / 1000, 2) : null,
+      rssAtStartMiB,
       peakRssMiB: Object.fromEntries(Object.entries(processes).map(([k, v]) => [k, v.peakRssMiB])),
       smallNotices: small,
       note,

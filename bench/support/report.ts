@@ -92,6 +92,8 @@ export interface TransferResult {
   allChunksSentSeconds: number | null;
   /** Until the sender showed every recipient's `delivered`. */
   deliveredSeenSeconds: number | null;
+  /** RSS of each process before the upload, MiB. */
+  rssAtStartMiB: Record<string, number>;
   /** Highest RSS sampled (every 200 ms) from the upload's start to the end, per process, MiB. */
   peakRssMiB: Record<string, number>;
   smallNotices: SmallNotices;
@@ -268,8 +270,14 @@ export function attachmentTargets(a: AttachmentResult): BenchResult['targets'] {
       met: ratio >= 0.5,
     });
   }
-  const peak = Math.max(...a.transfers.flatMap((t) => Object.entries(t.peakRssMiB).filter(([k]) => k.startsWith('node')).map(([, v]) => v)));
-  targets.push({ name: 'resident memory per node during a transfer', target: '< 256 MB', measured: `${peak} MiB peak (${n(round(peak * 1.048576))} MB)`, met: peak * 1.048576 < 256 });
+  const nodes = a.transfers.flatMap((t) => Object.entries(t.peakRssMiB).filter(([k]) => k.startsWith('node')).map(([name, peak]) => ({ name, peak, before: t.rssAtStartMiB[name], to: t.recipients.length })));
+  const top = nodes.reduce((x, y) => (y.peak > x.peak ? y : x));
+  targets.push({
+    name: 'resident memory per node during a transfer',
+    target: '< 256 MB',
+    measured: `${top.peak} MiB = ${n(round(top.peak * 1.048576))} MB peak (${top.name}, transfer to ${top.to}; ${top.before} MiB before the upload)`,
+    met: top.peak * 1.048576 < 256,
+  });
   for (const t of a.transfers) {
     const ratio = t.smallNotices.latencyMs.p99 / a.baseline.latencyMs.p99;
     targets.push({
@@ -293,7 +301,7 @@ export function attachmentMarkdown(a: AttachmentResult): string[] {
       `Small notices: NL → ES at ${a.rate}/s, API 201 → ES's ledger.`,
   );
   lines.push('');
-  lines.push('| recipients | upload | send → available everywhere | MB/s | raw kafkajs MB/s | ÷ raw | all chunks published | sender sees all delivered | small notices p50 / p99 ms (delivered) | peak RSS MiB |');
+  lines.push('| recipients | upload | send → available everywhere | MB/s | raw kafkajs MB/s | ÷ raw | all chunks published | sender sees all delivered | small notices p50 / p99 ms (delivered) | RSS MiB before → peak |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|');
   for (const t of a.transfers) {
     const raw = rawFor(a, t);
@@ -301,7 +309,7 @@ export function attachmentMarkdown(a: AttachmentResult): string[] {
     lines.push(
       `| ${t.recipients.join(', ')} | ${t.uploadSeconds} s (${t.uploadMBPerSecond} MB/s) | ${t.seconds === null ? `**not complete** (${t.note ?? ''})` : `${t.seconds} s`} | ${t.mbPerSecond ?? '—'} | ${raw?.endToEndMBPerSecond ?? '—'} | ` +
         `${t.mbPerSecond !== null && raw ? `${round((100 * t.mbPerSecond) / raw.endToEndMBPerSecond, 1)} %` : '—'} | ${t.allChunksSentSeconds ?? '—'} s | ${t.deliveredSeenSeconds ?? '—'} s | ` +
-        `${s.latencyMs.p50} / ${s.latencyMs.p99} (${n(s.delivered)}/${n(s.accepted)}) | ${Object.entries(t.peakRssMiB).map(([k, v]) => `${k} ${v}`).join(', ')} |`,
+        `${s.latencyMs.p50} / ${s.latencyMs.p99} (${n(s.delivered)}/${n(s.accepted)}) | ${Object.entries(t.peakRssMiB).map(([k, v]) => `${k} ${t.rssAtStartMiB[k]} → ${v}`).join(', ')} |`,
     );
   }
   lines.push('');
