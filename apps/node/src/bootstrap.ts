@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { KafkaInboxTransport } from './exchange/inbox.transport';
+import { ATTACHMENT_BATCH, ChunkRetryPolicy } from './attachments/chunk.listener';
 import { InboxMonitor } from './exchange/inbox.monitor';
 import { httpBaseUrl, NodeConfig } from './config/node-config';
 import { accessLog } from './access-log';
@@ -83,6 +84,17 @@ async function startApi(runtime: NodeRuntime, options: NodeOptions): Promise<Run
       // A batch that fails is retried in place with backoff, counted and reported by readiness.
       retry: app.get(InboxMonitor),
     }),
+  });
+  // Attachment chunks: the same transport on the agency's attachment topic, its own group, so a
+  // 50 MB transfer never waits in front of the inbox's notices (decision 0014).
+  app.connectMicroservice({
+    strategy: new KafkaInboxTransport(runtime.consumers, {
+      groupId: runtime.topics.attachmentsGroup(config.agency),
+      topic: runtime.topics.attachments(config.agency),
+      fromBeginning: true,
+      partitionsConcurrently: config.inboxPartitions,
+      retry: new ChunkRetryPolicy(),
+    }, ATTACHMENT_BATCH),
   });
   try {
     // Modules first (the ledger's self-check runs at init), then the inbox, then HTTP.

@@ -57,8 +57,9 @@ describe('JCS (RFC 8785)', () => {
 });
 
 describe('ledger entries', () => {
-  it('lists the twelve events, redeliveries and opened cases included', () => {
-    expect(LEDGER_EVENTS).toHaveLength(12);
+  it('lists the seventeen events, redeliveries, opened cases and attachments included', () => {
+    expect(LEDGER_EVENTS).toHaveLength(17);
+    expect(LEDGER_EVENTS.filter((e) => e.startsWith('attachment-'))).toEqual(['attachment-sent', 'attachment-received', 'attachment-refused', 'attachment-delivered', 'attachment-deleted']);
     expect(LEDGER_EVENTS).toContain('case-opened');
     expect(LEDGER_EVENTS).toContain('directory-updated');
     expect(LEDGER_EVENTS).toContain('redelivered');

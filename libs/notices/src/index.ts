@@ -19,6 +19,9 @@ export {
   acknowledgementSchema,
   intelligenceReportSchema,
   MAX_REPORT_SUBJECTS,
+  attachmentReceiptSchema,
+  ATTACHMENT_ARRIVALS,
+  type AttachmentReceiptBody,
 } from './schemas/kinds';
 export { MAX_ATTACHMENTS } from './schemas/common';
 export * from './refusal-grounds';

@@ -29,7 +29,8 @@ function fields(result: ReturnType<typeof validateNoticeBody>): string[] {
 
 describe('notice kind registry', () => {
   it('has the built-in kinds with their flags', () => {
-    expect([...NOTICE_KINDS.keys()]).toEqual(['identity-query', 'location-query', 'response', 'receipt', 'acknowledgement', 'intelligence-report']);
+    expect([...NOTICE_KINDS.keys()]).toEqual(['identity-query', 'location-query', 'response', 'receipt', 'acknowledgement', 'intelligence-report', 'attachment-receipt']);
+    expect(getNoticeKind('attachment-receipt')).toMatchObject({ answerable: false, isQuery: false });
     expect(getNoticeKind('intelligence-report')).toMatchObject({ answerable: false, isQuery: true });
     expect(getNoticeKind('identity-query')).toMatchObject({ answerable: true, isQuery: true });
     expect(getNoticeKind('location-query')).toMatchObject({ answerable: true, isQuery: true });

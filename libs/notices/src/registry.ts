@@ -11,6 +11,7 @@ import { replyDeadline, type FederationDeadlines } from './deadlines';
 import type { Priority } from './metadata';
 import {
   acknowledgementSchema,
+  attachmentReceiptSchema,
   identityQuerySchema,
   intelligenceReportSchema,
   locationQuerySchema,
@@ -46,6 +47,7 @@ export const BUILTIN_NOTICE_KINDS = [
   'receipt',
   'acknowledgement',
   'intelligence-report',
+  'attachment-receipt',
 ] as const;
 export type BuiltinNoticeKind = (typeof BUILTIN_NOTICE_KINDS)[number];
 
@@ -125,6 +127,7 @@ defaultNoticeKinds.register('location-query', locationQuerySchema, { answerable:
 defaultNoticeKinds.register('response', responseSchema, { answerable: false, isQuery: false });
 defaultNoticeKinds.register('receipt', receiptSchema, { answerable: false, isQuery: false });
 defaultNoticeKinds.register('acknowledgement', acknowledgementSchema, { answerable: false, isQuery: false });
+defaultNoticeKinds.register('attachment-receipt', attachmentReceiptSchema, { answerable: false, isQuery: false });
 // Composed and sent by operators like a query, but expects no answer (acknowledgement allowed).
 defaultNoticeKinds.register('intelligence-report', intelligenceReportSchema, { answerable: false, isQuery: true, check: selectorsCheck });
 

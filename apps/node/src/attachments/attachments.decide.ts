@@ -1,8 +1,10 @@
 // What the attachments feature decides, as plain functions: the checks of an upload's request,
 // the descriptors a notice carries, the transfers and ledger entries of a send, and which chunks
 // serve a byte range. No database, broker or clock here.
-import { AttachmentDescriptor, AttachmentPolicy, CHUNK_BYTES, MEDIA_TYPE, checkAttachmentAllowed } from '@liaison/attachments';
-import { checkAttachmentReferences } from '@liaison/notices';
+import { AttachmentDescriptor, AttachmentPolicy, CHUNK_BYTES, ChunkRefusalCode, MAX_CHUNKS_PER_NOTICE, MEDIA_TYPE, checkAttachmentAllowed } from '@liaison/attachments';
+import { AttachmentReceiptBody, checkAttachmentReferences } from '@liaison/notices';
+import type { EnvelopeDraft } from '../exchange/dispatcher';
+import { replyDraft } from '../exchange/envelope-records';
 import type { LedgerEventInput } from '../ledger/ledger.port';
 import type { AttachmentRow, TransferRow } from './attachments.repository';
 
@@ -99,4 +101,57 @@ export function byteRange(header: string | undefined, size: number): { start: nu
 /** The chunks that hold bytes [start, end] and where in the first one the range begins. */
 export function chunksOfRange(range: { start: number; end: number }): { first: number; last: number; skip: number } {
   return { first: Math.floor(range.start / CHUNK_BYTES), last: Math.floor(range.end / CHUNK_BYTES), skip: range.start % CHUNK_BYTES };
+}
+
+/** Chunks one sender may have waiting for their envelope (the most one notice can carry): beyond, they are refused. */
+export const HELD_CHUNKS_PER_SENDER = MAX_CHUNKS_PER_NOTICE;
+
+/** The rows of the attachments a received notice declares: pending, or refused at once when the federation's policy does not allow them. */
+export function declaredRows(sender: string, noticeId: string, att: AttachmentDescriptor[], wrap: (d: AttachmentDescriptor) => Buffer, refused: string | null, now: Date): AttachmentRow[] {
+  return att.map((d) => ({
+    sender, id: d.id, direction: 'inbound', noticeId, name: d.name ?? null, type: d.type, size: d.size, sha256: d.sha256, chunks: d.chunks, chunkSha256: d.chunk_sha256,
+    wrappedKey: wrap(d), status: refused ? 'refused' : 'pending', statusCode: refused ? 'not_allowed' : null, statusDetail: refused, chunksRecorded: 0,
+    createdBy: null, createdAt: now, progressAt: now, completedAt: null,
+  }));
+}
+
+/** The ledger entry of how a received attachment ended (facts of the signed descriptor; `reason` its size, or why it was refused). */
+export function arrivalEntry(row: AttachmentRow, event: 'attachment-received' | 'attachment-refused', refusal: string | null): LedgerEventInput {
+  return {
+    event, messageId: row.id, kind: row.type, counterpart: row.sender, channel: null, digest: row.sha256, re: row.noticeId, actor: null,
+    reason: refusal ? refusal.slice(0, 500) : `${row.size} bytes`,
+  };
+}
+
+/** The ledger entry of a refused chunk: the attachment it named, the chunk's SHA-256, why. */
+export function refusedChunkEntry(claimedSender: string | null, attachmentId: string | null, digest: string, code: string, detail: string): LedgerEventInput {
+  return { event: 'rejected', messageId: attachmentId, kind: 'attachment-chunk', counterpart: claimedSender, channel: null, digest, re: null, actor: null, reason: `${code}: ${detail}`.slice(0, 500) };
+}
+
+/** A signed attachment receipt from this agency to the sender of a notice: how each of its attachments arrived. */
+export function attachmentReceiptDraft(
+  me: string,
+  sender: string,
+  noticeId: string,
+  items: { id: string; status: AttachmentReceiptBody['attachments'][number]['status']; code?: ChunkRefusalCode }[],
+  now: Date,
+): EnvelopeDraft {
+  const body: AttachmentReceiptBody = { attachments: items.map((i) => ({ ...i, at: now.toISOString() })) };
+  return replyDraft(me, { id: noticeId, sender, expiresAt: now, priority: 'normal' }, 'attachment-receipt', body, { code: 'H0' }, now);
+}
+
+/**
+ * What an attachment receipt from `recipient` does to our transfers: each listed attachment of
+ * the notice `re` becomes delivered (verified whole there) or failed (refused or stalled).
+ */
+export function transferOutcomes(body: AttachmentReceiptBody): { id: string; status: 'delivered' | 'failed'; code: string | null }[] {
+  return body.attachments.map((a) => ({ id: a.id, status: a.status === 'available' ? 'delivered' : 'failed', code: a.status === 'available' ? null : (a.code ?? a.status) }));
+}
+
+/** The sender's ledger entry when a recipient said how one of our attachments arrived. */
+export function deliveryEntry(row: AttachmentRow, recipient: string, receiptId: string, outcome: { status: 'delivered' | 'failed'; code: string | null }): LedgerEventInput {
+  return {
+    event: outcome.status === 'delivered' ? 'attachment-delivered' : 'attachment-refused', messageId: row.id, kind: row.type, counterpart: recipient, channel: null,
+    digest: row.sha256, re: row.noticeId, actor: null, reason: outcome.status === 'delivered' ? `${row.size} bytes` : `${outcome.code}: reported by ${recipient} in ${receiptId}`,
+  };
 }

@@ -6,7 +6,13 @@ import { AttachmentKeys } from './attachment-keys';
 import { AttachmentsController } from './attachments.controller';
 import { AttachmentsRepository } from './attachments.repository';
 import { AttachmentsService } from './attachments.service';
+import { AttachmentArrivals } from './attachment-arrivals';
+import { AttachmentsInbox } from './attachments.inbox';
+import { AttachmentsMetrics } from './attachments.metrics';
+import { ChunkHandler } from './chunk.handler';
+import { ChunkListener } from './chunk.listener';
 import { ChunkRelay } from './chunk.relay';
+import { AttachmentSweeper } from './attachment.sweeper';
 
 /**
  * Attachments of notices, built on the exchange (decision 0014): uploads into encrypted storage,
@@ -15,12 +21,17 @@ import { ChunkRelay } from './chunk.relay';
  */
 @Module({
   imports: [ExchangeModule],
-  controllers: [AttachmentsController],
+  controllers: [AttachmentsController, ChunkListener],
   providers: [
     { provide: AttachmentKeys, useFactory: (config: NodeConfig) => new AttachmentKeys(config.contentSecret), inject: [NODE_CONFIG] },
     AttachmentsRepository,
     AttachmentsService,
+    AttachmentsMetrics,
+    AttachmentArrivals,
+    AttachmentsInbox,
+    ChunkHandler,
     ChunkRelay,
+    AttachmentSweeper,
   ],
   exports: [AttachmentsRepository, AttachmentsService, AttachmentKeys],
 })

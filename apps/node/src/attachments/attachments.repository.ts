@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { insertRows } from '../persistence/insert-rows';
+import { returnedRows } from '../persistence/returned-rows';
 import type { Queryable } from '../persistence/queryable';
 
 // Every statement of the attachments feature, with plain inputs and outputs. An attachment is
@@ -112,21 +113,20 @@ export class AttachmentsRepository {
 
   /** Uploads started before `before` that never finished, or finished and were never sent. */
   async deleteAbandonedUploads(q: Queryable, uploadingBefore: Date, uploadedBefore: Date): Promise<number> {
-    // The pg driver answers a DELETE or UPDATE … RETURNING as [rows, count].
-    const [rows] = (await q.query(
+    const result = await q.query(
       `DELETE FROM attachment WHERE direction = 'outbound' AND ((status = 'uploading' AND progress_at < $1) OR (status = 'uploaded' AND progress_at < $2)) RETURNING id`,
       [uploadingBefore, uploadedBefore],
-    )) as [unknown[], number];
-    return rows.length;
+    );
+    return returnedRows(result).length;
   }
 
   /** Marks uploaded attachments as carried by a notice; returns how many were still uploaded (not sent with another). */
   async attachToNotice(q: Queryable, sender: string, ids: string[], noticeId: string, at: Date): Promise<number> {
-    const [rows] = (await q.query(
+    const result = await q.query(
       `UPDATE attachment SET notice_id = $3, status = 'attached', progress_at = $4 WHERE sender = $1 AND id = ANY($2::uuid[]) AND status = 'uploaded' RETURNING id`,
       [sender, ids, noticeId, at],
-    )) as [unknown[], number];
-    return rows.length;
+    );
+    return returnedRows(result).length;
   }
 
   async insertTransfers(q: Queryable, rows: TransferRow[]): Promise<void> {
@@ -160,5 +160,114 @@ export class AttachmentsRepository {
   async transferBacklog(q: Queryable): Promise<number> {
     const [row] = (await q.query(`SELECT count(*)::int AS n FROM attachment_transfer WHERE status = 'sending'`)) as { n: number }[];
     return row.n;
+  }
+
+  // --- receiving ---
+
+  /** The declared attachment a chunk names, locked for its recording (null when no envelope declared it). */
+  async lockInbound(q: Queryable, sender: string, id: string): Promise<AttachmentRow | null> {
+    const rows = (await q.query(`SELECT ${SELECT_ATTACHMENT} FROM attachment WHERE sender = $1 AND id = $2 AND direction = 'inbound' FOR UPDATE`, [sender, id])) as AttachmentRow[];
+    return rows[0] ?? null;
+  }
+
+  /** SHA-256 (hex) of the chunk recorded at `index`, if any. */
+  async recordedChunkDigest(q: Queryable, sender: string, id: string, index: number): Promise<string | null> {
+    const rows = (await q.query(`SELECT encode(sha256(bytes), 'hex') AS digest FROM attachment_chunk WHERE sender = $1 AND attachment_id = $2 AND idx = $3`, [sender, id, index])) as { digest: string }[];
+    return rows[0]?.digest ?? null;
+  }
+
+  /** One more chunk of an inbound attachment recorded. */
+  async chunkRecorded(q: Queryable, sender: string, id: string, at: Date): Promise<number> {
+    const [row] = returnedRows<{ n: number }>(await q.query(
+      `UPDATE attachment SET chunks_recorded = chunks_recorded + 1, progress_at = $3 WHERE sender = $1 AND id = $2 RETURNING chunks_recorded AS n`,
+      [sender, id, at],
+    ));
+    return row.n;
+  }
+
+  /** The end of an inbound attachment's arrival: available, refused or stalled (with the reason). */
+  async settleInbound(q: Queryable, sender: string, id: string, status: 'available' | 'refused' | 'stalled', code: string | null, detail: string | null, at: Date): Promise<void> {
+    await q.query(
+      `UPDATE attachment SET status = $3, status_code = $4, status_detail = $5, completed_at = CASE WHEN $3 = 'available' THEN $6 ELSE completed_at END, progress_at = $6
+        WHERE sender = $1 AND id = $2`,
+      [sender, id, status, code, detail, at],
+    );
+  }
+
+  async holdChunk(q: Queryable, chunk: { sender: string; attachmentId: string; index: number; noticeId: string; bytes: Buffer; at: Date }): Promise<void> {
+    await q.query(
+      `INSERT INTO held_chunk (sender, attachment_id, idx, notice_id, bytes, held_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+      [chunk.sender, chunk.attachmentId, chunk.index, chunk.noticeId, chunk.bytes, chunk.at],
+    );
+  }
+
+  async heldCount(q: Queryable, sender: string): Promise<number> {
+    const [row] = (await q.query(`SELECT count(*)::int AS n FROM held_chunk WHERE sender = $1`, [sender])) as { n: number }[];
+    return row.n;
+  }
+
+  /** Takes (reads and deletes) the chunks held for these attachments of a sender, in index order. */
+  async takeHeld(q: Queryable, sender: string, ids: string[]): Promise<{ attachmentId: string; index: number; noticeId: string; bytes: Buffer }[]> {
+    return (await q.query(
+      `WITH taken AS (DELETE FROM held_chunk WHERE sender = $1 AND attachment_id = ANY($2::uuid[]) RETURNING attachment_id, idx, notice_id, bytes)
+       SELECT attachment_id AS "attachmentId", idx AS index, notice_id AS "noticeId", bytes FROM taken ORDER BY attachment_id, idx`,
+      [sender, ids],
+    )) as { attachmentId: string; index: number; noticeId: string; bytes: Buffer }[];
+  }
+
+  async deleteHeldBefore(q: Queryable, before: Date): Promise<number> {
+    return returnedRows(await q.query(`DELETE FROM held_chunk WHERE held_at < $1 RETURNING 1`, [before])).length;
+  }
+
+  /** Records a refused chunk message once per position; true when it was new. */
+  async insertRefusedChunk(q: Queryable, r: { partition: number; offset: string; claimedSender: string | null; attachmentId: string | null; index: number | null; code: string; detail: string; digest: string; at: Date }): Promise<boolean> {
+    const rows = (await q.query(
+      `INSERT INTO refused_chunk (partition, "offset", claimed_sender, attachment_id, idx, code, detail, digest, refused_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        ON CONFLICT DO NOTHING RETURNING 1`,
+      [r.partition, r.offset, r.claimedSender, r.attachmentId, r.index, r.code, r.detail, r.digest, r.at],
+    )) as unknown[];
+    return rows.length === 1;
+  }
+
+  async refusedChunks(q: Queryable, limit: number): Promise<{ partition: number; offset: string; claimedSender: string | null; attachmentId: string | null; index: number | null; code: string; detail: string; refusedAt: Date }[]> {
+    return (await q.query(
+      `SELECT partition, "offset"::text AS offset, claimed_sender AS "claimedSender", attachment_id AS "attachmentId", idx AS index, code, detail, refused_at AS "refusedAt"
+         FROM refused_chunk ORDER BY refused_at DESC LIMIT $1`,
+      [limit],
+    )) as never;
+  }
+
+  /** Inbound attachments that stopped arriving: pending, no chunk since `before`. */
+  async stalledInbound(q: Queryable, before: Date, limit: number): Promise<AttachmentRow[]> {
+    return (await q.query(`SELECT ${SELECT_ATTACHMENT} FROM attachment WHERE status = 'pending' AND progress_at < $1 ORDER BY progress_at LIMIT $2 FOR UPDATE SKIP LOCKED`, [before, limit])) as AttachmentRow[];
+  }
+
+  /** The sender learned how an attachment arrived at a recipient. */
+  async settleTransfer(q: Queryable, attachmentId: string, recipient: string, noticeId: string, status: 'delivered' | 'failed', code: string | null, at: Date): Promise<boolean> {
+    const result = await q.query(
+      `UPDATE attachment_transfer SET status = $4, status_code = $5, delivered_at = CASE WHEN $4 = 'delivered' THEN $6 ELSE delivered_at END, updated_at = $6
+        WHERE attachment_id = $1 AND recipient = $2 AND notice_id = $3 AND status <> $4 RETURNING 1`,
+      [attachmentId, recipient, noticeId, status, code, at],
+    );
+    return returnedRows(result).length === 1;
+  }
+
+  // --- retention ---
+
+  /** Attachments of notices of `kind` created before `before` whose content is still kept, locked. */
+  async dueForDeletion(q: Queryable, kind: string, before: Date, limit: number): Promise<AttachmentRow[]> {
+    return (await q.query(
+      `SELECT ${SELECT_ATTACHMENT} FROM attachment
+        WHERE status <> 'deleted' AND created_at < $2 AND (sender, notice_id, direction) IN (SELECT sender, id, direction FROM notice WHERE kind = $1)
+        ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
+      [kind, before, limit],
+    )) as AttachmentRow[];
+  }
+
+  /** Deletes an attachment's content (its chunks and its key); its facts stay, as in the ledger. */
+  async deleteContent(q: Queryable, sender: string, id: string, at: Date): Promise<void> {
+    await q.query(`DELETE FROM attachment_chunk WHERE sender = $1 AND attachment_id = $2`, [sender, id]);
+    await q.query(`UPDATE attachment SET status = 'deleted', wrapped_key = $4, progress_at = $3 WHERE sender = $1 AND id = $2`, [sender, id, at, Buffer.alloc(0)]);
+    await q.query(`UPDATE attachment_transfer SET status = 'failed', status_code = 'deleted', updated_at = $2 WHERE attachment_id = $1 AND status = 'sending'`, [id, at]);
   }
 }

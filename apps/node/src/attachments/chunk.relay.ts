@@ -4,6 +4,7 @@ import { FederationTopics, OutboundMessage } from '@liaison/transport';
 import { NodeConfig } from '../config/node-config';
 import { Transaction, Transactions } from '../persistence/transactions';
 import { Clock, NODE_CONFIG, PUBLISHER, Publisher } from '../tokens';
+import { AttachmentsMetrics } from './attachments.metrics';
 import { AttachmentsRepository, TransferRow } from './attachments.repository';
 
 /** Transfers served per round, one chunk each per publish: chunks of one attachment share a partition, and a record batch must stay under the broker's 1 MiB. */
@@ -35,6 +36,7 @@ export class ChunkRelay implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly topics: FederationTopics,
     private readonly clock: Clock,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    private readonly metrics: AttachmentsMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -84,6 +86,7 @@ export class ChunkRelay implements OnApplicationBootstrap, OnApplicationShutdown
         await this.publisher.publish(messages);
         for (const t of due) next.set(t, (next.get(t) as number) + 1);
         published += due.length;
+        this.metrics.chunksPublished.inc(due.length);
       }
       const now = this.clock.now();
       for (const t of transfers) if (next.get(t) !== t.nextChunk) await this.repository.advanceTransfer(tx, t.attachmentId, t.recipient, next.get(t) as number, now);

@@ -30,6 +30,14 @@ export interface NodeConfig {
   contentSecret: Uint8Array;
   /** The federation's attachment policy: media types, largest attachment, largest total per notice (LIAISON_ATTACHMENT_*). */
   attachments: AttachmentPolicy;
+  attachmentTimers: {
+    /** A received attachment with no new chunk for this long is reported stalled to its sender (LIAISON_ATTACHMENT_STALL_SECONDS). */
+    stallSeconds: number;
+    /** How often the attachment sweeper runs: stalls, chunks held too long, abandoned uploads, retention (LIAISON_ATTACHMENT_SWEEP_SECONDS). */
+    sweepSeconds: number;
+    /** Per notice kind, how long attachment content is kept (LIAISON_ATTACHMENT_RETENTION, e.g. `identity-query=90d,intelligence-report=1y`); absent kinds: kept. */
+    retentionSeconds: Record<string, number>;
+  };
   /** Pinned public JWKs of the federation roots that may sign the directory (one, or several while rotating). */
   directoryRootJwks: Record<string, unknown>[];
   /** Optional HTTPS (or loopback HTTP) source of the signed directory, fetched at start. */
@@ -192,6 +200,20 @@ function directoryUrl(reader: EnvReader): string | undefined {
   return raw;
 }
 
+const RETENTION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, y: 365 * 86400 };
+
+/** `kind=<n><s|m|h|d|y>` pairs, comma-separated: how long each kind's attachment content is kept. Off (empty) by default. */
+export function parseRetention(raw: string | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of (raw ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([a-z][a-z0-9-]{0,63})=([1-9][0-9]{0,6})([smhdy])$/.exec(part);
+    if (!m) throw new ConfigError('LIAISON_ATTACHMENT_RETENTION', `"${part.slice(0, 80)}" is not <notice kind>=<number><s|m|h|d|y>, e.g. identity-query=90d`);
+    if (m[1] in out) throw new ConfigError('LIAISON_ATTACHMENT_RETENTION', `names ${m[1]} twice`);
+    out[m[1]] = Number(m[2]) * RETENTION_UNITS[m[3]];
+  }
+  return out;
+}
+
 export function loadNodeConfig(env: Env = process.env): NodeConfig {
   const reader = new EnvReader(env);
   const agency = reader.matching('LIAISON_AGENCY', AGENCY_CODE, `an agency code (${AGENCY_CODE.source})`);
@@ -225,6 +247,11 @@ export function loadNodeConfig(env: Env = process.env): NodeConfig {
     keySecret: kek ? { kek } : { passphrase: passphrase as string },
     contentSecret,
     attachments: attachmentPolicyFromEnv(reader),
+    attachmentTimers: {
+      stallSeconds: reader.integer('LIAISON_ATTACHMENT_STALL_SECONDS', 900, { min: 5, max: 30 * 86400 }),
+      sweepSeconds: reader.integer('LIAISON_ATTACHMENT_SWEEP_SECONDS', 30, { min: 1, max: 86400 }),
+      retentionSeconds: parseRetention(reader.optional('LIAISON_ATTACHMENT_RETENTION')),
+    },
     directoryRootJwks: rootJwks,
     directoryUrl: directoryUrl(reader),
     directoryBootstrap: reader.boolean('LIAISON_DIRECTORY_BOOTSTRAP', false),

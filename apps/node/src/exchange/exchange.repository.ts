@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { NoticeState } from '@liaison/notices';
 import { insertRows } from '../persistence/insert-rows';
+import { returnedRows } from '../persistence/returned-rows';
 import type { Queryable } from '../persistence/queryable';
 
 // Every statement the exchange runs, with plain inputs and outputs. Message ids are chosen by
@@ -329,8 +330,7 @@ export class ExchangeRepository {
         RETURNING r.notice_sender AS "noticeSender", r.notice_id AS "noticeId", r.agency, n.kind, n.direction`,
       [now],
     );
-    // The pg driver answers an UPDATE … RETURNING as [rows, count].
-    return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as never;
+    return returnedRows(result) as never;
   }
 
   // --- reads for the API ---

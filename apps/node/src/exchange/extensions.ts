@@ -40,7 +40,8 @@ export interface AttachmentExtension {
 
 @Injectable()
 export class ExchangeExtensions {
-  inbox: InboxExtension | null = null;
+  /** Run in the order registered; each sees the messages as the previous one left them. */
+  readonly inbox: InboxExtension[] = [];
   compose: ComposeExtension | null = null;
   attachments: AttachmentExtension | null = null;
 }

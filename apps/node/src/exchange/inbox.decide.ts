@@ -23,6 +23,9 @@ import {
 export const RECEIPT = 'receipt';
 export const ACKNOWLEDGEMENT = 'acknowledgement';
 export const RESPONSE = 'response';
+export const ATTACHMENT_RECEIPT = 'attachment-receipt';
+/** Protocol kinds that are recorded (received, in the ledger) but neither stored as notices nor receipted. */
+const NOT_STORED: ReadonlySet<string> = new Set([RECEIPT, ACKNOWLEDGEMENT, ATTACHMENT_RECEIPT]);
 /** Kinds whose arrival moves our outbound notices: the one named by `re`, or each a batch receipt names. */
 const MOVES_OUTBOUND: ReadonlySet<string> = new Set([RECEIPT, ACKNOWLEDGEMENT, RESPONSE]);
 
@@ -187,7 +190,7 @@ function accept(
   });
   const step = outboundStep(claims);
   if (step) for (const named of namedNotices(claims)) advance(effects, outbound, moves, claims, named, step, now);
-  if (claims.kind === RECEIPT || claims.kind === ACKNOWLEDGEMENT) return;
+  if (NOT_STORED.has(claims.kind)) return;
   // Every other kind is stored (content encrypted at rest) and receipted; queries and reports (the
   // kinds operators send, isQuery) get a workflow row, with a reply deadline if they expect an answer.
   const isQuery = getNoticeKind(claims.kind)?.isQuery === true;

@@ -11,7 +11,7 @@ import { ExchangeMetrics } from './exchange.metrics';
 import { ExchangeRepository } from './exchange.repository';
 import { ExchangeExtensions } from './extensions';
 import { writeTogetherOrAlone } from './group-commit';
-import { BatchEffects, Opened, classifyBatch, decideBatch, decideRecordingFailure, outboundRefs, positionKey } from './inbox.decide';
+import { BatchEffects, Classification, Opened, classifyBatch, decideBatch, decideRecordingFailure, outboundRefs, positionKey } from './inbox.decide';
 import { PendingWrites, UnitOfWork } from './unit-of-work';
 
 /** The node cannot check envelopes now (no valid directory): the consumer retries the batch later. */
@@ -92,9 +92,17 @@ export class InboxHandler {
       const accepted = opened.flatMap(({ result }) => (result.ok ? [result.claims] : []));
       const received = await this.repository.findReceived(tx, accepted.map((c) => ({ sender: c.iss, messageId: c.jti })));
       const recorded = await this.repository.recordedPositions(tx, opened.map(({ message }) => message));
-      // A feature (cases) may refuse messages it owns, judged in order against what it holds.
-      const extension = await this.extensions.inbox?.prepare(tx, opened, (batch) => classifyBatch(batch, received, recorded));
-      const effects = decideBatch(extension?.opened ?? opened, {
+      // A feature (cases, attachments) may refuse messages it owns, judged in order against what it holds.
+      const classify = (batch: Opened[]) => classifyBatch(batch, received, recorded);
+      const writes: ((tx: Queryable, pending: PendingWrites, classified: Classification[]) => Promise<void>)[] = [];
+      let judged = opened;
+      for (const extension of this.extensions.inbox) {
+        const prepared = await extension.prepare(tx, judged, classify);
+        if (!prepared) continue;
+        judged = prepared.opened;
+        writes.push(prepared.write);
+      }
+      const effects = decideBatch(judged, {
         ...this.context(),
         received,
         recorded,
@@ -102,7 +110,7 @@ export class InboxHandler {
         outbound: await this.repository.lockOutbound(tx, this.config.agency, outboundRefs(accepted)),
       });
       const written = await this.write(tx, pending, effects);
-      await extension?.write(tx, pending, effects.classified);
+      for (const write of writes) await write(tx, pending, effects.classified);
       return written;
     }, 'inbox');
   }

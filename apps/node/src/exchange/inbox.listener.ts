@@ -12,7 +12,7 @@ import { INBOX_BATCH } from './inbox.transport';
  * replace it with a generic object, and the retry policy (InboxMonitor) classifies the original.
  */
 @Catch()
-class KeepBatchError implements RpcExceptionFilter<unknown> {
+export class KeepBatchError implements RpcExceptionFilter<unknown> {
   catch(exception: unknown): Observable<never> {
     return throwError(() => exception);
   }

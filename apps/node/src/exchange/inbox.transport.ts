@@ -33,13 +33,15 @@ export class KafkaInboxTransport extends Server implements CustomTransportStrate
   constructor(
     private readonly consumers: ConsumerFactory,
     private readonly options: ConsumerOptions,
+    /** The pattern whose handler takes the batches: the inbox's, or another topic's (attachment chunks). */
+    private readonly pattern: string = INBOX_BATCH,
   ) {
     super();
   }
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
-    const handler = this.getHandlerByPattern(INBOX_BATCH);
-    if (!handler) return callback(new Error(`no handler for ${INBOX_BATCH}`));
+    const handler = this.getHandlerByPattern(this.pattern);
+    if (!handler) return callback(new Error(`no handler for ${this.pattern}`));
     this.consumer = this.consumers.create(this.options);
     try {
       await this.consumer.start(async (batch: InboundMessage[]) => {

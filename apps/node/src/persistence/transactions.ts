@@ -13,6 +13,7 @@ export type Transaction = EntityManager;
 export const EXCLUSIVE_WORK = {
   checkpointRound: 1_001,
   expirySweep: 1_002,
+  attachmentSweep: 1_003,
 } as const;
 export type ExclusiveWork = keyof typeof EXCLUSIVE_WORK;
 

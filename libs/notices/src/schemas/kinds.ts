@@ -1,5 +1,6 @@
 /** JSON Schemas (draft 2020-12) of the built-in notice kinds. */
-import { UUID } from '@liaison/ids';
+import { UUID, UUID_V7 } from '@liaison/ids';
+import { ChunkRefusalCode, MAX_ATTACHMENTS_PER_NOTICE } from '@liaison/attachments';
 import { REFUSAL_GROUND_CODES } from '../refusal-grounds';
 import {
   attachments,
@@ -197,3 +198,41 @@ export const intelligenceReportSchema = {
     attachments,
   },
 } as const;
+
+/** What a recipient reports of the attachments of one notice: each arrived whole and verified, or why not. */
+export const ATTACHMENT_ARRIVALS = ['available', 'refused', 'stalled'] as const;
+
+/**
+ * An attachment receipt (docs/protocol/attachments.md): the recipient node signs, per notice
+ * (`re` names it), that each listed attachment arrived whole with the SHA-256 the sender signed
+ * (`available`), or was refused (`code` says why), or stopped arriving (`stalled`).
+ */
+export const attachmentReceiptSchema = {
+  $id: 'urn:liaison:notice:attachment-receipt',
+  title: 'Attachment receipt from the recipient node',
+  type: 'object',
+  additionalProperties: false,
+  required: ['attachments'],
+  properties: {
+    attachments: {
+      type: 'array',
+      minItems: 1,
+      maxItems: MAX_ATTACHMENTS_PER_NOTICE,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'status', 'at'],
+        properties: {
+          id: { type: 'string', pattern: UUID_V7.source },
+          status: { enum: ATTACHMENT_ARRIVALS },
+          code: { enum: ChunkRefusalCode },
+          at: isoDateTime,
+        },
+      },
+    },
+  },
+} as const;
+
+export interface AttachmentReceiptBody {
+  attachments: { id: string; status: (typeof ATTACHMENT_ARRIVALS)[number]; code?: ChunkRefusalCode; at: string }[];
+}

@@ -8,7 +8,8 @@ const APP = `current_database() || '_app'`;
  * as they travel (STREAM ciphertext), and its content key is wrapped under the node's at-rest key
  * (AttachmentKeys), so the database holds no plaintext and no usable key. A transfer is the
  * chunk outbox of one (attachment, recipient): the relay publishes from `next_chunk` on and moves
- * it forward after the broker acknowledged, so a restarted sender resumes where it was.
+ * it forward after the broker acknowledged, so a restarted sender resumes where it was. A receiver
+ * records each chunk once, keyed (sender, attachment, index), so a restarted receiver never doubles one.
  */
 export class Attachments1764400000000 implements MigrationInterface {
   name = 'Attachments1764400000000';
@@ -67,15 +68,44 @@ export class Attachments1764400000000 implements MigrationInterface {
         PRIMARY KEY (attachment_id, recipient)
       )`);
     await runner.query(`CREATE INDEX attachment_transfer_due ON attachment_transfer (created_at) WHERE status = 'sending'`);
+    // Chunks that arrived before the envelope declaring them (they travel on another topic), kept
+    // aside until it arrives or the stall timeout passes; bounded per sender (HELD_CHUNKS_PER_SENDER).
+    await runner.query(`
+      CREATE TABLE held_chunk (
+        sender text NOT NULL,
+        attachment_id uuid NOT NULL,
+        idx integer NOT NULL,
+        notice_id uuid NOT NULL,
+        bytes bytea NOT NULL,
+        held_at timestamptz NOT NULL,
+        PRIMARY KEY (sender, attachment_id, idx)
+      )`);
+    await runner.query(`ALTER TABLE held_chunk ALTER COLUMN bytes SET STORAGE EXTERNAL`);
+    await runner.query(`CREATE INDEX held_chunk_age ON held_chunk (held_at)`);
+    // Refused chunk messages, once per topic position (metadata and digest only, never the bytes).
+    await runner.query(`
+      CREATE TABLE refused_chunk (
+        partition integer NOT NULL,
+        "offset" bigint NOT NULL,
+        claimed_sender text,
+        attachment_id uuid,
+        idx integer,
+        code text NOT NULL,
+        detail text NOT NULL,
+        digest text NOT NULL,
+        refused_at timestamptz NOT NULL,
+        PRIMARY KEY (partition, "offset")
+      )`);
     await runner.query(`
       DO $$
       DECLARE app text := ${APP};
       BEGIN
-        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON attachment, attachment_chunk, attachment_transfer TO %I', app);
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON attachment, attachment_chunk, attachment_transfer, held_chunk TO %I', app);
+        EXECUTE format('GRANT SELECT, INSERT ON refused_chunk TO %I', app);
       END $$`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE attachment_transfer, attachment_chunk, attachment`);
+    await runner.query(`DROP TABLE refused_chunk, held_chunk, attachment_transfer, attachment_chunk, attachment`);
   }
 }
