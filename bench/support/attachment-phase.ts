@@ -124,6 +124,23 @@ interface OutboundView {
   recipients?: { agency: string; status: string; chunksSent: number; deliveredAt: string | null }[];
 }
 
+const complete = (available: Map<string, number>, recipients: string[]) => available.size === recipients.length;
+
+/** What the recipients that lack the file recorded of it (their databases): for a transfer that did not complete. */
+async function whereItStands(fed: BenchFederation, agencies: string[], id: string): Promise<string> {
+  const parts: string[] = [];
+  for (const agency of agencies) {
+    const [row] = await fed.sql<{ status: string; recorded: number; chunks: number; code: string | null }>(
+      agency,
+      `SELECT status, chunks_recorded AS recorded, chunks, status_code AS code FROM attachment WHERE id = $1 AND direction = 'inbound'`,
+      [id],
+    );
+    const [{ held }] = await fed.sql<{ held: number }>(agency, `SELECT count(*)::int AS held FROM held_chunk WHERE attachment_id = $1`, [id]);
+    parts.push(`${agency}: ${row ? `${row.status}${row.code ? ` (${row.code})` : ''}, ${row.recorded}/${row.chunks} chunks recorded` : 'not declared (no envelope recorded)'}, ${held} chunks held`);
+  }
+  return parts.join('; ');
+}
+
 /** One transfer: upload, send, then poll until every recipient has the file available (and NL saw each delivered), with the small-notice load running. */
 async function transfer(ctx: AttachmentPhaseContext, recipients: string[]): Promise<TransferResult> {
   const { fed, ports, progress } = ctx;
@@ -188,15 +205,15 @@ async function transfer(ctx: AttachmentPhaseContext, recipients: string[]): Prom
       finished = true;
     }
     const small = await load;
+    if (!complete(available, recipients)) note = `${note ?? 'not available everywhere'}; ${await whereItStands(fed, recipients.filter((r) => !available.has(r)), id)}`;
     const processes = sampler.end();
-    const complete = available.size === recipients.length;
-    const seconds = complete ? (Math.max(...available.values()) - sentAt) / 1000 : null;
+    const seconds = complete(available, recipients) ? (Math.max(...available.values()) - sentAt) / 1000 : null;
     const result: TransferResult = {
       recipients,
       fileBytes: FILE_BYTES,
       uploadSeconds: round(uploadSeconds, 1),
       uploadMBPerSecond: round(FILE_BYTES / MB / uploadSeconds, 1),
-      complete,
+      complete: complete(available, recipients),
       seconds: seconds === null ? null : round(seconds, 2),
       mbPerSecond: seconds === null ? null : round((FILE_BYTES * recipients.length) / MB / seconds, 1),
       allChunksSentSeconds: allSentAt === null ? null : round((allSentAt - sentAt) / 1000, 1),
@@ -207,7 +224,7 @@ async function transfer(ctx: AttachmentPhaseContext, recipients: string[]): Prom
       note,
     };
     progress.done(
-      `${label}: ${complete ? `${result.mbPerSecond} MB/s (${result.seconds} s from the send to available at every recipient)` : `NOT COMPLETE (${note ?? 'available nowhere'})`}; upload ${result.uploadSeconds} s; ` +
+      `${label}: ${result.complete ? `${result.mbPerSecond} MB/s (${result.seconds} s from the send to available at every recipient)` : `NOT COMPLETE (${note ?? 'available nowhere'})`}; upload ${result.uploadSeconds} s; ` +
         `peak RSS ${Object.entries(result.peakRssMiB).map(([k, v]) => `${k} ${v}`).join(', ')} MiB; small notices p99 ${small.latencyMs.p99} ms (${small.delivered}/${small.accepted})`,
     );
     return result;
