@@ -4,14 +4,17 @@
 //  1. raw transport: kafkajs produce + consume of envelope-sized messages, acks=all (the ceiling);
 //  2. pipeline, 1 recipient (NL → ES): 150 and 1,000 notices/s offered, saturation (closed loop),
 //     and saturation through POST /notices/batch (BENCH_BATCH notices per request, default 50);
-//  3. the same with 5 recipients (ES, CO running; DE, PT, SE listed but without a node).
+//  3. the same with 5 recipients (ES, CO running; DE, PT, SE listed but without a node);
+//  4. attachments (bench/support/attachment-phase.ts): DE's node starts, raw kafkajs with chunk
+//     messages, then a 50 MiB file NL → ES and NL → ES, CO, DE with small notices running.
 // Latency: API answered 201 → the `received` entry in the recipient's ledger (ledger_entry.time).
 // Accounting (decision 0020): CPU per delivered notice of every process (the nodes, the broker,
 // PostgreSQL's backends and background processes, this load generator), statements per notice
 // of each node, the idle CPU of nodes without traffic, and the floor measured in the same run.
 // Env: BENCH_SECONDS (default 15) per phase, BENCH_CONCURRENCY (default 256) for saturation, BENCH_BATCH,
 //      BENCH_IDLE_SECONDS (default 20) for the idle measurement, BENCH_ONLY=idle to stop after it,
-//      BENCH_PROFILE=1 starts the nodes with --cpu-prof (profiles in bench/results/profiles).
+//      BENCH_PROFILE=1 starts the nodes with --cpu-prof (profiles in bench/results/profiles),
+//      BENCH_ATTACH=0 skips the attachment phase, BENCH_ONLY=attach runs it alone (after a warm-up).
 import 'reflect-metadata';
 import { randomBytes } from 'crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
@@ -20,11 +23,25 @@ import { cpus, totalmem } from 'os';
 import { join } from 'path';
 import { AgencyKeyring, EnvelopeSealer, openPrivateKeys } from '@liaison/envelope';
 import { uuidv7 } from '@liaison/ids';
-import { createKafka } from '@liaison/transport';
 import { cpuDuring, countersDelta, cryptoPerNotice, DatabaseCounters, insertFloor, PostgresServer, statementsSent } from './support/accounting';
-import { adminSettings, BenchFederation, localSecrets, PG, ROOT, STATE } from './support/federation';
+import { BenchFederation, localSecrets, PG, ROOT, STATE } from './support/federation';
+import { rawTransport as rawKafka, RawResult } from './support/raw-transport';
 import { onePid, ProcessGroup, ProcessSampler, ProcessUsage, Progress, memory, round } from './support/measure';
-import { Accounting, BenchResult, Floor, IdleResult, latencySvg, markdown, PhaseResult, summarise } from './support/report';
+import { attachmentPhase } from './support/attachment-phase';
+import {
+  Accounting,
+  AttachmentResult,
+  attachmentReport,
+  attachmentTargets,
+  BenchResult,
+  Floor,
+  IdleResult,
+  latencySvg,
+  markdown,
+  PhaseResult,
+  SmallNotices,
+  summarise,
+} from './support/report';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 256);
@@ -34,11 +51,14 @@ const BATCH_CLIENTS = Math.max(1, Math.round(CONCURRENCY / BATCH_SIZE));
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 20);
 const ONLY_IDLE = process.env.BENCH_ONLY === 'idle';
+/** BENCH_ATTACH=0 skips the attachment phase; BENCH_ONLY=attach runs it alone. */
+const ATTACH = process.env.BENCH_ATTACH !== '0';
+const ONLY_ATTACH = process.env.BENCH_ONLY === 'attach';
 const NODES = ['NL', 'ES', 'CO'];
 const RESULTS = join(ROOT, 'bench', 'results');
 const AGENCIES = ['NL', 'ES', 'CO', 'DE', 'PT', 'SE'];
 // Below Linux's ephemeral range (32768–60999), where an outgoing connection could hold the port.
-const PORTS: Record<string, number> = { NL: 23101, ES: 23102, CO: 23103 };
+const PORTS: Record<string, number> = { NL: 23101, ES: 23102, CO: 23103, DE: 23104 };
 const DRAIN_STALL_MS = 30_000;
 
 const progress = new Progress();
@@ -52,8 +72,7 @@ const body = {
   legal_basis: 'EU Directive 2023/977 Art. 4',
   case_reference: 'NL-2026-0042',
 };
-const noticeJson = (recipients: string[]) =>
-  JSON.stringify({
+const notice = (recipients: string[]) => ({
     kind: 'identity-query',
     recipients,
     handling: { code: 'H0' },
@@ -62,6 +81,7 @@ const noticeJson = (recipients: string[]) =>
     expiresAt: new Date(Date.now() + 14 * 24 * 3600 * 1000).toISOString(),
     body,
   });
+const noticeJson = (recipients: string[]) => JSON.stringify(notice(recipients));
 
 /** Keep-alive HTTP client posting notices to NL. */
 class Api {
@@ -125,14 +145,16 @@ interface Sent {
   at: number;
 }
 
-async function offered(api: Api, recipients: string[], rate: number, seconds: number, label: string): Promise<{ sent: Sent[]; errors: number; attempts: number; elapsed: number }> {
+/** `rate` notices a second for `seconds`, or until `seconds()` says done. */
+async function offered(api: Api, recipients: string[], rate: number, seconds: number | (() => boolean), label: string): Promise<{ sent: Sent[]; errors: number; attempts: number; elapsed: number }> {
   const sent: Sent[] = [];
   let errors = 0;
   let attempts = 0;
-  const total = Math.round(rate * seconds);
+  const total = typeof seconds === 'number' ? Math.round(rate * seconds) : Infinity;
+  const done = typeof seconds === 'number' ? () => attempts >= total : seconds;
   const start = Date.now();
   const inflight = new Set<Promise<void>>();
-  while (attempts < total) {
+  while (!done()) {
     const due = Math.min(total, Math.floor(((Date.now() - start) / 1000) * rate));
     while (attempts < due) {
       attempts++;
@@ -143,7 +165,7 @@ async function offered(api: Api, recipients: string[], rate: number, seconds: nu
       inflight.add(p);
       void p.then(() => inflight.delete(p));
     }
-    progress.update(label, attempts / total, `${attempts} sent, ${inflight.size} in flight`);
+    progress.update(label, Number.isFinite(total) ? attempts / total : 0.5, `${attempts} sent, ${inflight.size} in flight`);
     await sleep(2);
   }
   await Promise.all(inflight);
@@ -351,6 +373,39 @@ async function pipelinePhase(
   return result;
 }
 
+/** The attachment phase's small-notice load: NL → ES at `rate`/s until `done()`, each notice's latency once recorded. */
+async function smallNotices(fed: BenchFederation, api: Api, rate: number, done: () => boolean, label: string): Promise<SmallNotices> {
+  const run = await offered(api, ['ES'], rate, done, label);
+  const [times] = await deliveries(fed, ['ES'], run.sent.map((s) => s.id), label);
+  const latencies = run.sent.flatMap((s) => (times.has(s.id) ? [Math.max(0, (times.get(s.id) as number) - s.at)] : []));
+  return { rate, sent: run.attempts, accepted: run.sent.length, delivered: times.size, latencyMs: summarise(latencies).summary };
+}
+
+/** The attachment phase (bench/support/attachment-phase.ts): DE's node joins as the third recipient. */
+async function attachments(fed: BenchFederation, api: Api, pids: Map<string, number>, nodeArgs: string[]): Promise<AttachmentResult> {
+  progress.update('starting node DE (attachments)', 0.5);
+  const de = await fed.start('DE', PORTS.DE, nodeArgs);
+  const groups = new Map<string, ProcessGroup>([...pids, ['node DE', de.pid] as const].map(([k, pid]) => [k, onePid(pid)]));
+  progress.done(`node DE running (pid ${de.pid})`);
+  return attachmentPhase({ fed, ports: PORTS, groups, notice, smallNotices: (rate, done, label) => smallNotices(fed, api, rate, done, label), progress });
+}
+
+/** Warm-up: JIT, connection pools, consumer group joins. */
+async function warmUp(fed: BenchFederation, api: Api): Promise<void> {
+  const warm = await offered(api, ['ES', 'CO'], 200, 3, 'warm-up');
+  await deliveries(fed, ['ES', 'CO'], warm.sent.map((s) => s.id), 'warm-up');
+  progress.done(`warm-up: ${warm.sent.length} notices delivered`);
+}
+
+const machine = (): BenchResult['machine'] => ({
+  cpus: cpus().length,
+  model: cpus()[0]?.model ?? 'unknown',
+  memoryGiB: round(totalmem() / 2 ** 30, 1),
+  node: process.version,
+  platform: `${process.platform} ${process.arch}`,
+  note: 'Broker, PostgreSQL, the nodes and this load generator share the machine.',
+});
+
 /** The nodes with no traffic: CPU of every process and statements per second, after `settle` seconds. */
 async function idle(sampler: ProcessSampler, counters: WorkCounters, settleSeconds: number): Promise<IdleResult> {
   for (let s = 0; s < settleSeconds; s++) {
@@ -379,67 +434,24 @@ async function idle(sampler: ProcessSampler, counters: WorkCounters, settleSecon
   return result;
 }
 
-/** kafkajs alone on the same broker: envelope-sized values and headers, acks=all, produced and consumed. */
-async function rawTransport(prefix: string, bytes: number): Promise<BenchResult['raw']> {
-  const kafka = createKafka(adminSettings(), { clientId: 'liaison-bench-raw' });
-  const topic = `${prefix}.bench-raw`;
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
-  const consumer = kafka.consumer({ groupId: `${prefix}.bench-raw`, maxBytes: 10 * 1024 * 1024 });
-  await producer.connect();
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  let consumed = 0;
-  let lastConsumed = 0;
-  await consumer.run({
-    eachBatchAutoResolve: true,
-    eachBatch: async ({ batch }) => {
-      consumed += batch.messages.length;
-      lastConsumed = Date.now();
+/** kafkajs alone on the same broker: envelope-sized values with the four envelope headers, 3 partitions, acks=all. */
+async function rawTransport(prefix: string, bytes: number): Promise<RawResult> {
+  const raw = await rawKafka(
+    {
+      label: 'raw transport (kafkajs)',
+      topics: [`${prefix}.bench-raw`],
+      partitions: 3,
+      value: randomBytes(Math.ceil(bytes * 0.75)).toString('base64').slice(0, bytes),
+      message: () => {
+        const id = uuidv7();
+        return { key: id, headers: { 'liaison-message-id': id, 'liaison-sender': 'NL', 'liaison-recipient': 'ES', 'liaison-digest': randomBytes(32).toString('hex') } };
+      },
+      batch: 500,
+      inFlight: 4,
+      seconds: SECONDS,
     },
-  });
-  await sleep(3000); // group join
-  const value = randomBytes(Math.ceil(bytes * 0.75)).toString('base64').slice(0, bytes);
-  const headers = () => ({
-    'liaison-message-id': uuidv7(),
-    'liaison-sender': 'NL',
-    'liaison-recipient': 'ES',
-    'liaison-digest': randomBytes(32).toString('hex'),
-  });
-  const BATCH = 500;
-  const IN_FLIGHT = 4;
-  let produced = 0;
-  const start = Date.now();
-  const end = start + SECONDS * 1000;
-  await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      while (Date.now() < end) {
-        const messages = Array.from({ length: BATCH }, () => {
-          const h = headers();
-          return { key: h['liaison-message-id'], value, headers: h };
-        });
-        await producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages }] });
-        produced += BATCH;
-        progress.update('raw transport (kafkajs)', (Date.now() - start) / (SECONDS * 1000), `${produced} produced, ${consumed} consumed`);
-      }
-    }),
+    progress,
   );
-  const producedAt = Date.now();
-  const deadline = Date.now() + 60_000;
-  while (consumed < produced && Date.now() < deadline) await sleep(100);
-  await consumer.disconnect();
-  await producer.disconnect();
-  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-  await admin.disconnect();
-  const raw = {
-    messages: produced,
-    bytes,
-    producedPerSecond: round(produced / ((producedAt - start) / 1000)),
-    endToEndPerSecond: round(consumed / ((lastConsumed - start) / 1000)),
-    seconds: round((lastConsumed - start) / 1000, 1),
-  };
   progress.done(`raw transport: produced ${raw.producedPerSecond}/s, produced+consumed ${raw.endToEndPerSecond}/s (${bytes}-byte values)`);
   return raw;
 }
@@ -507,6 +519,16 @@ async function main(): Promise<void> {
     sampler = new ProcessSampler(groups);
     const counters = new WorkCounters(fed, server);
     progress.done(`nodes NL, ES, CO running (pids ${[...fed.nodes.values()].map((n) => n.pid).join(', ')}); logs in ${logDir}`);
+    if (ONLY_ATTACH) {
+      api = new Api(PORTS.NL, await fed.token('NL', 'operator'));
+      await warmUp(fed, api);
+      const a = await attachments(fed, api, pids, nodeArgs);
+      writeFileSync(join(RESULTS, 'attach-phase.json'), JSON.stringify({ startedAt: new Date(started).toISOString(), attachments: a }, null, 2));
+      const report = attachmentReport(new Date(started).toISOString(), machine(), a);
+      writeFileSync(join(RESULTS, 'attach-phase.md'), report);
+      process.stdout.write(`${report}\nWritten: bench/results/attach-phase.md, attach-phase.json\n`);
+      return;
+    }
     const sizes = await envelopeSizes(fed);
 
     const idleResult = await idle(sampler, counters, 5);
@@ -534,10 +556,7 @@ async function main(): Promise<void> {
     );
 
     api = new Api(PORTS.NL, await fed.token('NL', 'operator'));
-    // Warm-up: JIT, connection pools, consumer group joins.
-    const warm = await offered(api, ['ES', 'CO'], 200, 3, 'warm-up');
-    await deliveries(fed, ['ES', 'CO'], warm.sent.map((s) => s.id), 'warm-up');
-    progress.done(`warm-up: ${warm.sent.length} notices delivered`);
+    await warmUp(fed, api);
 
     const one = ['ES'];
     const five = ['ES', 'CO', 'DE', 'PT', 'SE'];
@@ -550,11 +569,13 @@ async function main(): Promise<void> {
     phases.push(await pipelinePhase(fed, api, sampler, counters, floor, { name: '5 recipients, 1,000/s offered', recipients: five, measured: ['ES', 'CO'], mode: 'fixed', rate: 1000 }));
     phases.push(await pipelinePhase(fed, api, sampler, counters, floor, { name: '5 recipients, saturation', recipients: five, measured: ['ES', 'CO'], mode: 'saturation' }));
 
-    const integrity = await checkIntegrity(fed);
-    progress.done(`integrity: ${integrity.ok ? 'ok' : 'PROBLEMS'} — ${integrity.notes.join('; ')}`);
-
+    // Before the attachment phase: this peak is the notices' (the transfers report their own).
     const peakRssMiB: Record<string, number> = {};
     for (const [name, pid] of pids) peakRssMiB[name] = round(memory(pid)?.hwm ?? NaN, 1);
+    const attached = ATTACH ? await attachments(fed, api, pids, nodeArgs) : undefined;
+
+    const integrity = await checkIntegrity(fed);
+    progress.done(`integrity: ${integrity.ok ? 'ok' : 'PROBLEMS'} — ${integrity.notes.join('; ')}`);
     const fixed1 = phases.find((p) => p.name === '1 recipient, 1,000/s offered') as PhaseResult;
     // Sustained: the best delivery rate of a 1-recipient phase in which every notice arrived.
     const sat1 = phases.filter((p) => p.recipients === 1 && p.mode !== 'batches' && p.delivered === p.accepted).sort((a, b) => b.deliveredPerSecond - a.deliveredPerSecond)[0] ?? phases[0];
@@ -570,14 +591,7 @@ async function main(): Promise<void> {
     const floorRatio = satOne.accounting.ratioToFloor ?? NaN;
     const result: BenchResult = {
       startedAt: new Date(started).toISOString(),
-      machine: {
-        cpus: cpus().length,
-        model: cpus()[0]?.model ?? 'unknown',
-        memoryGiB: round(totalmem() / 2 ** 30, 1),
-        node: process.version,
-        platform: `${process.platform} ${process.arch}`,
-        note: 'Broker, PostgreSQL, the three nodes and this load generator share the machine.',
-      },
+      machine: machine(),
       envelopeBytes: sizes,
       raw,
       idle: idleResult,
@@ -620,9 +634,11 @@ async function main(): Promise<void> {
           measured: `${round((100 * satFive.deliveredPerSecond) / satOne.deliveredPerSecond, 1)} % (${satFive.deliveredPerSecond} / ${satOne.deliveredPerSecond})`,
           met: satFive.deliveredPerSecond >= 0.4 * satOne.deliveredPerSecond,
         },
+        ...(attached ? attachmentTargets(attached) : []),
       ],
       durationSeconds: round((Date.now() - started) / 1000),
       integrity,
+      attachments: attached,
     };
     const json = JSON.stringify(result, null, 2);
     writeFileSync(join(RESULTS, `bench-${stamp}.json`), json);

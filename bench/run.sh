@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# `npm run bench`: builds, starts the local Kafka broker if none runs (and stops it afterwards),
-# checks PostgreSQL, then runs the pipeline benchmark (bench/pipeline.bench.ts), the attachment
-# phase (bench/attachment.bench.ts: the format over kafkajs next to raw kafkajs; BENCH_ATTACHMENT=0
-# skips it, BENCH_ATTACHMENT_MIB sets the file size, default 50) and the private-match bench
-# (bench/match.bench.ts). Results go to bench/results/ (git-ignored): report.md, latest.json,
-# latency.svg, attachment.json, match.txt. Not part of the test suite.
+# `npm run bench`: builds, starts the local Kafka broker if none runs (and stops only a broker it
+# started), checks PostgreSQL, then runs the pipeline benchmark (bench/pipeline.bench.ts, which
+# ends with the attachment phase: a 50 MiB file through the nodes next to raw kafkajs with chunk
+# messages; BENCH_ATTACH=0 skips it and the micro-bench, BENCH_ONLY=attach runs it alone), the format
+# micro-bench (bench/attachment.bench.ts: the format over kafkajs in one process next to raw
+# kafkajs; BENCH_ATTACHMENT=0 skips it, BENCH_ATTACHMENT_MIB sets the file size, default 50) and
+# the private-match bench (bench/match.bench.ts). BENCH_ONLY (idle, attach) runs that part of the
+# pipeline benchmark and nothing after it. Results go to bench/results/ (git-ignored): report.md,
+# latest.json, latency.svg, attachment.json, match.txt (attach-phase.md/.json with BENCH_ONLY=attach).
+# Not part of the test suite.
 #   BENCH_SECONDS=15 BENCH_CONCURRENCY=256 BENCH_PROFILE=1 npm run bench
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,7 +30,8 @@ fi
 stop_broker() { if [ "$started_broker" = 1 ]; then bash deploy/local/broker.sh stop || true; fi; }
 trap stop_broker EXIT
 KAFKAJS_NO_PARTITIONER_WARNING=1 node -r ./deploy/register-paths.js dist/bench/pipeline.bench.js "$@"
-if [ "${BENCH_ATTACHMENT:-1}" = 1 ]; then
+if [ -n "${BENCH_ONLY:-}" ]; then exit 0; fi
+if [ "${BENCH_ATTACHMENT:-1}" = 1 ] && [ "${BENCH_ATTACH:-1}" != 0 ]; then
   KAFKAJS_NO_PARTITIONER_WARNING=1 node -r ./deploy/register-paths.js dist/bench/attachment.bench.js "${BENCH_ATTACHMENT_MIB:-50}"
 fi
 say "private match (libs/match, one core, no broker)…"

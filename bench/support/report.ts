@@ -1,5 +1,6 @@
 // Markdown report and SVG latency chart of a pipeline benchmark result.
 import { percentile, ProcessUsage, round } from './measure';
+import type { RawResult } from './raw-transport';
 
 export interface LatencySummary {
   count: number;
@@ -66,11 +67,56 @@ export interface Floor {
   insert: { msPerRow: number; backendMs: number; backgroundMs: number; rows: number };
 }
 
+/** A fixed-rate load of small notices (NL → ES) and its latency, API 201 → the recipient's ledger. */
+export interface SmallNotices {
+  rate: number;
+  sent: number;
+  accepted: number;
+  delivered: number;
+  latencyMs: LatencySummary;
+}
+
+/** One attachment sent with a notice through the nodes (bench/support/attachment-phase.ts). */
+export interface TransferResult {
+  recipients: string[];
+  fileBytes: number;
+  uploadSeconds: number;
+  uploadMBPerSecond: number;
+  /** The file became `available` at every recipient. */
+  complete: boolean;
+  /** From the send's request to the last recipient's completedAt. */
+  seconds: number | null;
+  /** File bytes × recipients per second (MB = 10^6 bytes). */
+  mbPerSecond: number | null;
+  /** Until the sender had published every chunk to every recipient (seen by polling). */
+  allChunksSentSeconds: number | null;
+  /** Until the sender showed every recipient's `delivered`. */
+  deliveredSeenSeconds: number | null;
+  /** RSS of each process before the upload, MiB. */
+  rssAtStartMiB: Record<string, number>;
+  /** Highest RSS sampled (every 200 ms) from the upload's start to the end, per process, MiB. */
+  peakRssMiB: Record<string, number>;
+  smallNotices: SmallNotices;
+  note: string | null;
+}
+
+export interface AttachmentResult {
+  fileBytes: number;
+  type: string;
+  chunkMessageBytes: number;
+  rate: number;
+  /** kafkajs alone with full chunk messages, to as many topics as the transfer has recipients. */
+  raw: { topics: number; result: RawResult }[];
+  /** The small-notice load with no transfer running. */
+  baseline: SmallNotices;
+  transfers: TransferResult[];
+}
+
 export interface BenchResult {
   startedAt: string;
   machine: { cpus: number; model: string; memoryGiB: number; node: string; platform: string; note: string };
   envelopeBytes: { oneRecipient: number; fiveRecipients: number };
-  raw: { messages: number; bytes: number; producedPerSecond: number; endToEndPerSecond: number; seconds: number };
+  raw: RawResult;
   idle: IdleResult;
   floor: Floor;
   phases: PhaseResult[];
@@ -78,6 +124,8 @@ export interface BenchResult {
   targets: { name: string; target: string; measured: string; met: boolean }[];
   durationSeconds: number;
   integrity: { ok: boolean; notes: string[] };
+  /** The attachment phase (absent with BENCH_ATTACH=0). */
+  attachments?: AttachmentResult;
 }
 
 export function summarise(latencies: number[]): { summary: LatencySummary; curve: number[] } {
@@ -155,15 +203,10 @@ export function markdown(r: BenchResult, svgFile: string): string {
   const lines: string[] = [];
   lines.push(`# Liaison pipeline benchmark — ${r.startedAt}`);
   lines.push('');
-  lines.push(`Machine: ${r.machine.cpus} × ${r.machine.model}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, ${r.machine.platform}. ${r.machine.note}`);
+  lines.push(machineLine(r.machine));
   lines.push(`Envelope value: ${n(r.envelopeBytes.oneRecipient)} bytes (1 recipient), ${n(r.envelopeBytes.fiveRecipients)} bytes (5 recipients). Run time ${n(r.durationSeconds)} s.`);
   lines.push('');
-  lines.push('## Targets');
-  lines.push('');
-  lines.push('| target | goal | measured | met |');
-  lines.push('|---|---|---|---|');
-  for (const t of r.targets) lines.push(`| ${t.name} | ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`);
-  lines.push('');
+  lines.push(...targetsTable(r.targets));
   lines.push('## Raw transport (the ceiling)');
   lines.push('');
   lines.push(`kafkajs, same broker, acks=all, ${n(r.raw.bytes)}-byte values with the four envelope headers, 3 partitions: ` +
@@ -193,7 +236,89 @@ export function markdown(r: BenchResult, svgFile: string): string {
   lines.push(`Peak RSS over the whole run (VmHWM): ${Object.entries(r.peakRssMiB).map(([k, v]) => `${k} ${v} MiB`).join(', ')}. CPU % is of one core (200 % = both cores).`);
   lines.push('');
   lines.push(...accountingMarkdown(r));
+  if (r.attachments) lines.push(...attachmentMarkdown(r.attachments));
   return lines.join('\n');
+}
+
+const machineLine = (m: BenchResult['machine']) => `Machine: ${m.cpus} × ${m.model}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}. ${m.note}`;
+
+function targetsTable(targets: BenchResult['targets']): string[] {
+  const lines = ['## Targets', '', '| target | goal | measured | met |', '|---|---|---|---|'];
+  for (const t of targets) lines.push(`| ${t.name} | ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`);
+  lines.push('');
+  return lines;
+}
+
+/** The report of a run of the attachment phase alone (BENCH_ONLY=attach). */
+export function attachmentReport(startedAt: string, machine: BenchResult['machine'], a: AttachmentResult): string {
+  return [`# Liaison attachment benchmark — ${startedAt}`, '', machineLine(machine), '', ...targetsTable(attachmentTargets(a)), ...attachmentMarkdown(a)].join('\n');
+}
+
+/** The raw chunk transport of as many topics as `t` has recipients. */
+export const rawFor = (a: AttachmentResult, t: TransferResult): RawResult | undefined => a.raw.find((x) => x.topics === t.recipients.length)?.result;
+
+/** The attachment phase's figures against issue 15's targets. */
+export function attachmentTargets(a: AttachmentResult): BenchResult['targets'] {
+  const targets: BenchResult['targets'] = [];
+  for (const t of a.transfers) {
+    const raw = rawFor(a, t);
+    const ratio = t.mbPerSecond !== null && raw ? t.mbPerSecond / raw.endToEndMBPerSecond : NaN;
+    targets.push({
+      name: `attachment MB/s ÷ raw kafkajs, ${t.recipients.length} recipient(s)`,
+      target: '≥ 50 %',
+      measured: t.complete ? `${round(100 * ratio, 1)} % (${t.mbPerSecond} / ${raw?.endToEndMBPerSecond} MB/s)` : `not complete: ${t.note ?? ''}`,
+      met: ratio >= 0.5,
+    });
+  }
+  const nodes = a.transfers.flatMap((t) => Object.entries(t.peakRssMiB).filter(([k]) => k.startsWith('node')).map(([name, peak]) => ({ name, peak, before: t.rssAtStartMiB[name], to: t.recipients.length })));
+  const top = nodes.reduce((x, y) => (y.peak > x.peak ? y : x));
+  targets.push({
+    name: 'resident memory per node during a transfer',
+    target: '< 256 MB',
+    measured: `${top.peak} MiB = ${n(round(top.peak * 1.048576))} MB peak (${top.name}, transfer to ${top.to}; ${top.before} MiB before the upload)`,
+    met: top.peak * 1.048576 < 256,
+  });
+  for (const t of a.transfers) {
+    const ratio = t.smallNotices.latencyMs.p99 / a.baseline.latencyMs.p99;
+    targets.push({
+      name: `small-notice p99 during the transfer to ${t.recipients.length} ÷ without`,
+      target: '≤ 2 ×',
+      measured: `${round(ratio, 2)} × (${t.smallNotices.latencyMs.p99} / ${a.baseline.latencyMs.p99} ms at ${a.rate}/s)`,
+      met: ratio <= 2 && t.smallNotices.delivered === t.smallNotices.accepted,
+    });
+  }
+  return targets;
+}
+
+export function attachmentMarkdown(a: AttachmentResult): string[] {
+  const lines: string[] = [];
+  const mib = round(a.fileBytes / 2 ** 20, 1);
+  lines.push(`## Attachments: ${mib} MiB (${a.type}) through the nodes`);
+  lines.push('');
+  lines.push(
+    `NL's operator uploads the file (POST /attachments, streamed), sends it with an identity query; the time runs from the send's request to the last recipient's \`completedAt\` (the file \`available\`: every chunk recorded, SHA-256 and type checked). ` +
+      `Raw: kafkajs alone, ${n(a.chunkMessageBytes)}-byte values (a full chunk message) with the chunk headers, one key (one partition) per topic as the chunk relay sends a file, 3 chunks per produce request, 4 requests in flight, acks=all, to as many topics as recipients, produced and consumed back. MB = 10^6 bytes (file bytes × recipients for the pipeline, value bytes for raw). ` +
+      `Small notices: NL → ES at ${a.rate}/s, API 201 → ES's ledger.`,
+  );
+  lines.push('');
+  lines.push('| recipients | upload | send → available everywhere | MB/s | raw kafkajs MB/s | ÷ raw | all chunks published | sender sees all delivered | small notices p50 / p99 ms (delivered) | RSS MiB before → peak |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|');
+  for (const t of a.transfers) {
+    const raw = rawFor(a, t);
+    const s = t.smallNotices;
+    lines.push(
+      `| ${t.recipients.join(', ')} | ${t.uploadSeconds} s (${t.uploadMBPerSecond} MB/s) | ${t.seconds === null ? `**not complete** (${t.note ?? ''})` : `${t.seconds} s`} | ${t.mbPerSecond ?? '—'} | ${raw?.endToEndMBPerSecond ?? '—'} | ` +
+        `${t.mbPerSecond !== null && raw ? `${round((100 * t.mbPerSecond) / raw.endToEndMBPerSecond, 1)} %` : '—'} | ${t.allChunksSentSeconds ?? '—'} s | ${t.deliveredSeenSeconds ?? '—'} s | ` +
+        `${s.latencyMs.p50} / ${s.latencyMs.p99} (${n(s.delivered)}/${n(s.accepted)}) | ${Object.entries(t.peakRssMiB).map(([k, v]) => `${k} ${t.rssAtStartMiB[k]} → ${v}`).join(', ')} |`,
+    );
+  }
+  lines.push('');
+  const b = a.baseline;
+  lines.push(`Without a transfer, the same small notices: p50 ${b.latencyMs.p50} ms, p99 ${b.latencyMs.p99} ms (${n(b.delivered)}/${n(b.accepted)} delivered).`);
+  lines.push(`Raw kafkajs with chunk messages: ${a.raw.map((x) => `${x.topics} topic(s) ${x.result.endToEndMBPerSecond} MB/s (${n(x.result.endToEndPerSecond)} chunks/s over ${x.result.seconds} s)`).join('; ')}.`);
+  for (const t of a.transfers) if (t.note) lines.push(`Note (${t.recipients.length} recipient(s)): ${t.note}.`);
+  lines.push('');
+  return lines;
 }
 
 /** CPU per notice of every process, the floor and the ratio, statements per notice, idle CPU. */
