@@ -29,6 +29,8 @@ describe('casework decisions', () => {
     expect(references('nl-2026-0001')).toEqual(['case_reference=NL-2026-0001', 'case_reference=ES-2026-7']);
     expect(references('NL-2026-0001', { ...body, case_reference: 'NL-2026-0001' })).toEqual(['case_reference=NL-2026-0001']);
     expect(references(null)).toEqual(['case_reference=ES-2026-7']);
+    // Membership events are not the case's notices.
+    expect(indexRowsOf({ sender: 'NL', id: 'e1' }, 'case-invite', { agency: 'ES', seq: 1 }, 'NL-2026-0001', hash)).toEqual([]);
   });
 
   it('indexes a hit by its matched identity', () => {

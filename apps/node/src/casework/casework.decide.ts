@@ -1,12 +1,14 @@
 // What casework does, decided by plain functions: the terms a notice is indexed by, the terms a
 // search asks for, how a correlation reads. No database, no clock, no key here.
 import { FieldError, noticeTerms } from '@liaison/notices';
+import { isCaseEventKind } from '@liaison/cases';
 import { normaliseSelector, type Term } from '@liaison/selectors';
 import type { CorrelatedRow, NoticeKey, TermRow } from './casework.repository';
 
 /** The index rows of one notice (with the reference of the case it names): each term hashed by `hash` (the blind index). */
 export function indexRowsOf(key: NoticeKey, kind: string, body: unknown, caseReference: string | null, hash: (kind: string, value: string) => Buffer): TermRow[] {
-  return noticeTerms(kind, body, caseReference).map((t) => ({ term: hash(t.kind, t.value), noticeSender: key.sender, noticeId: key.id, termKind: t.kind, correlates: t.correlates }));
+  // Membership events name their case too, but are not what a search by case reference looks for.
+  return noticeTerms(kind, body, isCaseEventKind(kind) ? null : caseReference).map((t) => ({ term: hash(t.kind, t.value), noticeSender: key.sender, noticeId: key.id, termKind: t.kind, correlates: t.correlates }));
 }
 
 /** The search's query parameters (GET /search). */
