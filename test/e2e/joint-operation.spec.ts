@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { reconcileFiles } from '../../apps/cli/src/commands/reconcile';
-import { verifyBundleFile } from '../../apps/cli/src/commands/verify';
-import { noticeRequest, TestFederation } from '../support/federation';
+import { bundlesReconcile, noticeRequest, TestFederation } from '../support/federation';
 
 /**
  * Issue 16's scenario in one run, on the real broker and three databases: NL opens a case, ES and
@@ -152,23 +150,6 @@ describe('a joint operation among NL, ES and CO: case, report with selectors, co
     const query = (await view('ES')).timeline.find((n: { id: string }) => n.id === queryId);
     expect(query.states).toEqual(expect.arrayContaining([expect.objectContaining({ agency: 'CO', status: 'DECLINED' })]));
 
-    const bundle = async (agency: string) => {
-      const res = await fetch(`${fed.url(agency)}/audit/bundle`, { headers: { authorization: `Bearer ${await fed.token(agency, 'auditor')}` } });
-      expect(res.status).toBe(200);
-      const file = join(dir, `${agency}.ndjson`);
-      writeFileSync(file, await res.text());
-      return file;
-    };
-    const root = fed.material.rootPublicJwk;
-    await fed.waitFor(async () => {
-      const files = await Promise.all(agencies.map(bundle));
-      const reports = await Promise.all(files.map((f) => verifyBundleFile(f, { root })));
-      if (!reports.every((r) => r.ok)) return false;
-      for (const [a, b] of [[0, 1], [0, 2], [1, 2]]) {
-        const x = (await reconcileFiles(files[a], files[b], { root })).reconciliation;
-        if (!x || x.aToB.notReceived.length || x.bToA.notReceived.length || x.aToB.mismatches.length || x.bToA.mismatches.length) return false;
-      }
-      return true;
-    }, 'bundles to verify and reconcile', 90_000);
+    await fed.waitFor(() => bundlesReconcile(fed, agencies, dir), 'bundles to verify and reconcile', 90_000);
   });
 });
