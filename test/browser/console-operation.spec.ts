@@ -84,6 +84,7 @@ describe('web console: a joint operation (case, report with selectors, correlati
     await page.getByRole('textbox', { name: 'Narrative' }).fill('Telegram groups recruit young women for sham modelling contracts abroad.');
     await page.getByLabel('Family name').fill('Janssen');
     await page.getByLabel('Given name').fill('Pieter');
+    await page.getByLabel('Platform of the usernames').fill('telegram');
     // A line the console cannot place: named by its line, nothing sent.
     await page.getByLabel('Selectors', { exact: true }).fill([...PASTED.slice(0, 2), 'call me maybe', ...PASTED.slice(2)].join('\n'));
     await page.getByRole('button', { name: 'Review and send…' }).click();
@@ -93,7 +94,7 @@ describe('web console: a joint operation (case, report with selectors, correlati
     await expectAccessible(page, 'report with a line the console cannot read');
 
     // A number the node refuses: its refusal (/body/selectors/2/value) is shown on line 3, in words.
-    await page.getByLabel('Selectors', { exact: true }).fill([...PASTED.slice(0, 2), '+31 6 12', ...PASTED.slice(2)].join('\n'));
+    await page.getByLabel('Selectors', { exact: true }).fill([...PASTED.slice(0, 2), '+31 6 1234', ...PASTED.slice(2)].join('\n'));
     await page.getByRole('button', { name: 'Review and send…' }).click();
     await page.getByRole('dialog', { name: 'Send this notice?' }).getByRole('button', { name: 'Send notice' }).click();
     await page.locator('.error-summary').waitFor();
@@ -143,6 +144,7 @@ describe('web console: a joint operation (case, report with selectors, correlati
     await officer.locator('#correlations li.correlation').waitFor();
     expect(await officer.locator('#correlations li.correlation').innerText()).toMatch(new RegExp(`phone number also in Identity query sent by this agency \\(case ${reference}\\)`));
     expect(await officer.locator('#report-selectors li').count()).toBe(6);
+    await officer.locator('#notice-case a', { hasText: `${reference} — Operation Lighthouse` }).waitFor();
     expect(await officer.locator('#assigned-to').innerText()).toBe('Not assigned to anyone yet.');
     await officer.getByRole('button', { name: 'Assign' }).click();
     expect(await officer.locator('#assign-form .field-error').innerText()).not.toBe('');

@@ -275,7 +275,7 @@ export interface paths {
         };
         /**
          * One sent notice
-         * @description With its content and each recipient's status.
+         * @description With its content, the case it belongs to (`case`, null for none) and each recipient's status.
          */
         get: operations["NoticesController_detail"];
         put?: never;
@@ -315,7 +315,7 @@ export interface paths {
         };
         /**
          * One received notice
-         * @description With its content, handling code and deadline.
+         * @description With its content, handling code, deadline and the case it belongs to (`case`, null for none).
          */
         get: operations["InboxController_detail"];
         put?: never;

@@ -22,6 +22,22 @@ export function correlationItem(x) {
     href ? h('a', { href }, line) : line, ' ', h('span.muted', time(x.issuedAt)));
 }
 
+/**
+ * Links to the case a notice belongs to, named by the case's reference once it is read; each made
+ * once, so that a screen's redraws keep the name.
+ */
+export function caseLinks() {
+  const made = new Map();
+  return (caseId) => {
+    if (!made.has(caseId)) {
+      const link = h('a.case-link', { href: `#/cases/${caseId}` }, caseId);
+      api(`/cases/${caseId}`).then((c) => { link.textContent = `${c.reference}${c.title ? ` — ${c.title}` : ''}`; }, () => undefined);
+      made.set(caseId, link);
+    }
+    return made.get(caseId);
+  };
+}
+
 export function correlationList(correlations) {
   return correlations.length === 0 ? h('p.muted', t('casework.none')) : h('ul.correlations-list', correlations.map(correlationItem));
 }

@@ -31,8 +31,8 @@ const ROUTES = [
   { path: /^#\/audit\/message\/([0-9a-f-]{36})$/, role: 'auditor', title: 'title.timeline', view: audit.renderMessage },
   { path: /^#\/audit\/checkpoint$/, role: 'auditor', title: 'title.checkpoint', view: audit.renderCheckpoint },
   { path: /^#\/admin$/, role: 'admin', title: 'title.admin', view: admin.render },
-  { path: /^#\/cases$/, role: 'operator', title: 'title.cases', view: cases.renderList },
-  { path: /^#\/cases\/([0-9a-f-]{36})$/, role: 'operator', title: 'title.case', view: cases.renderDetail },
+  { path: /^#\/cases$/, role: ['operator', 'liaison_officer'], title: 'title.cases', view: cases.renderList },
+  { path: /^#\/cases\/([0-9a-f-]{36})$/, role: ['operator', 'liaison_officer'], title: 'title.case', view: cases.renderDetail },
   { path: /^#\/thread\/([0-9a-f-]{36})$/, role: ['operator', 'liaison_officer'], title: 'title.thread', view: cases.renderThread },
 ];
 
@@ -210,7 +210,7 @@ async function route() {
   }
   const { r, m } = match;
   document.title = `${t(r.title)} · Liaison`;
-  // A screen is for one role, or for any of several (the thread of a notice).
+  // A screen is for one role, or for any of several (cases and threads: officers read them too).
   const allowed = [r.role].flat();
   if (!allowed.some(hasRole)) {
     clear(main,

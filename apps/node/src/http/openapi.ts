@@ -261,7 +261,7 @@ const operations = (example: ReturnType<typeof exampleNotice>): Record<string, O
     errors: [400, ...AUTH_ERRORS, 409, 413, 415, 422, 503],
   },
   'GET /notices': { summary: 'Notices this agency sent', description: 'Newest first, without content.', query: [limit], ok: { status: 200, description: 'Sent notices.', schema: LIST }, errors: [400, ...AUTH_ERRORS] },
-  'GET /notices/{id}': { summary: 'One sent notice', description: 'With its content and each recipient\'s status.', ok: { status: 200, description: 'The notice.', schema: { type: 'object' } }, errors: [400, ...AUTH_ERRORS, 404] },
+  'GET /notices/{id}': { summary: 'One sent notice', description: 'With its content, the case it belongs to (`case`, null for none) and each recipient\'s status.', ok: { status: 200, description: 'The notice.', schema: { type: 'object' } }, errors: [400, ...AUTH_ERRORS, 404] },
   'GET /inbox': {
     summary: 'The inbox',
     description: 'Received queries, open work first (role liaison_officer).',
@@ -276,7 +276,7 @@ const operations = (example: ReturnType<typeof exampleNotice>): Record<string, O
     ok: { status: 200, description: 'Received notices.', schema: LIST },
     errors: [400, ...AUTH_ERRORS],
   },
-  'GET /inbox/{id}': { summary: 'One received notice', description: 'With its content, handling code and deadline.', query: [SENDER_OF_ID], ok: { status: 200, description: 'The notice.', schema: { type: 'object' } }, errors: [400, ...AUTH_ERRORS, 404, 409] },
+  'GET /inbox/{id}': { summary: 'One received notice', description: 'With its content, handling code, deadline and the case it belongs to (`case`, null for none).', query: [SENDER_OF_ID], ok: { status: 200, description: 'The notice.', schema: { type: 'object' } }, errors: [400, ...AUTH_ERRORS, 404, 409] },
   'POST /inbox/{id}/acknowledge': {
     summary: 'Acknowledge a received notice',
     description: 'Tells the sender it is being handled. Takes an Idempotency-Key.',

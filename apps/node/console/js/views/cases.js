@@ -6,6 +6,7 @@ import { announce, clear, h, scrollRegion } from '../dom.js';
 import { field, refusalText, showErrors, clearErrors, val } from '../forms.js';
 import { handlingBadge, kindLabel, statusBadge, time } from '../format.js';
 import { t } from '../i18n.js';
+import { hasRole } from '../session.js';
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -41,8 +42,9 @@ function openForm(onOpened) {
 
 export async function renderList(main) {
   const region = h('div#case-list');
+  // Operators open cases and answer invitations; officers read them.
   clear(main, h('div.page-head', h('h1', t('cases.title'))), h('p.lead', t('cases.lead')), region,
-    openForm((opened) => { location.hash = `#/cases/${opened.id}`; }));
+    hasRole('operator') ? openForm((opened) => { location.hash = `#/cases/${opened.id}`; }) : null);
   const refresh = async () => {
     const cases = await api('/cases?limit=100');
     if (cases.length === 0) return void clear(region, h('div.empty', h('p', t('cases.empty'))));
@@ -99,7 +101,7 @@ export async function renderDetail(main, id) {
         h('dt', t('cases.members')), h('dd', { id: 'case-members' }, c.members.join(', ')),
         h('dt', t('cases.invited')), h('dd', { id: 'case-invited' }, c.invited.join(', ') || '—'),
         h('dt', t('cases.left')), h('dd', c.left.join(', ') || '—')),
-      actions(c, id, refresh),
+      hasRole('operator') ? actions(c, id, refresh) : null,
       h('h2', t('cases.timeline')),
       c.timeline.length === 0 ? h('p.muted', t('cases.noNotices')) : scrollRegion(t('cases.timelineRegion'), h('table.data#case-timeline', h('caption.visually-hidden', t('cases.timeline')),
         h('thead', h('tr', [t('cases.sent'), t('cases.sender'), t('cases.to'), t('cases.kind'), t('cases.states'), t('cases.thread')].map((x) => h('th', { scope: 'col' }, x)))),

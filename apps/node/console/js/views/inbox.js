@@ -6,7 +6,7 @@ import { deadlineCell, deadlineLabel, formatDate, handlingBadge, handlingText, h
 import { t } from '../i18n.js';
 import { session } from '../session.js';
 import { notificationControl } from '../notify.js';
-import { caseworkPanel } from '../casework.js';
+import { caseLinks, caseworkPanel } from '../casework.js';
 
 /** Directive (EU) 2023/977 Art. 6(1) refusal grounds (the codes of @liaison/notices REFUSAL_GROUNDS). */
 const REFUSAL_GROUNDS = ['not_available', 'request_not_compliant', 'judicial_authorisation_refused', 'personal_data_category', 'inaccurate_or_outdated',
@@ -302,6 +302,7 @@ export async function renderDetail(main, id) {
     await draw().catch(() => clear(casework));
   };
 
+  const caseLink = caseLinks();
   const refresh = async () => {
     const n = await api(`/inbox/${id}`);
     const key = JSON.stringify([n, Math.floor(Date.now() / 60000)]); // redraw each minute: time left
@@ -323,6 +324,7 @@ export async function renderDetail(main, id) {
         h('dt', t('inbox.issued')), h('dd', time(n.issuedAt)),
         h('dt', t('inbox.expires')), h('dd', time(n.expiresAt)),
         h('dt', t('inbox.grades')), h('dd', n.grades ? t('compose.gradesValue', { source: n.grades.source, information: n.grades.information }) : '—'),
+        n.case ? [h('dt', t('report.inCase')), h('dd#notice-case', caseLink(n.case))] : null,
         h('dt', t('inbox.noticeId')), h('dd', h('code', n.id))),
       h('p', h('a#thread-link', { href: `#/thread/${n.id}` }, t('casework.thread'))),
       casework,

@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { announce, clear, h, scrollRegion } from '../dom.js';
 import { deadlineCell, formatDate, handlingBadge, isOpen, kindLabel, printMarking, priorityBadge, statusBadge, statusLabel, time } from '../format.js';
 import { t } from '../i18n.js';
-import { caseworkPanel } from '../casework.js';
+import { caseLinks, caseworkPanel } from '../casework.js';
 
 export async function renderList(main) {
   const region = h('div#sent-list');
@@ -89,6 +89,7 @@ export async function renderDetail(main, id) {
   // Notes and correlations: drawn once below the progress, redrawn by their own form.
   const { panel: casework, draw: drawCasework } = caseworkPanel({ base: `/notices/${id}`, assignable: false });
   clear(main, h('p.no-print', h('a', { href: '#/sent' }, t('sent.back'))), region, casework);
+  const caseLink = caseLinks();
   let last = '';
   const refresh = async () => {
     const [n, progress] = await Promise.all([
@@ -115,6 +116,7 @@ export async function renderDetail(main, id) {
         h('dt', t('fieldname.case_reference')), h('dd', b.case_reference ?? '—'),
         h('dt', t('sent.person')), h('dd', [(b.subjects?.[0] ?? b).names?.family, (b.subjects?.[0] ?? b).names?.given].filter(Boolean).join(', ') || '—'),
         b.selectors ? [h('dt', t('fieldname.selectors')), h('dd', t('report.selectorCount', { count: b.selectors.length }))] : null,
+        n.case ? [h('dt', t('report.inCase')), h('dd#notice-case', caseLink(n.case))] : null,
         h('dt', t('sent.noticeId')), h('dd', h('code', n.id))),
       h('p', h('a#thread-link', { href: `#/thread/${n.id}` }, t('casework.thread'))),
       h('h2', t('sent.progress')),
