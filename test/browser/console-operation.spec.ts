@@ -57,6 +57,7 @@ describe('web console: a joint operation (case, report with selectors, correlati
     await page.getByLabel('Title').fill('Operation Lighthouse');
     await page.getByLabel('Purpose').fill('Recruitment for trafficking facilitated online');
     await page.getByLabel('Legal basis').fill('Directive (EU) 2023/977, Art. 4');
+    await page.getByLabel('Default handling code').selectOption('H2');
     await page.getByLabel('Until').fill('2026-12-04');
     await page.getByLabel('Invite agencies').fill('ES, CO');
     await page.getByRole('button', { name: 'Open the case' }).click();
@@ -80,7 +81,9 @@ describe('web console: a joint operation (case, report with selectors, correlati
     const page = pages.nl;
     await page.getByRole('link', { name: 'Compose' }).click();
     await page.getByRole('radio', { name: 'Intelligence report' }).check();
-    await page.getByLabel('Case', { exact: true }).selectOption(caseId);
+    await page.getByLabel('Case (joint operation)').selectOption(caseId);
+    // The case's default handling code comes with it.
+    expect(await page.getByLabel('Handling code').inputValue()).toBe('H2');
     await page.getByRole('textbox', { name: 'Narrative' }).fill('Telegram groups recruit young women for sham modelling contracts abroad.');
     await page.getByLabel('Family name').fill('Janssen');
     await page.getByLabel('Given name').fill('Pieter');
@@ -134,7 +137,7 @@ describe('web console: a joint operation (case, report with selectors, correlati
     await op.goto(consoleUrl(fed.port('ES'), `#/sent/${queryId}`));
     const badge = op.locator('#correlations li.correlation');
     await badge.waitFor();
-    expect(await badge.innerText()).toMatch(new RegExp(`^phone number phone number also in Intelligence report from NL \\(case ${reference}\\), `));
+    expect(await badge.innerText()).toMatch(new RegExp(`^Match phone number also in Intelligence report from NL \\(case ${reference}\\), `));
     await expectAccessible(op, 'sent query with its correlation');
 
     // ES's officer opens NL's report: the same correlation (ES's own query), assigns it and notes.

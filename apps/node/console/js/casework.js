@@ -18,7 +18,7 @@ export function correlationItem(x) {
     : t('casework.correlation', { shared: sharedLabel(x.shared), kind: kindLabel(x.kind), sender: x.sender, inCase, time: ago(x.issuedAt) });
   const href = x.direction === 'outbound' ? (hasRole('operator') ? `#/sent/${x.id}` : null) : hasRole('liaison_officer') ? `#/inbox/${x.id}` : null;
   return h('li.correlation', { dataset: { id: x.id, case: x.case ?? '' } },
-    h('span.badge.correlation-badge', sharedLabel(x.shared)), ' ',
+    h('span.badge.correlation-badge', t('casework.badge')), ' ',
     href ? h('a', { href }, line) : line, ' ', h('span.muted', time(x.issuedAt)));
 }
 

@@ -118,6 +118,12 @@ export async function render(main) {
     personHint.textContent = kind === 'intelligence-report' ? t('report.subjectHint') : t('compose.personHint');
   };
   const personHint = h('p.hint', t('compose.personHint'));
+  // A case brings its default handling code; the operator may still change it.
+  const onCase = () => {
+    const chosen = cases.find((c) => c.id === val(form, 'case'));
+    if (chosen?.handling?.code) form.querySelector('[name=handling]').value = chosen.handling.code;
+    onHandling();
+  };
   const onHandling = () => {
     const code = val(form, 'handling');
     h3Restriction.hidden = code !== 'H3';
@@ -132,7 +138,7 @@ export async function render(main) {
         { value: 'intelligence-report', label: kindLabel('intelligence-report'), on: { change: onKind } },
       ] }),
       field({ label: t('report.inCase'), field: '/case', hint: t('report.inCaseHint'),
-        control: select('case', [['', t('report.noCase')], ...cases.map((c) => [c.id, `${c.reference} — ${c.title ?? ''}`])]) }),
+        control: select('case', [['', t('report.noCase')], ...cases.map((c) => [c.id, `${c.reference} — ${c.title ?? ''}`])], { on: { change: onCase } }) }),
       others.length
         ? choiceGroup({ legend: t('compose.recipients'), name: 'recipients', type: 'checkbox', field: '/recipients', required: true, hint: t('compose.recipientsHint'),
             options: others.map((a) => ({ value: a.code, label: `${a.code} — ${a.name}` })) })
