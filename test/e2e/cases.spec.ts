@@ -1,13 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { caseEventBody, CaseEvent } from '@liaison/cases';
 import { EnvelopeSealer } from '@liaison/envelope';
 import { epochSeconds, uuidv7 } from '@liaison/ids';
-import { reconcileFiles } from '../../apps/cli/src/commands/reconcile';
-import { verifyBundleFile } from '../../apps/cli/src/commands/verify';
 import { liaison } from '../support/cli';
-import { noticeRequest, sealerFor, TestFederation } from '../support/federation';
+import { bundlesReconcile, noticeRequest, sealerFor, TestFederation } from '../support/federation';
 
 /**
  * A case (joint operation) among NL, ES and CO on the real broker and three databases: NL opens
@@ -39,14 +37,6 @@ describe('cases (joint operations) across three agencies', () => {
   };
   const timeline = async (agency: string) =>
     ((await view(agency)).timeline as { id: string; sender: string; recipients: string[]; kind: string; re: string | null }[]).map(({ id, sender, recipients, kind, re }) => ({ id, sender, recipients, kind, re }));
-
-  async function bundle(agency: string): Promise<string> {
-    const res = await fetch(`${fed.url(agency)}/audit/bundle`, { headers: { authorization: `Bearer ${await fed.token(agency, 'auditor')}` } });
-    expect(res.status).toBe(200);
-    const file = join(dir, `${agency}.ndjson`);
-    writeFileSync(file, await res.text());
-    return file;
-  }
 
   it('opens, invites, accepts, shares to all participants, follows up in a thread and leaves: the same on every node', async () => {
     const opened = await fed.post('NL', '/cases', 'operator', {
@@ -139,18 +129,7 @@ describe('cases (joint operations) across three agencies', () => {
     ]));
 
     // The ledgers verify offline and reconcile pairwise, once the receipts are back and checkpointed.
-    const root = fed.material.rootPublicJwk;
-    await fed.waitFor(async () => {
-      const files = await Promise.all(agencies.map(bundle));
-      const reports = await Promise.all(files.map((f) => verifyBundleFile(f, { root })));
-      if (!reports.every((r) => r.ok)) return false;
-      for (const [a, b] of [[0, 1], [0, 2], [1, 2]]) {
-        const r = await reconcileFiles(files[a], files[b], { root });
-        const x = r.reconciliation;
-        if (!x || x.aToB.notReceived.length || x.bToA.notReceived.length || x.aToB.mismatches.length || x.bToA.mismatches.length) return false;
-      }
-      return true;
-    }, 'bundles to verify and reconcile', 90000);
+    await fed.waitFor(() => bundlesReconcile(fed, agencies, dir), 'bundles to verify and reconcile', 90000);
   });
 
   it('lists and shows the case from the CLI, and refuses a bad case id before asking the node', async () => {

@@ -167,7 +167,7 @@ describe('intelligence reports, structured answers and correlation (NL, ES, CO)'
     expect(await field(fed.post('NL', '/notices', 'operator', report(['ES'], { selectors: [{ kind: 'url', value: 'https://agent:secret@evil.example/' }] })))).toEqual([400, '/body/selectors/0/value', 'must not contain credentials (user:password@)']);
     expect(await field(fed.post('NL', '/notices', 'operator', report(['ES'], { selectors: [{ kind: 'url', value: 'https://evil.example/\u0007x' }] })))).toEqual([400, '/body/selectors/0/value', 'contains characters or a layout that is not allowed']);
     expect(await field(fed.post('NL', '/notices', 'operator', report(['ES'], { selectors: [{ kind: 'phone', value: '+31 6 12' }] })))).toEqual([400, '/body/selectors/0/value', 'is not a valid phone number for its country']);
-    expect(await field(fed.post('NL', '/notices', 'operator', report(['ES'], { case: '<script>' })))).toEqual([400, '/body/case', 'contains characters or a layout that is not allowed']);
+    expect(await field(fed.post('NL', '/notices', 'operator', report(['ES'], { case: '<script>' })))).toEqual([400, '/body/case', "is no longer part of the body: name the case in the request's case"]);
     expect(await field(fed.post('NL', '/notices', 'operator', report(['ES'], { attachments: [{ digest: 'z', reference: 'r' }] })))).toEqual([400, '/body/attachments/0/digest', 'contains characters or a layout that is not allowed']);
     expect(await field(fed.post('NL', `/inbox/${queryId}/assign`, 'liaison_officer', { officer: ' ' }))).toEqual([400, '/officer', 'must not be blank']);
     expect(await field(fed.post('NL', `/inbox/${queryId}/assign`, 'liaison_officer', { officer: 'x', role: 'admin' }))).toEqual([400, '/role', 'is not an allowed field']);

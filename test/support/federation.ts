@@ -3,6 +3,9 @@ import { Role } from '@liaison/auth';
 import { AgencyKeyring, AgencyPrivateKeys, EnvelopeSealer, openPrivateKeys } from '@liaison/envelope';
 import { createKafka, FederationTopics, KafkaPublisher } from '@liaison/transport';
 import { Federation, FederationMaterial, NodeClient, saveStream } from '@liaison/federation';
+import { join } from 'path';
+import { reconcileFiles } from '../../apps/cli/src/commands/reconcile';
+import { verifyBundleFile } from '../../apps/cli/src/commands/verify';
 import { RunningNode, startNode } from '../../apps/node/src/bootstrap';
 import { loadNodeConfig } from '../../apps/node/src/config/node-config';
 import { principalSettings } from './kafka';
@@ -287,6 +290,25 @@ export async function expectReceiptedOnce(fed: TestFederation, sender: string, r
 export async function downloadAuditBundle(fed: TestFederation, agency: string, file: string, baseUrl = fed.url(agency)): Promise<string> {
   await saveStream(await fed.harness.client(agency, 'auditor', baseUrl, { retries: 0 }).auditBundle(), file);
   return file;
+}
+
+/**
+ * Whether the agencies' audit bundles (downloaded into `dir`) all verify offline and reconcile
+ * pairwise with nothing unreceived or mismatched; for `fed.waitFor`, since receipts and
+ * checkpoints arrive a little after the traffic.
+ */
+export async function bundlesReconcile(fed: TestFederation, agencies: string[], dir: string): Promise<boolean> {
+  const root = fed.material.rootPublicJwk;
+  const files = await Promise.all(agencies.map((a) => downloadAuditBundle(fed, a, join(dir, `${a}.ndjson`))));
+  const reports = await Promise.all(files.map((f) => verifyBundleFile(f, { root })));
+  if (!reports.every((r) => r.ok)) return false;
+  for (let a = 0; a < files.length; a++) {
+    for (let b = a + 1; b < files.length; b++) {
+      const x = (await reconcileFiles(files[a], files[b], { root })).reconciliation;
+      if (!x || x.aToB.notReceived.length || x.bToA.notReceived.length || x.aToB.mismatches.length || x.bToA.mismatches.length) return false;
+    }
+  }
+  return true;
 }
 
 /** Sends `count` notices from `sender` through its API, `concurrency` at a time; returns their ids. */

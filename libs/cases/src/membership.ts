@@ -16,6 +16,8 @@ export const SELF_EVENTS: ReadonlySet<CaseEventType> = new Set(['accept', 'decli
 
 /** The notice kind that carries each event type over the wire (`open` is recorded by the owner only). */
 export const caseEventKind = (type: CaseEventType): string => `case-${type}`;
+/** Whether a notice kind is a membership event (`case-invite`, …) rather than a notice of the case. */
+export const isCaseEventKind = (kind: string): boolean => kind.startsWith('case-');
 
 export function caseEventTypeOfKind(kind: string): CaseEventType | null {
   const type = kind.startsWith('case-') ? kind.slice(5) : '';

@@ -275,7 +275,7 @@ export interface paths {
         };
         /**
          * One sent notice
-         * @description With its content and each recipient's status.
+         * @description With its content, the case it belongs to (`case`, null for none) and each recipient's status.
          */
         get: operations["NoticesController_detail"];
         put?: never;
@@ -315,7 +315,7 @@ export interface paths {
         };
         /**
          * One received notice
-         * @description With its content, handling code and deadline.
+         * @description With its content, handling code, deadline and the case it belongs to (`case`, null for none).
          */
         get: operations["InboxController_detail"];
         put?: never;
@@ -859,7 +859,7 @@ export interface paths {
         };
         /**
          * Correlations of a case
-         * @description Every notice with this case reference, each with the other notices it correlates with (roles operator, liaison_officer).
+         * @description Every notice of the case with this reference (its envelope names the case) or whose body gives this case reference, each with the other notices it correlates with (roles operator, liaison_officer).
          */
         get: operations["SearchController_correlations"];
         put?: never;
@@ -1020,6 +1020,9 @@ export interface components {
             issuedAt: string;
             /** @description Kinds of the shared terms: phone, email, url, username, document, person. */
             shared: string[];
+            /** @description The case (joint operation) its envelope names, else null. */
+            case: string | null;
+            /** @description That case's reference; for a notice of no case, the case reference its body gives. */
             caseReference: string | null;
             /** @example phone number also in intelligence-report from NL (case NL-2026-0042), 3 days ago */
             text: string;
@@ -4558,7 +4561,7 @@ export interface operations {
     SearchController_search: {
         parameters: {
             query?: {
-                /** @description Case reference (compared without case). */
+                /** @description Case reference (compared without letter case): of the case a notice belongs to, or the one its body gives. */
                 case_reference?: string;
                 /** @description A person's name: given names then family name, or the family name alone. */
                 name?: string;
@@ -4626,7 +4629,7 @@ export interface operations {
     SearchController_correlations: {
         parameters: {
             query?: {
-                /** @description The case reference (required). */
+                /** @description The case reference (required): a case's reference, or the one a body gives. */
                 case_reference?: string;
             };
             header?: never;

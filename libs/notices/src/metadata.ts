@@ -210,6 +210,8 @@ export function expiryErrors(expiresAt: string, now: Date, maxDays: number, at =
   return [];
 }
 
+export const BODY_CASE_MESSAGE = 'is no longer part of the body: name the case in the request\'s case';
+
 /** Validates the operator's "send notice" request (unknown JSON from the API). */
 export function validateComposeRequest(input: unknown, options: ComposeValidationOptions = {}): Validated<ComposeRequest> {
   const registry = options.registry ?? defaultNoticeKinds;
@@ -231,7 +233,11 @@ export function validateComposeRequest(input: unknown, options: ComposeValidatio
       } else if (!kind.isQuery) {
         errors.push({ field: '/kind', message: `"${kind.name}" cannot be composed; it is sent by the node itself` });
       } else if (req.body !== undefined && req.body !== null && typeof req.body === 'object' && !Array.isArray(req.body)) {
-        const body = registry.validate(kind.name, req.body, '/body');
+        // The case is the envelope's `case` claim (decision 0023): a body member naming it is read in
+        // notices sent before, never composed.
+        const { case: bodyCase, ...rest } = req.body as Record<string, unknown>;
+        if (bodyCase !== undefined) errors.push({ field: '/body/case', message: BODY_CASE_MESSAGE });
+        const body = registry.validate(kind.name, bodyCase === undefined ? req.body : rest, '/body');
         if (!body.ok) errors.push(...body.errors);
       }
     }

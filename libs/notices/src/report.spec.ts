@@ -11,6 +11,7 @@ import {
   transitionOf,
   validateAnswerRequest,
   validateBodyForEnvelope,
+  validateComposeRequest,
   validateDeclineRequest,
   validateNoticeBody,
 } from './index';
@@ -64,6 +65,20 @@ describe('intelligence-report', () => {
       '/attachments/0/media_type contains characters or a layout that is not allowed',
     ]);
     expect(fields(validateNoticeBody('intelligence-report', report({ case: '../../etc' })))).toEqual(['/case contains characters or a layout that is not allowed']);
+  });
+
+  it('names its case in the request, not the body: a body `case` is still read (sent before) but never composed', () => {
+    const request = (body: Record<string, unknown>) => ({
+      kind: 'intelligence-report', recipients: ['ES'], handling: { code: 'H1' }, grades: { source: 'B', information: 2 }, priority: 'normal',
+      expiresAt: '2026-12-20T00:00:00Z', body,
+    });
+    const now = new Date('2026-12-02T00:00:00Z');
+    const { case: _old, ...current } = report();
+    expect(validateComposeRequest(request(current), { now }).ok).toBe(true);
+    const refused = validateComposeRequest(request(report()), { now });
+    expect(refused.ok ? [] : refused.errors).toEqual([{ field: '/body/case', message: "is no longer part of the body: name the case in the request's case" }]);
+    // An old body still opens (the receiver validates it with the wire schema).
+    expect(validateBodyForEnvelope('intelligence-report', report())).toBeNull();
   });
 
   it('is refused at the envelope when its selectors do not normalise (the sender\'s node must not have let it through)', () => {

@@ -24,6 +24,17 @@ export function time(iso) {
   return h('time', { datetime: d.toISOString(), title: d.toISOString() }, formatDate(d));
 }
 
+/** How long ago, in the chosen language: "3 days ago", "hace 3 días". */
+export function ago(iso, now = Date.now()) {
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  const rtf = new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' });
+  const abs = Math.abs(seconds);
+  if (abs < 60) return rtf.format(0, 'second');
+  if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');
+  if (abs < 48 * 3600) return rtf.format(Math.round(seconds / 3600), 'hour');
+  return rtf.format(Math.round(seconds / 86400), 'day');
+}
+
 export function duration(ms) {
   const minutes = Math.max(0, Math.round(Math.abs(ms) / 60000));
   const days = Math.floor(minutes / 1440);

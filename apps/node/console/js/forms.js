@@ -13,6 +13,13 @@ const NODE_MESSAGES = {
   'is invalid': 'error.invalid',
   'must be a date written YYYY, YYYY-MM or YYYY-MM-DD': 'error.partialDate',
   'must be an ISO 3166-1 alpha-2 country code (e.g. "NL")': 'error.country',
+  // Selectors (libs/selectors, docs/selectors.md).
+  'is not a valid phone number for its country': 'error.phoneInvalid',
+  'needs its country code (+…) or a country to read it in': 'error.phoneCountry',
+  'must not contain credentials (user:password@)': 'error.urlCredentials',
+  'must be an http or https URL': 'error.urlScheme',
+  'must be local-part@domain': 'error.email',
+  'needs its platform (lowercase letters, digits, "." or "-", e.g. "telegram")': 'error.platform',
 };
 export const humanise = (message) => {
   const text = String(message ?? '');

@@ -31,9 +31,9 @@ const ROUTES = [
   { path: /^#\/audit\/message\/([0-9a-f-]{36})$/, role: 'auditor', title: 'title.timeline', view: audit.renderMessage },
   { path: /^#\/audit\/checkpoint$/, role: 'auditor', title: 'title.checkpoint', view: audit.renderCheckpoint },
   { path: /^#\/admin$/, role: 'admin', title: 'title.admin', view: admin.render },
-  { path: /^#\/cases$/, role: 'operator', title: 'title.cases', view: cases.renderList },
-  { path: /^#\/cases\/([0-9a-f-]{36})$/, role: 'operator', title: 'title.case', view: cases.renderDetail },
-  { path: /^#\/thread\/([0-9a-f-]{36})$/, role: 'operator', title: 'title.thread', view: cases.renderThread },
+  { path: /^#\/cases$/, role: ['operator', 'liaison_officer'], title: 'title.cases', view: cases.renderList },
+  { path: /^#\/cases\/([0-9a-f-]{36})$/, role: ['operator', 'liaison_officer'], title: 'title.case', view: cases.renderDetail },
+  { path: /^#\/thread\/([0-9a-f-]{36})$/, role: ['operator', 'liaison_officer'], title: 'title.thread', view: cases.renderThread },
 ];
 
 const NAV = [
@@ -210,10 +210,12 @@ async function route() {
   }
   const { r, m } = match;
   document.title = `${t(r.title)} · Liaison`;
-  if (!hasRole(r.role)) {
+  // A screen is for one role, or for any of several (cases and threads: officers read them too).
+  const allowed = [r.role].flat();
+  if (!allowed.some(hasRole)) {
     clear(main,
       h('h1', t('shell.notForRole')),
-      h('p.notice-box', { role: 'alert', id: 'forbidden' }, t('shell.notForRoleText', { screen: t(r.title), role: roleLabel(r.role), roles: session.principal.roles.map(roleLabel).join(', ') })),
+      h('p.notice-box', { role: 'alert', id: 'forbidden' }, t('shell.notForRoleText', { screen: t(r.title), role: allowed.map(roleLabel).join(' / '), roles: session.principal.roles.map(roleLabel).join(', ') })),
       h('p', h('a', { href: homeFor() }, t('shell.home'))));
     return;
   }

@@ -1,12 +1,14 @@
 // What casework does, decided by plain functions: the terms a notice is indexed by, the terms a
 // search asks for, how a correlation reads. No database, no clock, no key here.
 import { FieldError, noticeTerms } from '@liaison/notices';
+import { isCaseEventKind } from '@liaison/cases';
 import { normaliseSelector, type Term } from '@liaison/selectors';
 import type { CorrelatedRow, NoticeKey, TermRow } from './casework.repository';
 
-/** The index rows of one notice: each term hashed by `hash` (the blind index). */
-export function indexRowsOf(key: NoticeKey, kind: string, body: unknown, hash: (kind: string, value: string) => Buffer): TermRow[] {
-  return noticeTerms(kind, body).map((t) => ({ term: hash(t.kind, t.value), noticeSender: key.sender, noticeId: key.id, termKind: t.kind, correlates: t.correlates }));
+/** The index rows of one notice (with the reference of the case it names): each term hashed by `hash` (the blind index). */
+export function indexRowsOf(key: NoticeKey, kind: string, body: unknown, caseReference: string | null, hash: (kind: string, value: string) => Buffer): TermRow[] {
+  // Membership events name their case too, but are not what a search by case reference looks for.
+  return noticeTerms(kind, body, isCaseEventKind(kind) ? null : caseReference).map((t) => ({ term: hash(t.kind, t.value), noticeSender: key.sender, noticeId: key.id, termKind: t.kind, correlates: t.correlates }));
 }
 
 /** The search's query parameters (GET /search). */
@@ -71,6 +73,9 @@ export interface CorrelationView {
   issuedAt: string;
   /** The kinds of the terms both notices hold (`phone`, `document`, …). */
   shared: string[];
+  /** The case its envelope names (decision 0023), else null. */
+  case: string | null;
+  /** That case's reference; for a notice of no case, the case reference its body gives. */
   caseReference: string | null;
   /** One line for officers: "phone number also in intelligence-report from NL (case NL-2026-0042), 3 days ago". */
   text: string;
@@ -84,13 +89,17 @@ function ago(from: Date, now: Date): string {
   return `${Math.round(hours / 24)} days ago`;
 }
 
-/** A correlated notice as officers see it: metadata, the kinds shared, and its case reference (from its sealed body). */
-export function correlationView(row: CorrelatedRow, caseReference: string | null, me: string, now: Date): CorrelationView {
+/**
+ * A correlated notice as officers see it: metadata, the kinds shared, and its case reference: the
+ * reference of the case its envelope names, else the one its sealed body gives (`bodyReference`).
+ */
+export function correlationView(row: CorrelatedRow, bodyReference: string | null, me: string, now: Date): CorrelationView {
+  const caseReference = row.caseReference ?? bodyReference;
   const what = row.termKinds.map((k) => TERM_LABELS[k] ?? k).join(', ');
   const party = row.direction === 'inbound' ? `from ${row.sender}` : `sent by ${me} to ${row.recipients.join(', ')}`;
   const inCase = caseReference ? ` (case ${caseReference})` : '';
   return {
-    id: row.id, sender: row.sender, direction: row.direction, kind: row.kind, issuedAt: row.issuedAt.toISOString(), shared: row.termKinds, caseReference,
+    id: row.id, sender: row.sender, direction: row.direction, kind: row.kind, issuedAt: row.issuedAt.toISOString(), shared: row.termKinds, case: row.caseId, caseReference,
     text: `${what} also in ${row.kind} ${party}${inCase}, ${ago(row.issuedAt, now)}`,
   };
 }

@@ -17,10 +17,22 @@ export interface TermRow {
   correlates: boolean;
 }
 
+/**
+ * A stored notice with the reference of the case its envelope's `case` claim names (decision
+ * 0023): null when it names none, or a case this agency does not hold.
+ */
+export type CaseNoticeRow = NoticeRow & { caseReference: string | null };
+
+/** The reference of the case a notice's claim names (alias `notice`). */
+const CASE_REFERENCE = `(SELECT c.reference FROM liaison_case c WHERE c.id = notice.case_id) AS "caseReference"`;
+
 /** Another notice sharing correlating terms with the one asked about. */
 export interface CorrelatedRow {
   sender: string;
   id: string;
+  /** The case its claim names, and that case's reference. */
+  caseId: string | null;
+  caseReference: string | null;
   direction: 'outbound' | 'inbound';
   kind: string;
   issuedAt: Date;
@@ -51,9 +63,9 @@ export class CaseworkRepository {
   constructor(private readonly db: DataSource) {}
 
   /** Stored notices not yet indexed, oldest first, with their sealed content. */
-  unindexed(q: Queryable, limit: number): Promise<NoticeRow[]> {
+  unindexed(q: Queryable, limit: number): Promise<CaseNoticeRow[]> {
     return q.query(
-      `SELECT ${NOTICE_SELECT} FROM notice
+      `SELECT ${NOTICE_SELECT}, ${CASE_REFERENCE} FROM notice
         WHERE NOT EXISTS (SELECT 1 FROM notice_indexed i WHERE i.notice_sender = notice.sender AND i.notice_id = notice.id)
         ORDER BY issued_at, id LIMIT $1`,
       [limit],
@@ -82,6 +94,7 @@ export class CaseworkRepository {
   correlated(key: NoticeKey): Promise<CorrelatedRow[]> {
     return this.db.query(
       `SELECT o.notice_sender AS sender, o.notice_id AS id, n.direction, n.kind, n.issued_at AS "issuedAt", n.recipients,
+              n.case_id AS "caseId", (SELECT c.reference FROM liaison_case c WHERE c.id = n.case_id) AS "caseReference",
               array_agg(DISTINCT o.term_kind ORDER BY o.term_kind) AS "termKinds", count(*)::int AS shared
          FROM notice_term t
          JOIN notice_term o ON o.term = t.term AND o.correlates AND NOT (o.notice_sender = t.notice_sender AND o.notice_id = t.notice_id)
@@ -89,7 +102,7 @@ export class CaseworkRepository {
          JOIN notice self ON self.sender = t.notice_sender AND self.id = t.notice_id
         WHERE t.notice_sender = $1 AND t.notice_id = $2 AND t.correlates
           AND n.re IS DISTINCT FROM self.id AND self.re IS DISTINCT FROM n.id
-        GROUP BY o.notice_sender, o.notice_id, n.direction, n.kind, n.issued_at, n.recipients
+        GROUP BY o.notice_sender, o.notice_id, n.direction, n.kind, n.issued_at, n.recipients, n.case_id
         ORDER BY shared DESC, n.issued_at DESC LIMIT $3`,
       [key.sender, key.id, MAX_CORRELATED],
     );
@@ -106,8 +119,8 @@ export class CaseworkRepository {
     );
   }
 
-  async notice(key: NoticeKey): Promise<NoticeRow | null> {
-    const rows: NoticeRow[] = await this.db.query(`SELECT ${NOTICE_SELECT} FROM notice WHERE sender = $1 AND id = $2`, [key.sender, key.id]);
+  async notice(key: NoticeKey): Promise<CaseNoticeRow | null> {
+    const rows: CaseNoticeRow[] = await this.db.query(`SELECT ${NOTICE_SELECT}, ${CASE_REFERENCE} FROM notice WHERE sender = $1 AND id = $2`, [key.sender, key.id]);
     return rows[0] ?? null;
   }
 

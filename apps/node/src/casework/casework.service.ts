@@ -96,7 +96,8 @@ export class CaseworkService {
     await this.indexer.catchUp();
     const now = this.clock.now();
     const rows = await this.repository.correlated(key);
-    return Promise.all(rows.map(async (row) => correlationView(row, (await this.summary({ sender: row.sender, id: row.id }))?.caseReference ?? null, this.config.agency, now)));
+    // The body is opened only for a notice of no case (its own case_reference).
+    return Promise.all(rows.map(async (row) => correlationView(row, row.caseReference ? null : ((await this.summary({ sender: row.sender, id: row.id }))?.caseReference ?? null), this.config.agency, now)));
   }
 
   private async listed(key: NoticeKey) {
@@ -105,7 +106,7 @@ export class CaseworkService {
     const summary = await this.summary(key, notice);
     return {
       id: notice.id, sender: notice.sender, direction: notice.direction, recipients: notice.recipients, kind: notice.kind, priority: notice.priority,
-      issuedAt: notice.issuedAt.toISOString(), caseReference: summary?.caseReference ?? null, subject: summary?.subject ?? null,
+      issuedAt: notice.issuedAt.toISOString(), case: notice.caseId, caseReference: notice.caseReference ?? summary?.caseReference ?? null, subject: summary?.subject ?? null,
     };
   }
 

@@ -62,7 +62,7 @@ export class TermIndexer implements OnApplicationBootstrap, OnApplicationShutdow
       const indexed = notices.map((n) => {
         const key = { sender: n.sender, id: n.id };
         try {
-          return { key, rows: indexRowsOf(key, n.kind, this.cipher.open(n, n.content), (kind, value) => this.index.hash(kind, value)) };
+          return { key, rows: indexRowsOf(key, n.kind, this.cipher.open(n, n.content), n.caseReference, (kind, value) => this.index.hash(kind, value)) };
         } catch (error) {
           if (!(error instanceof ContentAlteredError)) throw error;
           this.log.error(`NOTICE INTEGRITY ALERT: stored notice ${n.sender}/${n.id} does not open under its metadata; not indexed`);

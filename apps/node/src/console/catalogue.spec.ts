@@ -35,6 +35,9 @@ describe('console message catalogues', () => {
     for (const c of ['H0', 'H1', 'H2', 'H3']) keys.add(`handling.${c}.title`).add(`handling.${c}.text`);
     for (const r of ['operator', 'liaison_officer', 'auditor', 'admin']) keys.add(`role.${r}`);
     for (const s of ['sending', 'sent', 'delivered', 'failed']) keys.add(`attach.status.${s}`);
+    for (const k of ['phone', 'email', 'url', 'username']) keys.add(`selector.${k}`).add(`term.${k}`);
+    for (const k of ['document', 'person']) keys.add(`term.${k}`);
+    for (const c of ['confirmed', 'probable', 'possible']) keys.add(`confidence.${c}`);
     for (const n of [...code.matchAll(/label: '(nav\.\w+)'|title: '(title\.\w+)'/g)]) keys.add(n[1] ?? n[2]);
     const missing = [...keys].filter((k) => !(k in en));
     expect(missing).toEqual([]);

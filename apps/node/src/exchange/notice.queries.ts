@@ -120,6 +120,8 @@ export class NoticeQueries {
       handling: { code: n.handlingCode, ...(n.handlingRestriction ? { restriction: n.handlingRestriction } : {}) },
       grades: n.grades,
       re: n.re,
+      // The case (joint operation) its envelope names, the notice's one case (decision 0023).
+      case: n.caseId,
       issuedAt: n.issuedAt.toISOString(),
       expiresAt: n.expiresAt.toISOString(),
       deadline: n.deadline?.toISOString() ?? null,

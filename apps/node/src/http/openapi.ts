@@ -69,7 +69,7 @@ function schemas(): Json {
     Correlation: {
       type: 'object',
       description: 'Another notice this agency holds that shares a correlating term (selector, document, name with date of birth) — found through the blind index, never plaintext.',
-      required: ['id', 'sender', 'direction', 'kind', 'issuedAt', 'shared', 'caseReference', 'text'],
+      required: ['id', 'sender', 'direction', 'kind', 'issuedAt', 'shared', 'case', 'caseReference', 'text'],
       properties: {
         id: { type: 'string', pattern: UUID.source },
         sender: { type: 'string', pattern: AGENCY_CODE.source },
@@ -77,7 +77,8 @@ function schemas(): Json {
         kind: { type: 'string' },
         issuedAt: { type: 'string', format: 'date-time' },
         shared: { type: 'array', items: { type: 'string' }, description: 'Kinds of the shared terms: phone, email, url, username, document, person.' },
-        caseReference: { type: ['string', 'null'] },
+        case: { type: ['string', 'null'], description: 'The case (joint operation) its envelope names, else null.' },
+        caseReference: { type: ['string', 'null'], description: 'That case\'s reference; for a notice of no case, the case reference its body gives.' },
         text: { type: 'string', examples: ['phone number also in intelligence-report from NL (case NL-2026-0042), 3 days ago'] },
       },
     },
@@ -353,7 +354,7 @@ const operations = (example: ReturnType<typeof exampleNotice>): Record<string, O
     errors: [400, ...AUTH_ERRORS, 404, 409, 416],
   },
   'GET /notices': { summary: 'Notices this agency sent', description: 'Newest first, without content.', query: [limit], ok: { status: 200, description: 'Sent notices.', schema: LIST }, errors: [400, ...AUTH_ERRORS] },
-  'GET /notices/{id}': { summary: 'One sent notice', description: 'With its content and each recipient\'s status.', ok: { status: 200, description: 'The notice.', schema: { type: 'object' } }, errors: [400, ...AUTH_ERRORS, 404] },
+  'GET /notices/{id}': { summary: 'One sent notice', description: 'With its content, the case it belongs to (`case`, null for none) and each recipient\'s status.', ok: { status: 200, description: 'The notice.', schema: { type: 'object' } }, errors: [400, ...AUTH_ERRORS, 404] },
   'GET /inbox': {
     summary: 'The inbox',
     description: 'Received queries, open work first (role liaison_officer).',
@@ -368,7 +369,7 @@ const operations = (example: ReturnType<typeof exampleNotice>): Record<string, O
     ok: { status: 200, description: 'Received notices.', schema: LIST },
     errors: [400, ...AUTH_ERRORS],
   },
-  'GET /inbox/{id}': { summary: 'One received notice', description: 'With its content, handling code and deadline.', query: [SENDER_OF_ID], ok: { status: 200, description: 'The notice.', schema: { type: 'object' } }, errors: [400, ...AUTH_ERRORS, 404, 409] },
+  'GET /inbox/{id}': { summary: 'One received notice', description: 'With its content, handling code, deadline and the case it belongs to (`case`, null for none).', query: [SENDER_OF_ID], ok: { status: 200, description: 'The notice.', schema: { type: 'object' } }, errors: [400, ...AUTH_ERRORS, 404, 409] },
   'POST /inbox/{id}/acknowledge': {
     summary: 'Acknowledge a received notice',
     description: 'Tells the sender it is being handled. Takes an Idempotency-Key.',
@@ -462,7 +463,7 @@ const operations = (example: ReturnType<typeof exampleNotice>): Record<string, O
     summary: 'Search this agency\'s notices',
     description: 'By case reference, person name (given names first, or the family name alone), date of birth, document number (with its issuing country) and selector (with its kind; platform for usernames, country for national phone numbers). Every criterion is normalised (docs/selectors.md) and looked up in the blind index; all must match. Metadata and summary only (roles operator, liaison_officer; never auditors).',
     query: [
-      ['case_reference', { type: 'string', maxLength: 100 }, 'Case reference (compared without case).'],
+      ['case_reference', { type: 'string', maxLength: 100 }, 'Case reference (compared without letter case): of the case a notice belongs to, or the one its body gives.'],
       ['name', { type: 'string', maxLength: 200 }, 'A person\'s name: given names then family name, or the family name alone.'],
       ['date_of_birth', { type: 'string', pattern: '^\\d{4}(-\\d{2}(-\\d{2})?)?$' }, 'YYYY, YYYY-MM or YYYY-MM-DD, as written in the notice.'],
       ['document', { type: 'string', maxLength: 40 }, 'Document number (separators ignored); needs document_country.'],
@@ -478,8 +479,8 @@ const operations = (example: ReturnType<typeof exampleNotice>): Record<string, O
   },
   'GET /correlations': {
     summary: 'Correlations of a case',
-    description: 'Every notice with this case reference, each with the other notices it correlates with (roles operator, liaison_officer).',
-    query: [['case_reference', { type: 'string', maxLength: 100 }, 'The case reference (required).']],
+    description: 'Every notice of the case with this reference (its envelope names the case) or whose body gives this case reference, each with the other notices it correlates with (roles operator, liaison_officer).',
+    query: [['case_reference', { type: 'string', maxLength: 100 }, 'The case reference (required): a case\'s reference, or the one a body gives.']],
     ok: { status: 200, description: 'The case\'s notices and their correlations.', schema: LIST },
     errors: [400, ...AUTH_ERRORS],
   },

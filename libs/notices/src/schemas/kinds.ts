@@ -194,7 +194,10 @@ export const intelligenceReportSchema = {
   properties: {
     narrative: freeText(20_000),
     case_reference: caseReference,
-    /** The case (joint operation) it belongs to, when the sender has one. */
+    /**
+     * Read only (decision 0023): reports sent before the envelope's `case` claim named their case
+     * here, and still open; compose refuses it, and the claim is the case everywhere.
+     */
     case: caseId,
     subjects: { type: 'array', maxItems: MAX_REPORT_SUBJECTS, items: reportSubject },
     selectors,

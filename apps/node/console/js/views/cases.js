@@ -1,10 +1,12 @@
 // Operator: cases (joint operations) this agency knows — open one, answer an invitation, invite,
 // leave, close — the timeline of a case across agencies, and the thread of a notice.
-import { api } from '../api.js';
+import { api, query } from '../api.js';
+import { correlationList } from '../casework.js';
 import { announce, clear, h, scrollRegion } from '../dom.js';
 import { field, refusalText, showErrors, clearErrors, val } from '../forms.js';
 import { handlingBadge, kindLabel, statusBadge, time } from '../format.js';
 import { t } from '../i18n.js';
+import { hasRole } from '../session.js';
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -40,8 +42,9 @@ function openForm(onOpened) {
 
 export async function renderList(main) {
   const region = h('div#case-list');
+  // Operators open cases and answer invitations; officers read them.
   clear(main, h('div.page-head', h('h1', t('cases.title'))), h('p.lead', t('cases.lead')), region,
-    openForm((opened) => { location.hash = `#/cases/${opened.id}`; }));
+    hasRole('operator') ? openForm((opened) => { location.hash = `#/cases/${opened.id}`; }) : null);
   const refresh = async () => {
     const cases = await api('/cases?limit=100');
     if (cases.length === 0) return void clear(region, h('div.empty', h('p', t('cases.empty'))));
@@ -98,7 +101,7 @@ export async function renderDetail(main, id) {
         h('dt', t('cases.members')), h('dd', { id: 'case-members' }, c.members.join(', ')),
         h('dt', t('cases.invited')), h('dd', { id: 'case-invited' }, c.invited.join(', ') || '—'),
         h('dt', t('cases.left')), h('dd', c.left.join(', ') || '—')),
-      actions(c, id, refresh),
+      hasRole('operator') ? actions(c, id, refresh) : null,
       h('h2', t('cases.timeline')),
       c.timeline.length === 0 ? h('p.muted', t('cases.noNotices')) : scrollRegion(t('cases.timelineRegion'), h('table.data#case-timeline', h('caption.visually-hidden', t('cases.timeline')),
         h('thead', h('tr', [t('cases.sent'), t('cases.sender'), t('cases.to'), t('cases.kind'), t('cases.states'), t('cases.thread')].map((x) => h('th', { scope: 'col' }, x)))),
@@ -110,7 +113,19 @@ export async function renderDetail(main, id) {
           h('td', n.states.length ? h('ul.inline', n.states.map((s) => h('li', h('span.agency', s.agency), ' ', statusBadge(s.status)))) : '—', n.overdue ? h('strong.bad', ` ${t('cases.overdue')}`) : null),
           h('td', h('a', { href: `#/thread/${n.id}` }, t('cases.thread')))))))),
       h('h2', t('cases.events')),
-      h('ol#case-events', c.events.map((e) => h('li', time(e.at), ' ', t('cases.event', { type: e.type, agency: e.agency, signer: e.signer })))));
+      h('ol#case-events', c.events.map((e) => h('li', time(e.at), ' ', t('cases.event', { type: e.type, agency: e.agency, signer: e.signer })))),
+      h('h2', t('cases.correlations')),
+      h('p.muted', t('cases.correlationsLead')),
+      correlations);
+    await drawCorrelations(c.reference);
+  };
+  // The case's notices that share a selector, document or name with date of birth with other notices this agency holds.
+  const correlations = h('div#case-correlations');
+  const drawCorrelations = async (reference) => {
+    const rows = (await api(`/correlations${query({ case_reference: reference })}`)).filter((n) => n.correlations.length > 0);
+    clear(correlations, rows.length === 0 ? h('p.muted', t('casework.none')) : h('ul.case-correlations', rows.map((n) => h('li', { dataset: { id: n.id } },
+      h('p', t('cases.correlatedNotice', { kind: kindLabel(n.kind), sender: n.sender }), ' ', time(n.issuedAt)),
+      correlationList(n.correlations)))));
   };
   await refresh();
   return { refresh };
@@ -122,7 +137,7 @@ export async function renderThread(main, id) {
   clear(main, h('h1', t('cases.threadTitle')),
     h('ol#thread', notices.map((n) => h('li.card', { dataset: { id: n.id }, 'aria-current': n.id === id ? 'true' : null },
       h('p', time(n.issuedAt), ' — ', t('cases.threadLine', { sender: n.sender, recipients: n.recipients.join(', '), kind: kindLabel(n.kind) }), ' ', handlingBadge(n.handling)),
-      n.body?.reason ? h('p', n.body.reason) : null,
+      (n.body?.reason ?? n.body?.narrative ?? n.body?.details?.summary) ? h('p', n.body.reason ?? n.body.narrative ?? n.body.details.summary) : null,
       h('p', h('code', n.id))))));
   return {};
 }

@@ -1,8 +1,10 @@
-// Operator: compose an identity or location query, check it, review the whole notice, send it.
+// Operator: compose an identity or location query, or an intelligence report with a pasted list
+// of selectors, optionally in a case (to all its participants); check it, review it, send it.
 import { api, ApiError } from '../api.js';
 import { attachmentPicker, formatBytes } from '../attachments.js';
 import { announce, clear, confirmDialog, h } from '../dom.js';
-import { choiceGroup, clearErrors, field, fieldErrors, errorText, showErrors, val } from '../forms.js';
+import { choiceGroup, clearErrors, field, fieldErrors, errorText, humanise, showErrors, val } from '../forms.js';
+import { readSelectors, selectorErrors, SELECTOR_KINDS } from '../selectors.js';
 import { formatDate, handlingText, kindLabel } from '../format.js';
 import { t } from '../i18n.js';
 import { session } from '../session.js';
@@ -22,10 +24,11 @@ const select = (name, options, attrs = {}) => h('select', { name, ...attrs }, op
  * What the console can tell before sending: required fields and the person's identifiers.
  * The node checks everything again; its refusals are shown next to the fields the same way.
  */
-function check(request, pendingUploads) {
+function check(request, pasted, pendingUploads) {
   const errors = [];
   const required = (pointer, value) => { if (!value) errors.push({ field: pointer, message: t('error.required') }); };
-  if (request.recipients.length === 0) errors.push({ field: '/recipients', message: t('error.chooseOne') });
+  // In a case, no recipient chosen means all its participants.
+  if (request.recipients.length === 0 && !request.case) errors.push({ field: '/recipients', message: t('error.chooseOne') });
   if (!request.kind) errors.push({ field: '/kind', message: t('error.required') });
   if (!request.priority) errors.push({ field: '/priority', message: t('error.required') });
   const expires = Date.parse(request.expiresAt ?? '');
@@ -33,8 +36,12 @@ function check(request, pendingUploads) {
   else if (expires <= Date.now()) errors.push({ field: '/expiresAt', message: t('error.future') });
   if (request.handling.code === 'H3') required('/handling/restriction', request.handling.restriction);
   const b = request.body;
-  if (!b.names && !b.identity_documents && !b.photo) errors.push({ field: '/body', message: t('error.person') });
   if (pendingUploads > 0) errors.push({ field: '/attachments', message: t('attach.stillUploading', { count: pendingUploads }) });
+  if (request.kind === 'intelligence-report') {
+    required('/body/narrative', b.narrative);
+    return [...errors, ...pasted.errors];
+  }
+  if (!b.names && !b.identity_documents && !b.photo) errors.push({ field: '/body', message: t('error.person') });
   for (const [i, d] of (b.identity_documents ?? []).entries()) {
     required(`/body/identity_documents/${i}/type`, d.type);
     required(`/body/identity_documents/${i}/number`, d.number);
@@ -48,12 +55,14 @@ function check(request, pendingUploads) {
 }
 
 /** The whole notice as the recipients will receive it, for the final confirmation. */
-function preview(request, agencies, uploaded) {
-  const b = request.body;
+function preview(request, agencies, cases, uploaded) {
+  const b = request.body.subjects?.[0] ? { ...request.body, ...request.body.subjects[0] } : request.body;
   const rows = [];
   const add = (label, value) => { if (value) rows.push(h('dt', label), h('dd', value)); };
   add(t('compose.kind'), kindLabel(request.kind));
-  add(t('compose.recipients'), request.recipients.map((r) => `${r} — ${agencies.get(r) ?? ''}`).join('; '));
+  const theCase = cases.find((c) => c.id === request.case);
+  add(t('report.inCase'), theCase ? `${theCase.reference} ${theCase.title ?? ''}` : '');
+  add(t('compose.recipients'), request.recipients.length ? request.recipients.map((r) => `${r} — ${agencies.get(r) ?? ''}`).join('; ') : t('report.allParticipants'));
   add(t('compose.priority'), t(`priority.${request.priority}`));
   add(t('compose.expiresAt'), formatDate(request.expiresAt));
   add(t('compose.handling'), `${request.handling.code} — ${handlingText(request.handling.code)}`);
@@ -70,13 +79,18 @@ function preview(request, agencies, uploaded) {
   add(t('fieldname.reason'), b.reason);
   add(t('attach.legend'), uploaded.map((a) => `${a.name} (${formatBytes(a.size)})`).join('; '));
   add(t('fieldname.photo'), uploaded.find((a) => a.id === b.photo?.attachment)?.name);
+  add(t('fieldname.narrative'), b.narrative);
+  add(t('fieldname.selectors'), b.selectors ? t('report.selectorCount', { count: b.selectors.length }) : '');
   return h('div', h('dl.meta.preview', rows), h('p', h('strong', t('compose.cannotRecall'))));
 }
 
 export async function render(main) {
-  const directory = await api('/directory');
+  const [directory, known] = await Promise.all([api('/directory'), api('/cases?limit=100')]);
   const others = directory.agencies.filter((a) => a.code !== session.principal.agency);
   const agencies = new Map(others.map((a) => [a.code, a.name]));
+  // A notice may belong to an open case this agency owns or is a member of.
+  const cases = known.filter((c) => c.status === 'open' && (c.standing === 'owner' || c.standing === 'member'));
+  let lines = [];
 
   const h3Restriction = field({ label: t('compose.restrictionH3'), field: '/handling/restriction', required: true, hint: t('compose.restrictionHint'), control: h('textarea', { name: 'restriction', rows: 2 }) });
   const handlingHelp = h('p.hint.handling-help', { id: 'handling-help' });
@@ -89,7 +103,32 @@ export async function render(main) {
     h('div.field', { dataset: { field: '/body/last_known_location', label: t('fieldname.last_known_location') } }, h('p.field-error', { hidden: true })));
 
   const attachments = attachmentPicker();
-  const onKind = () => { locationSection.hidden = val(form, 'kind') !== 'location-query'; };
+  const reportSection = h('fieldset.section', { hidden: true, id: 'report-section' },
+    h('legend', t('report.section')),
+    field({ label: t('fieldname.narrative'), field: '/body/narrative', required: true, hint: t('report.narrativeHint'), control: h('textarea', { name: 'narrative', rows: 5 }) }),
+    field({ label: t('fieldname.selectors'), field: '/body/selectors', hint: t('report.selectorsHint'), control: h('textarea', { name: 'selectors', rows: 8, spellcheck: 'false' }) }),
+    h('div.grid3',
+      field({ label: t('report.selectorKind'), field: '', control: select('selector_kind', [['', t('report.detect')], ...SELECTOR_KINDS.map((k) => [k, t(`selector.${k}`)])]) }),
+      field({ label: t('report.platform'), field: '', hint: t('report.platformHint'), control: input('selector_platform', { maxlength: 40 }) }),
+      field({ label: t('report.phoneCountry'), field: '', hint: t('report.phoneCountryHint'), control: input('selector_country', { maxlength: 2, size: 4 }) })));
+  const queryGrounds = h('div#query-grounds',
+    field({ label: t('fieldname.legal_basis'), field: '/body/legal_basis', required: true, control: input('legal_basis') }),
+    field({ label: t('fieldname.reason'), field: '/body/reason', required: true, control: h('textarea', { name: 'reason', rows: 3 }) }));
+
+  const onKind = () => {
+    const kind = val(form, 'kind');
+    locationSection.hidden = kind !== 'location-query';
+    reportSection.hidden = kind !== 'intelligence-report';
+    queryGrounds.hidden = kind === 'intelligence-report';
+    personHint.textContent = kind === 'intelligence-report' ? t('report.subjectHint') : t('compose.personHint');
+  };
+  const personHint = h('p.hint', t('compose.personHint'));
+  // A case brings its default handling code; the operator may still change it.
+  const onCase = () => {
+    const chosen = cases.find((c) => c.id === val(form, 'case'));
+    if (chosen?.handling?.code) form.querySelector('[name=handling]').value = chosen.handling.code;
+    onHandling();
+  };
   const onHandling = () => {
     const code = val(form, 'handling');
     h3Restriction.hidden = code !== 'H3';
@@ -101,7 +140,10 @@ export async function render(main) {
       choiceGroup({ legend: t('compose.kind'), name: 'kind', field: '/kind', required: true, options: [
         { value: 'identity-query', label: kindLabel('identity-query'), checked: true, on: { change: onKind } },
         { value: 'location-query', label: kindLabel('location-query'), on: { change: onKind } },
+        { value: 'intelligence-report', label: kindLabel('intelligence-report'), on: { change: onKind } },
       ] }),
+      field({ label: t('report.inCase'), field: '/case', hint: t('report.inCaseHint'),
+        control: select('case', [['', t('report.noCase')], ...cases.map((c) => [c.id, `${c.reference} — ${c.title ?? ''}`])], { on: { change: onCase } }) }),
       others.length
         ? choiceGroup({ legend: t('compose.recipients'), name: 'recipients', type: 'checkbox', field: '/recipients', required: true, hint: t('compose.recipientsHint'),
             options: others.map((a) => ({ value: a.code, label: `${a.code} — ${a.name}` })) })
@@ -118,7 +160,7 @@ export async function render(main) {
       handlingHelp,
       h3Restriction),
     h('fieldset.section', h('legend', t('compose.person')),
-      h('p.hint', t('compose.personHint')),
+      personHint,
       h('div.field', { dataset: { field: '/body', label: t('compose.person') } }, h('p.field-error', { hidden: true })),
       h('div.grid3',
         field({ label: t('fieldname.family'), field: '/body/names/family', control: input('family') }),
@@ -133,11 +175,10 @@ export async function render(main) {
       h('div.field', { dataset: { field: '/body/identity_documents', label: t('fieldname.identity_documents') } }, h('p.field-error', { hidden: true }))),
     locationSection,
     attachments.element,
+    reportSection,
     h('fieldset.section', h('legend', t('compose.case')),
-      h('div.grid3',
-        field({ label: t('fieldname.case_reference'), field: '/body/case_reference', required: true, control: input('case_reference') }),
-        field({ label: t('fieldname.legal_basis'), field: '/body/legal_basis', required: true, control: input('legal_basis') })),
-      field({ label: t('fieldname.reason'), field: '/body/reason', required: true, control: h('textarea', { name: 'reason', rows: 3 }) })),
+      field({ label: t('fieldname.case_reference'), field: '/body/case_reference', hint: t('report.referenceHint'), control: input('case_reference') }),
+      queryGrounds),
     h('div.actions', h('button.primary', { type: 'submit', id: 'send-notice' }, t('compose.review'))));
 
   /** Defaults of a new form, also after a send: identity query, normal priority, grades B2, expiry in 14 days. */
@@ -157,20 +198,28 @@ export async function render(main) {
     ev.preventDefault();
     clearErrors(form);
     clear(result);
-    const request = buildRequest(form, attachments);
-    const problems = check(request, attachments.pending());
+    const pasted = readSelectors(val(form, 'selectors'), { kind: val(form, 'selector_kind'), platform: val(form, 'selector_platform'), country: val(form, 'selector_country') });
+    const request = buildRequest(form, pasted.selectors, attachments);
+    lines = pasted.lines;
+    const problems = check(request, pasted, attachments.pending());
     if (problems.length) {
       showErrors(form, problems, t('compose.notReady'));
       return;
     }
-    const ok = await confirmDialog({ title: t('compose.confirmTitle'), body: preview(request, agencies, attachments.uploaded()), confirmLabel: t('compose.confirmSend') });
+    const ok = await confirmDialog({ title: t('compose.confirmTitle'), body: preview(request, agencies, cases, attachments.uploaded()), confirmLabel: t('compose.confirmSend') });
     if (!ok) return;
     const button = form.querySelector('#send-notice');
     button.disabled = true;
     try {
-      const sent = await api('/notices', { method: 'POST', body: request });
+      // A notice of a case goes through the case: without recipients, to all its participants.
+      const { case: caseId, recipients, ...rest } = request;
+      const sent = caseId
+        ? await api(`/cases/${caseId}/notices`, { method: 'POST', body: recipients.length ? { ...rest, recipients } : rest })
+        : await api('/notices', { method: 'POST', body: { ...rest, recipients } });
+      const deadline = sent.deadline ? t('compose.sentDeadline', { deadline: formatDate(sent.deadline) }) : t('report.noAnswerExpected');
       clear(result, h('div.success-box', { role: 'status' },
-        h('p', h('strong', t('compose.sent')), ' ', t('compose.sentDeadline', { deadline: formatDate(sent.deadline) }), ' ', h('a', { href: `#/sent/${sent.id}`, id: 'follow-sent' }, t('compose.follow')))));
+        h('p', h('strong', t('compose.sent')), ' ', sent.recipients ? t('report.sentTo', { agencies: sent.recipients.join(', ') }) : '', ' ', deadline, ' ',
+          h('a', { href: `#/sent/${sent.id}`, id: 'follow-sent' }, t('compose.follow')))));
       announce(t('compose.sentAnnounce'));
       form.reset();
       attachments.reset();
@@ -178,7 +227,7 @@ export async function render(main) {
       result.querySelector('a').focus();
     } catch (error) {
       if (error instanceof ApiError && error.status === 400) {
-        showErrors(form, fieldErrors(error).length ? fieldErrors(error) : [{ field: '', message: errorText(error) }], t('compose.notSent'));
+        showErrors(form, fieldErrors(error).length ? nodeErrors(fieldErrors(error), lines) : [{ field: '', message: errorText(error) }], t('compose.notSent'));
       } else if (error instanceof ApiError && error.status === 401) {
         /* the banner says it */
       } else {
@@ -192,7 +241,12 @@ export async function render(main) {
   clear(main, h('h1', t('compose.title')), h('p.lead', t('compose.lead', { agency: session.principal.agency })), result, form);
 }
 
-function buildRequest(form, attachments) {
+/** The node's field errors placed on this form: a report's subject on the person's fields, selectors on their lines. */
+function nodeErrors(errors, lines) {
+  return selectorErrors(errors, lines, humanise).map((e) => ({ ...e, field: (e.field ?? '').replace(/^\/body\/subjects\/0(?=\/|$)/, '/body') }));
+}
+
+function buildRequest(form, selectors, attachments) {
   const body = {};
   const family = val(form, 'family');
   const given = val(form, 'given');
@@ -205,9 +259,16 @@ function buildRequest(form, attachments) {
   const photo = attachments.photo();
   if (photo) body.photo = { attachment: photo };
   body.case_reference = val(form, 'case_reference') || undefined;
+  const kind = val(form, 'kind');
+  if (kind === 'intelligence-report') return envelope(form, kind, {
+    narrative: val(form, 'narrative') || undefined,
+    case_reference: body.case_reference,
+    // The person, if any, is the report's subject.
+    subjects: Object.keys(body).some((k) => k !== 'case_reference' && body[k] !== undefined) ? [JSON.parse(JSON.stringify({ ...body, case_reference: undefined }))] : undefined,
+    selectors: selectors.length ? selectors : undefined,
+  }, attachments.uploaded().map((a) => a.id));
   body.reason = val(form, 'reason') || undefined;
   body.legal_basis = val(form, 'legal_basis') || undefined;
-  const kind = val(form, 'kind');
   if (kind === 'location-query') {
     const loc = {};
     if (val(form, 'loc_country')) loc.country = val(form, 'loc_country').toUpperCase();
@@ -215,7 +276,11 @@ function buildRequest(form, attachments) {
     if (val(form, 'loc_address')) loc.address = val(form, 'loc_address');
     body.last_known_location = loc;
   }
-  const ids = attachments.uploaded().map((a) => a.id);
+  return envelope(form, kind, body, attachments.uploaded().map((a) => a.id));
+}
+
+/** What every notice carries around its body: kind, recipients, handling, grades, priority, expiry, case, attachments. */
+function envelope(form, kind, body, ids) {
   const code = val(form, 'handling');
   const expires = val(form, 'expiresAt');
   const expiresDate = expires ? new Date(expires) : null;
@@ -226,6 +291,7 @@ function buildRequest(form, attachments) {
     grades: { source: val(form, 'source'), information: Number(val(form, 'information')) },
     priority: val(form, 'priority'),
     expiresAt: expiresDate && !Number.isNaN(expiresDate.getTime()) ? expiresDate.toISOString() : expires || undefined,
+    case: val(form, 'case') || undefined,
     body: JSON.parse(JSON.stringify(body)),
     ...(ids.length ? { attachments: ids } : {}),
   };

@@ -7,6 +7,7 @@ import { t } from '../i18n.js';
 import { session } from '../session.js';
 import { notificationControl } from '../notify.js';
 import { receivedAttachments } from '../attachments.js';
+import { caseLinks, caseworkPanel } from '../casework.js';
 
 /** Directive (EU) 2023/977 Art. 6(1) refusal grounds (the codes of @liaison/notices REFUSAL_GROUNDS). */
 const REFUSAL_GROUNDS = ['not_available', 'request_not_compliant', 'judicial_authorisation_refused', 'personal_data_category', 'inaccurate_or_outdated',
@@ -24,7 +25,7 @@ function filterBar(onChange) {
       h('input', { id: 'filter-search', type: 'search', value: filters.search, placeholder: t('inbox.searchPlaceholder'), on: { input: (ev) => { filters.search = ev.target.value; onChange(true); } } })),
     sel('status', t('inbox.status'), [['', t('filter.any')], ...['DELIVERED', 'ACKNOWLEDGED', 'ANSWERED', 'DECLINED', 'EXPIRED'].map((s) => [s, statusLabel(s)])]),
     sel('priority', t('inbox.priority'), [['', t('filter.any')], ['urgent', t('priority.urgent')], ['normal', t('priority.normal')]]),
-    sel('kind', t('inbox.kind'), [['', t('filter.any')], ['identity-query', kindLabel('identity-query')], ['location-query', kindLabel('location-query')]]),
+    sel('kind', t('inbox.kind'), [['', t('filter.any')], ['identity-query', kindLabel('identity-query')], ['location-query', kindLabel('location-query')], ['intelligence-report', kindLabel('intelligence-report')]]),
     h('div.filter', h('label', { for: 'filter-sender' }, t('inbox.sender')),
       h('input', { id: 'filter-sender', value: filters.sender, size: 5, maxlength: 8, placeholder: t('inbox.senderPlaceholder'), on: { change: (ev) => { filters.sender = ev.target.value.trim().toUpperCase(); onChange(); } } })),
     h('div.filter.check', h('input', { id: 'filter-overdue', type: 'checkbox', checked: filters.overdue, on: { change: (ev) => { filters.overdue = ev.target.checked; onChange(); } } }),
@@ -97,9 +98,25 @@ export async function renderList(main) {
   return { live: 'inbox', refresh: () => refresh() };
 }
 
+/** How many of a report's selectors are listed before "and N more". */
+const SELECTORS_SHOWN = 50;
+
 function describeBody(b) {
   const rows = [];
   const add = (label, value) => { if (value !== undefined && value !== null && value !== '') rows.push(h('dt', label), h('dd', value)); };
+  if (b.narrative !== undefined) {
+    add(t('fieldname.narrative'), h('p.narrative', b.narrative));
+    add(t('fieldname.case_reference'), b.case_reference);
+    for (const [i, subject] of (b.subjects ?? []).entries()) add(t('report.subjectN', { n: i + 1 }), describeBody(subject));
+    const selectors = b.selectors ?? [];
+    if (selectors.length) {
+      add(t('report.selectorCount', { count: selectors.length }), h('ul#report-selectors', selectors.slice(0, SELECTORS_SHOWN).map((x) => h('li',
+        h('span.badge', t(`selector.${x.kind}`, { defaultValue: x.kind })), ' ', h('code', x.value), x.platform ? ` (${x.platform})` : '', x.country ? ` (${x.country})` : '')),
+        selectors.length > SELECTORS_SHOWN ? h('li.muted', t('report.more', { count: selectors.length - SELECTORS_SHOWN })) : null));
+    }
+    for (const a of b.attachments ?? []) add(t('report.attachment'), `${a.name ?? a.reference} (SHA-256 ${a.digest.slice(0, 16)}…)`);
+    return h('dl.meta.content', rows);
+  }
   add(t('fieldname.family'), b.names?.family);
   add(t('fieldname.given'), b.names?.given);
   add(t('fieldname.aliases'), (b.aliases ?? []).map((a) => [a.family, a.given].filter(Boolean).join(', ')).join('; '));
@@ -117,6 +134,50 @@ function describeBody(b) {
   add(t('fieldname.reason'), b.reason);
   add(t('fieldname.legal_basis'), b.legal_basis);
   return h('dl.meta.content', rows);
+}
+
+const CONFIDENCES = ['confirmed', 'probable', 'possible'];
+
+/** The matched identity of a hit (optional): who was found, how sure, and the record that holds it. */
+function identityFields() {
+  const input = (name, attrs = {}) => h('input', { name, autocomplete: 'off', ...attrs });
+  return h('fieldset.section#hit-identity', h('legend', t('hit.identity')),
+    h('p.hint', t('hit.identityHint')),
+    h('div.grid3',
+      field({ label: t('fieldname.family'), field: '/details/identity/names/0/family', control: input('hit_family') }),
+      field({ label: t('fieldname.given'), field: '/details/identity/names/0/given', control: input('hit_given') }),
+      field({ label: t('fieldname.date_of_birth'), field: '/details/identity/date_of_birth', hint: t('compose.dobHint'), control: input('hit_dob', { inputmode: 'numeric' }) })),
+    h('div.grid3',
+      field({ label: t('fieldname.type'), field: '/details/identity/identity_documents/0/type', control: h('select', { name: 'hit_doc_type' },
+        ['', 'passport', 'national_id', 'driving_licence', 'residence_permit', 'visa', 'other'].map((d) => h('option', { value: d }, d ? t(`doc.${d}`) : '—'))) }),
+      field({ label: t('fieldname.number'), field: '/details/identity/identity_documents/0/number', control: input('hit_doc_number') }),
+      field({ label: t('fieldname.issuing_country'), field: '/details/identity/identity_documents/0/issuing_country', hint: t('compose.isoHint', { example: 'NL' }), control: input('hit_doc_country', { maxlength: 2, size: 4 }) })),
+    h('div.grid3',
+      field({ label: t('hit.confidence'), field: '/details/identity/confidence', control: h('select', { name: 'hit_confidence' },
+        ['', ...CONFIDENCES].map((c) => h('option', { value: c }, c ? t(`confidence.${c}`) : '—'))) }),
+      field({ label: t('hit.record'), field: '/details/identity/record_reference', hint: t('hit.recordHint'), control: input('hit_record', { maxlength: 200 }) })),
+    h('div.field', { dataset: { field: '/details/identity', label: t('hit.identity') } }, h('p.field-error', { hidden: true })));
+}
+
+/** The identity the form describes, if any field is filled; what is missing for it. */
+function identityOf(form) {
+  const v = (name) => form.querySelector(`[name=${name}]`).value.trim();
+  const family = v('hit_family'), given = v('hit_given'), dob = v('hit_dob');
+  const doc = { type: v('hit_doc_type'), number: v('hit_doc_number'), issuing_country: v('hit_doc_country').toUpperCase() };
+  const confidence = v('hit_confidence'), record = v('hit_record');
+  const hasDoc = Boolean(doc.type || doc.number || doc.issuing_country);
+  if (!(family || given || dob || hasDoc || confidence || record)) return { identity: null, errors: [] };
+  const errors = [];
+  if (!confidence) errors.push({ field: '/details/identity/confidence', message: t('hit.confidenceRequired') });
+  if (!(family || given) && !hasDoc) errors.push({ field: '/details/identity', message: t('hit.nameOrDocument') });
+  const identity = JSON.parse(JSON.stringify({
+    names: family || given ? [{ family: family || undefined, given: given || undefined }] : undefined,
+    date_of_birth: dob || undefined,
+    identity_documents: hasDoc ? [{ type: doc.type || undefined, number: doc.number || undefined, issuing_country: doc.issuing_country || undefined }] : undefined,
+    confidence: confidence || undefined,
+    record_reference: record || undefined,
+  }));
+  return { identity, errors };
 }
 
 function handlingPanel(handling) {
@@ -194,12 +255,17 @@ export async function renderDetail(main, id) {
     const to = n.sender;
     const hitForm = h('form#hit-form.stack', { novalidate: true, on: { submit: (ev) => {
       ev.preventDefault();
-      const summary = hitForm.querySelector('textarea').value.trim();
-      if (!summary) return showErrors(hitForm, [{ field: '/details/summary', message: t('inbox.hitRequired') }]);
-      act({ title: t('inbox.hitTitle', { agency: to }), body: h('div', h('p', t('inbox.hitText')), h('blockquote', summary)),
-        label: t('inbox.hitSend'), path: 'answer', request: { outcome: 'hit', details: { summary } }, form: hitForm, done: t('inbox.answerSent') });
+      const summary = hitForm.querySelector('[name=summary]').value.trim();
+      const read = identityOf(hitForm);
+      const problems = [...(summary ? [] : [{ field: '/details/summary', message: t('inbox.hitRequired') }]), ...read.errors];
+      if (problems.length) return showErrors(hitForm, problems);
+      const details = { summary, ...(read.identity ? { identity: read.identity } : {}) };
+      act({ title: t('inbox.hitTitle', { agency: to }), body: h('div', h('p', t('inbox.hitText')), h('blockquote', summary),
+        read.identity ? h('p', t('hit.identityLine', { name: read.identity.names?.map((x) => [x.given, x.family].filter(Boolean).join(' ')).join('; ') ?? '—', confidence: t(`confidence.${read.identity.confidence}`) })) : null),
+        label: t('inbox.hitSend'), path: 'answer', request: { outcome: 'hit', details }, form: hitForm, done: t('inbox.answerSent') });
     } } },
       field({ label: t('inbox.hitLabel'), field: '/details/summary', required: true, control: h('textarea', { name: 'summary', rows: 3 }) }),
+      identityFields(),
       h('div.actions', h('button.primary', { type: 'submit', id: 'answer-hit' }, t('inbox.hitButton'))));
     const declineForm = h('form#decline-form.stack', { novalidate: true, on: { submit: (ev) => {
       ev.preventDefault();
@@ -214,32 +280,31 @@ export async function renderDetail(main, id) {
         ['', ...REFUSAL_GROUNDS].map((g) => h('option', { value: g }, g ? t(`ground.${g}`) : t('ground.none'))))),
       field({ label: t('inbox.declineLabel'), field: '/reason', required: true, control: h('textarea', { name: 'reason', rows: 2 }) }),
       h('div.actions', h('button.danger', { type: 'submit', id: 'decline' }, t('inbox.declineButton'))));
+    const acknowledge = st !== 'ACKNOWLEDGED' ? h('button.secondary', { type: 'button', id: 'acknowledge', on: { click: () => act({
+      title: t('inbox.ackTitle'), body: h('p', t('inbox.ackText', { agency: to })),
+      label: t('inbox.ackSend'), path: 'acknowledge', done: t('inbox.acknowledged') }) } }, t('inbox.ackButton'))
+      : h('p#ack-status', { tabindex: '-1' }, statusBadge('ACKNOWLEDGED'), ' ', t('inbox.youAcknowledged'));
+    // A report expects no answer: it is only acknowledged.
+    if (n.kind === 'intelligence-report') return void clear(actions, h('h2#actions-title', t('inbox.respond')), h('p.muted', t('report.noAnswer')), h('div.action-row', acknowledge));
     clear(actions, h('h2#actions-title', t('inbox.respond')),
       h('p.muted', t('inbox.confirmed', { agency: to })),
       h('div.action-row',
-        st !== 'ACKNOWLEDGED' ? h('button.secondary', { type: 'button', id: 'acknowledge', on: { click: () => act({
-          title: t('inbox.ackTitle'), body: h('p', t('inbox.ackText', { agency: to })),
-          label: t('inbox.ackSend'), path: 'acknowledge', done: t('inbox.acknowledged') }) } }, t('inbox.ackButton'))
-          : h('p#ack-status', { tabindex: '-1' }, statusBadge('ACKNOWLEDGED'), ' ', t('inbox.youAcknowledged')),
+        acknowledge,
         h('button.secondary', { type: 'button', id: 'answer-nohit', on: { click: () => act({
           title: t('inbox.noHitTitle', { agency: to }), body: h('p', t('inbox.noHitText')),
           label: t('inbox.noHitSend'), path: 'answer', request: { outcome: 'no-hit' }, done: t('inbox.answerSent') }) } }, t('inbox.noHitButton'))),
       h('div.grid2', h('div', h('h3', t('inbox.hit')), hitForm), h('div', h('h3', t('inbox.decline')), declineForm)));
   };
 
-  // Other notices of this agency sharing a selector, document or name with date of birth (blind index).
-  const correlations = h('section.correlations', { 'aria-labelledby': 'correlations-title' });
-  const drawCorrelations = async (n) => {
-    try {
-      const c = await api(`/inbox/${id}/casework${query({ sender: n.sender })}`);
-      clear(correlations, h('h2#correlations-title', t('casework.correlations')),
-        c.correlations.length === 0 ? h('p.muted', t('casework.none')) : h('ul', c.correlations.map((x) => h('li.correlation', h('span.badge', x.shared.join(', ')), ' ',
-          t('casework.correlation', { shared: x.shared.join(', '), kind: kindLabel(x.kind), sender: x.sender, inCase: x.caseReference ? t('casework.inCase', { ref: x.caseReference }) : '', time: formatDate(x.issuedAt) })))));
-    } catch {
-      clear(correlations);
-    }
+  // Assignment, internal notes and correlations (blind index); drawn once, redrawn by its own forms.
+  const casework = h('div#casework-slot');
+  const drawCasework = async (n) => {
+    const { panel, draw } = caseworkPanel({ base: `/inbox/${id}`, sender: n.sender, assignable: true });
+    clear(casework, panel);
+    await draw().catch(() => clear(casework));
   };
 
+  const caseLink = caseLinks();
   const refresh = async () => {
     const n = await api(`/inbox/${id}`);
     const key = JSON.stringify([n, Math.floor(Date.now() / 60000)]); // redraw each minute: time left
@@ -261,11 +326,13 @@ export async function renderDetail(main, id) {
         h('dt', t('inbox.issued')), h('dd', time(n.issuedAt)),
         h('dt', t('inbox.expires')), h('dd', time(n.expiresAt)),
         h('dt', t('inbox.grades')), h('dd', n.grades ? t('compose.gradesValue', { source: n.grades.source, information: n.grades.information }) : '—'),
+        n.case ? [h('dt', t('report.inCase')), h('dd#notice-case', caseLink(n.case))] : null,
         h('dt', t('inbox.noticeId')), h('dd', h('code', n.id))),
-      correlations,
+      h('p', h('a#thread-link', { href: `#/thread/${n.id}` }, t('casework.thread'))),
+      casework,
       h('h2', t('inbox.request')),
       describeBody(n.body ?? {}));
-    if (first) void drawCorrelations(n);
+    if (first) void drawCasework(n);
     if (first) clear(attachmentsSlot, receivedAttachments(id, n.sender, n.body?.photo?.attachment));
     if (statusChanged) drawActions(n);
     if (first) clear(passOn, h('h2#pass-on-title', t('passOn.title')), passOnResult, passOnForm(n, directory, act));

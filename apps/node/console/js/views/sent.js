@@ -4,6 +4,7 @@ import { announce, clear, h, scrollRegion } from '../dom.js';
 import { deadlineCell, formatDate, handlingBadge, isOpen, kindLabel, printMarking, priorityBadge, statusBadge, statusLabel, time } from '../format.js';
 import { t } from '../i18n.js';
 import { sentAttachments } from '../attachments.js';
+import { caseLinks, caseworkPanel } from '../casework.js';
 
 export async function renderList(main) {
   const region = h('div#sent-list');
@@ -74,7 +75,12 @@ function outcome(response) {
   const head = ['hit', 'no-hit', 'declined'].includes(b.outcome) ? h(`strong.outcome-${b.outcome.replace('-', '')}`, t(`outcome.${b.outcome}`)) : h('strong', String(b.outcome));
   return h('div.answer', { dataset: { outcome: b.outcome } },
     h('p', head, ' — ', time(response.issuedAt), ' ', handlingBadge(response.handling)),
+    b.ground ? h('p.ground', h('span.label', t('inbox.declineGround')), ' ', t(`ground.${b.ground}`, { defaultValue: b.ground })) : null,
     b.reason ? h('p', h('span.label', t('sent.reason')), ' ', b.reason) : null,
+    b.details?.identity ? h('p.identity', h('span.label', t('hit.identity')), ' ', t('hit.identityLine', {
+      name: (b.details.identity.names ?? []).map((x) => [x.given, x.family].filter(Boolean).join(' ')).join('; ') || '—',
+      confidence: t(`confidence.${b.details.identity.confidence}`, { defaultValue: b.details.identity.confidence }) }),
+    b.details.identity.date_of_birth ? ` · ${b.details.identity.date_of_birth}` : '', b.details.identity.record_reference ? ` · ${b.details.identity.record_reference}` : '') : null,
     b.details?.summary ? h('p', h('span.label', t('sent.summary')), ' ', b.details.summary) : null,
     b.details?.records?.length ? h('dl', b.details.records.flatMap((rec) => [h('dt', rec.label), h('dd', rec.value)])) : null);
 }
@@ -82,7 +88,10 @@ function outcome(response) {
 export async function renderDetail(main, id) {
   const region = h('div#sent-detail');
   const attachmentsSlot = h('div#attachments-slot');
-  clear(main, h('p.no-print', h('a', { href: '#/sent' }, t('sent.back'))), region, attachmentsSlot);
+  // Notes and correlations: drawn once below the progress, redrawn by their own form.
+  const { panel: casework, draw: drawCasework } = caseworkPanel({ base: `/notices/${id}`, assignable: false });
+  clear(main, h('p.no-print', h('a', { href: '#/sent' }, t('sent.back'))), region, attachmentsSlot, casework);
+  const caseLink = caseLinks();
   let last = '';
   const refresh = async () => {
     const [n, progress] = await Promise.all([
@@ -108,8 +117,11 @@ export async function renderDetail(main, id) {
         h('dt', t('sent.handling')), h('dd', handlingBadge(n.handling), n.handling?.restriction ? ` ${n.handling.restriction}` : ''),
         h('dt', t('sent.grades')), h('dd', n.grades ? `${n.grades.source}${n.grades.information}` : '—'),
         h('dt', t('fieldname.case_reference')), h('dd', b.case_reference ?? '—'),
-        h('dt', t('sent.person')), h('dd', [b.names?.family, b.names?.given].filter(Boolean).join(', ') || '—'),
+        h('dt', t('sent.person')), h('dd', [(b.subjects?.[0] ?? b).names?.family, (b.subjects?.[0] ?? b).names?.given].filter(Boolean).join(', ') || '—'),
+        b.selectors ? [h('dt', t('fieldname.selectors')), h('dd', t('report.selectorCount', { count: b.selectors.length }))] : null,
+        n.case ? [h('dt', t('report.inCase')), h('dd#notice-case', caseLink(n.case))] : null,
         h('dt', t('sent.noticeId')), h('dd', h('code', n.id))),
+      h('p', h('a#thread-link', { href: `#/thread/${n.id}` }, t('casework.thread'))),
       h('h2', t('sent.progress')),
       h('div.recipients', n.recipients.map((r) => h('section.card.recipient', { 'aria-labelledby': `rcpt-${r.agency}`, dataset: { agency: r.agency, status: r.status } },
         h('h3', { id: `rcpt-${r.agency}` }, r.agency, ' ', statusBadge(r.status), ' ', isOpen(r.status) ? deadlineCell(n.deadline, r.status) : null),
@@ -117,5 +129,6 @@ export async function renderDetail(main, id) {
         outcome(responses.get(r.agency)) ?? h('p.muted', t('sent.noAnswer'))))));
   };
   await refresh();
+  await drawCasework().catch(() => clear(casework));
   return { live: 'sent', refresh };
 }
