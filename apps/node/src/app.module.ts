@@ -10,6 +10,7 @@ import { HealthController } from './health/health.controller';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { HealthRepository } from './health/health.repository';
 import { LedgerModule } from './ledger/ledger.module';
+import { MatchModule } from './match/match.module';
 import { NodeRuntime } from './runtime';
 import { Clock } from './tokens';
 
@@ -28,6 +29,7 @@ export class AppModule {
         ExchangeModule,
         CasesModule,
         CaseworkModule,
+        MatchModule,
         DirectoryModule,
         ConsoleModule,
       ],

@@ -58,7 +58,8 @@ describe('JCS (RFC 8785)', () => {
 
 describe('ledger entries', () => {
   it('lists the twelve events, redeliveries and opened cases included', () => {
-    expect(LEDGER_EVENTS).toHaveLength(12);
+    expect(LEDGER_EVENTS).toHaveLength(14);
+    expect(LEDGER_EVENTS).toEqual(expect.arrayContaining(['match-evaluated', 'match-checked']));
     expect(LEDGER_EVENTS).toContain('case-opened');
     expect(LEDGER_EVENTS).toContain('directory-updated');
     expect(LEDGER_EVENTS).toContain('redelivered');

@@ -19,6 +19,10 @@ export const LEDGER_EVENTS = [
   'key-changed',
   /** A case (joint operation) opened by this agency; its other membership events travel as envelopes (`sent`/`received`, kind `case-…`). */
   'case-opened',
+  /** Private match, holder: a match-request evaluated (reason: the element count; digest: SHA-256 of the request body, never a value). */
+  'match-evaluated',
+  /** Private match, requester: a match-response checked against the holder's filter (reason: elements and hits counts). */
+  'match-checked',
 ] as const;
 
 export type LedgerEvent = (typeof LEDGER_EVENTS)[number];

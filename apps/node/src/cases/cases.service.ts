@@ -48,7 +48,7 @@ export class CasesService implements OnModuleInit, InboxExtension {
   ) {}
 
   onModuleInit(): void {
-    this.extensions.inbox = this;
+    this.extensions.inbox.push(this);
     this.extensions.compose = { resolve: (request) => this.resolveCompose(request) };
   }
 

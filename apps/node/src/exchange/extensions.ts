@@ -5,7 +5,7 @@ import type { Classification, Opened } from './inbox.decide';
 import type { PendingWrites } from './unit-of-work';
 
 /**
- * What a feature module built on the exchange (cases) adds to it without the exchange knowing the
+ * What a feature module built on the exchange (cases, match) adds to it without the exchange knowing the
  * feature: a judgement of the inbox messages it owns, inside the batch's transaction, and a check
  * of composed notices. Registered by the feature at start; absent, the exchange behaves as before.
  */
@@ -30,6 +30,7 @@ export interface ComposeExtension {
 
 @Injectable()
 export class ExchangeExtensions {
-  inbox: InboxExtension | null = null;
+  /** Each feature's judgement (cases, match), run in order on the batch the previous one returned. */
+  readonly inbox: InboxExtension[] = [];
   compose: ComposeExtension | null = null;
 }

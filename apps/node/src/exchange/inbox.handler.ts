@@ -9,7 +9,7 @@ import { ContentCipher } from './content-cipher';
 import { EnvelopeDispatcher } from './dispatcher';
 import { ExchangeMetrics } from './exchange.metrics';
 import { ExchangeRepository } from './exchange.repository';
-import { ExchangeExtensions } from './extensions';
+import { ExchangeExtensions, InboxExtension } from './extensions';
 import { writeTogetherOrAlone } from './group-commit';
 import { BatchEffects, Opened, classifyBatch, decideBatch, decideRecordingFailure, outboundRefs, positionKey } from './inbox.decide';
 import { PendingWrites, UnitOfWork } from './unit-of-work';
@@ -92,9 +92,16 @@ export class InboxHandler {
       const accepted = opened.flatMap(({ result }) => (result.ok ? [result.claims] : []));
       const received = await this.repository.findReceived(tx, accepted.map((c) => ({ sender: c.iss, messageId: c.jti })));
       const recorded = await this.repository.recordedPositions(tx, opened.map(({ message }) => message));
-      // A feature (cases) may refuse messages it owns, judged in order against what it holds.
-      const extension = await this.extensions.inbox?.prepare(tx, opened, (batch) => classifyBatch(batch, received, recorded));
-      const effects = decideBatch(extension?.opened ?? opened, {
+      // A feature (cases, match) may refuse messages it owns, judged in order against what it holds.
+      let judged = opened;
+      const writes: Exclude<Awaited<ReturnType<InboxExtension['prepare']>>, null>['write'][] = [];
+      for (const extension of this.extensions.inbox) {
+        const prepared = await extension.prepare(tx, judged, (batch) => classifyBatch(batch, received, recorded));
+        if (!prepared) continue;
+        judged = prepared.opened;
+        writes.push(prepared.write);
+      }
+      const effects = decideBatch(judged, {
         ...this.context(),
         received,
         recorded,
@@ -102,7 +109,7 @@ export class InboxHandler {
         outbound: await this.repository.lockOutbound(tx, this.config.agency, outboundRefs(accepted)),
       });
       const written = await this.write(tx, pending, effects);
-      await extension?.write(tx, pending, effects.classified);
+      for (const write of writes) await write(tx, pending, effects.classified);
       return written;
     }, 'inbox');
   }
