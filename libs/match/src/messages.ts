@@ -10,7 +10,7 @@ export const MAX_MATCH_BATCH = 100;
  * Largest filter part in bytes before base64url. A part is base64url-encoded three times on its
  * way out (the body, the JWS payload, the JWE ciphertext: × 4/3 each, ≈ 2.37 in all), so 384 KiB
  * gives an envelope of ≈ 932 KB, under the 1 MiB envelope limit (DEFAULT_MAX_BYTES) and Kafka's
- * default message size; `wire.spec.ts` seals a full part to prove it.
+ * default message size; test/integration/match-filter-envelope.spec.ts seals a full part to prove it.
  */
 export const FILTER_PART_BYTES = 384 * 1024;
 /** Most parts of one filter: 256 × 384 KiB = 96 MiB, above a 40 MB filter of 10 million entries. */

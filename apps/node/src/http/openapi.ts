@@ -456,7 +456,7 @@ const operations = (example: ReturnType<typeof exampleNotice>): Record<string, O
   'POST /match/checks': {
     summary: 'Check values against other agencies (private hit/no-hit)',
     description: 'Blinds each value and sends one match-request to each holder named; waits up to LIAISON_MATCH_CHECK_WAIT_MS (default 5 s) for the answers: 200 with every result, or 202 with Location while an answer is outstanding (GET it until `complete`). The holder learns only that a query of n values was made; hits are checked here against its filter. Refused: a holder not configured (403 match_not_authorised), one whose filter has not arrived (409 match_no_filter). Role operator.',
-    body: { schema: 'MatchCheckRequest', examples: { oneDocument: { summary: 'A document number against ES (refused here: the example node holds no filter of ES)', value: { values: [{ kind: 'document', value: 'X-1234567', country: 'ES' }], partners: ['ES'] }, status: 403 }, noPartner: { summary: 'Refused: no holder named', value: { values: [{ kind: 'document', value: 'X1234567', country: 'ES' }], partners: [] }, status: 400 } } },
+    body: { schema: 'MatchCheckRequest', examples: { oneDocument: { summary: 'A document number against ES (refused here: the example node is configured to query no holder)', value: { values: [{ kind: 'document', value: 'X-1234567', country: 'ES' }], partners: ['ES'] }, status: 403 }, noPartner: { summary: 'Refused: no holder named', value: { values: [{ kind: 'document', value: 'X1234567', country: 'ES' }], partners: [] }, status: 400 } } },
     ok: { status: 200, description: 'Every holder answered (202 and the same body while one has not).', schema: ref('MatchCheck') },
     errors: [400, ...AUTH_ERRORS, 409, 413, 415, 503],
   },

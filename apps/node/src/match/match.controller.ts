@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/commo
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { ServerResponse } from 'http';
 import { CurrentPrincipal, Principal, Roles } from '@liaison/auth';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { MatchService } from './match.service';
 
 /**
@@ -16,6 +17,7 @@ export class MatchController {
 
   @Post('index/entries')
   @Roles('admin')
+  @Idempotent()
   @HttpCode(200)
   importEntries(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
     return this.match.importEntries(principal, body);
@@ -33,9 +35,11 @@ export class MatchController {
     return this.match.holders();
   }
 
-  /** 200 when every holder answered within the wait, else 202 with Location: GET it until `complete`. */
+  /** 200 when every holder answered within the wait, else 202 with Location: GET it until `complete` (a replay by Idempotency-Key answers 200 with the first body). */
   @Post('checks')
   @Roles('operator')
+  @Idempotent()
+  @HttpCode(200)
   async check(@CurrentPrincipal() principal: Principal, @Body() body: unknown, @Res({ passthrough: true }) res: ServerResponse) {
     const { complete, view } = await this.match.check(principal, body);
     res.statusCode = complete ? 200 : 202;
