@@ -89,6 +89,13 @@ describe('node auth: every endpoint × every role and bad token', () => {
     { method: 'GET', path: '/audit/alerts', allowed: ['auditor'], ok: 200 },
     { method: 'GET', path: '/audit/integrity', allowed: ['auditor', 'admin'], ok: 200 },
     { method: 'GET', path: '/audit/bundle', allowed: ['auditor'], ok: 200 },
+    { method: 'POST', path: '/match/index/entries', allowed: ['admin'], ok: 200, body: () => ({ entries: [{ kind: 'document', value: 'X1234567', country: 'ES' }] }) },
+    { method: 'GET', path: '/match/index', allowed: ['admin'], ok: 200 },
+    { method: 'GET', path: '/match/holders', allowed: ['operator'], ok: 200 },
+    // Validated after the role: an empty list of holders is the operator's 400, everyone else's 403.
+    { method: 'POST', path: '/match/checks', allowed: ['operator'], ok: 400, body: () => ({ values: [{ kind: 'document', value: 'X1234567', country: 'ES' }], partners: [] }) },
+    { method: 'GET', path: '/match/checks/{outbound}', allowed: ['operator'], ok: 404 },
+    { method: 'GET', path: '/match/audit', allowed: ['auditor'], ok: 200 },
   ];
 
   beforeAll(async () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'crypto';
+import type { LogLevel } from '@nestjs/common';
 import { Role } from '@liaison/auth';
 import { AgencyKeyring, AgencyPrivateKeys, EnvelopeSealer, openPrivateKeys } from '@liaison/envelope';
 import { createKafka, FederationTopics, KafkaPublisher } from '@liaison/transport';
@@ -102,11 +103,12 @@ export class TestFederation {
     return this.harness.env(agency, this.port(agency), extra);
   }
 
-  async start(agency: string, extra: Record<string, string> = {}): Promise<void> {
+  /** `logLevels`: what the node logs (default errors and warnings; a test that reads the log asks for more). */
+  async start(agency: string, extra: Record<string, string> = {}, logLevels: LogLevel[] = ['error', 'warn']): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const env = this.env(agency, extra);
       try {
-        const node = await startNode(loadNodeConfig(env), { logLevels: ['error', 'warn'] });
+        const node = await startNode(loadNodeConfig(env), { logLevels });
         this.nodes.set(agency, { node, port: this.port(agency), env });
         break;
       } catch (error) {

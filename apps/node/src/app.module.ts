@@ -11,6 +11,7 @@ import { HealthController } from './health/health.controller';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { HealthRepository } from './health/health.repository';
 import { LedgerModule } from './ledger/ledger.module';
+import { MatchModule } from './match/match.module';
 import { NodeRuntime } from './runtime';
 import { Clock } from './tokens';
 
@@ -30,6 +31,7 @@ export class AppModule {
         AttachmentsModule,
         CasesModule,
         CaseworkModule,
+        MatchModule,
         DirectoryModule,
         ConsoleModule,
       ],

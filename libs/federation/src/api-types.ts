@@ -870,6 +870,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/match/index/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import match index entries
+         * @description Adds and removes up to 1000 values of this agency's private-match index (role admin): each canonicalised (docs/PROTOCOL.md §6), sealed at rest, evaluated under the agency's OPRF key; the filter is rebuilt and sent to every partner once the index has been quiet for LIAISON_MATCH_PUBLISH_DELAY_MS. `liaison match-index import` sends a file through this.
+         */
+        post: operations["MatchController_importEntries"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/match/index": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The match index
+         * @description Size, last import, key age and rotation, partners, the last filter sent (role admin). Never a value, never the key.
+         */
+        get: operations["MatchController_index"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/match/holders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Holders this agency may check against
+         * @description Each configured holder (LIAISON_MATCH_HOLDERS) and the filter held of it (key id, entries, when issued and received), or null (role operator).
+         */
+        get: operations["MatchController_holders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/match/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check values against other agencies (private hit/no-hit)
+         * @description Blinds each value and sends one match-request to each holder named; waits up to LIAISON_MATCH_CHECK_WAIT_MS (default 5 s) for the answers: 200 with every result, or 202 with Location while an answer is outstanding (GET it until `complete`). The holder learns only that a query of n values was made; hits are checked here against its filter. Refused: a holder not configured (403 match_not_authorised), one whose filter has not arrived (409 match_no_filter). Role operator.
+         */
+        post: operations["MatchController_check"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/match/checks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One check
+         * @description Its status per holder and the hits (indexes of the values sent); role operator.
+         */
+        get: operations["MatchController_show"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/match/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Private-match counts
+         * @description Served (as holder), per partner: requests evaluated, elements evaluated, refusals by code (rate limit included), follow-up queries received that refer to an answer. Asked (as requester), per holder: requests, elements, hits, refusals, follow-ups sent. Counts only (role auditor).
+         */
+        get: operations["MatchController_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/directory": {
         parameters: {
             query?: never;
@@ -1153,6 +1273,58 @@ export interface components {
         };
         /** @description A ComposeRequest without `case` (the path names it); `recipients` may be left out (all participants: the current members but this agency) and so may `handling` (the case's default handling code). */
         CaseNoticeRequest: Record<string, unknown>;
+        MatchImportRequest: {
+            entries: {
+                /** @enum {unknown} */
+                kind: "document" | "phone" | "email" | "username" | "person";
+                value: string;
+                country?: string;
+                platform?: string;
+                dob?: string;
+                /** @enum {unknown} */
+                op?: "add" | "remove";
+            }[];
+        };
+        MatchImportResult: {
+            added: number;
+            removed: number;
+            /** @description Additions already held and removals of values not held. */
+            unchanged: number;
+            /** @description Entries in the index now. */
+            size: number;
+        };
+        /** @description The index: size, entries per kind, last import, the OPRF key (id, createdAt, ageDays, rotatesAt; never the key), partners that may query it, holders this agency may query, the rate limit, the false-positive rate, and the last filter sent (digest, entries, bytes, parts, build time, partners). */
+        MatchIndexStatus: Record<string, unknown>;
+        MatchCheckRequest: {
+            values: {
+                /** @enum {unknown} */
+                kind: "document" | "phone" | "email" | "username" | "person";
+                value: string;
+                country?: string;
+                platform?: string;
+                dob?: string;
+            }[];
+            partners: string[];
+        };
+        /** @description One check: per holder its status (pending, answered, refused, failed with `code`), the indexes of the values (as sent, 0-based) that hit, and `answerId`, the holder's match-response: a follow-up identity query names it in `re`. Never a value. */
+        MatchCheck: {
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+            values: number;
+            complete: boolean;
+            partners: {
+                partner: string;
+                /** @enum {unknown} */
+                status: "pending" | "answered" | "refused" | "failed";
+                hits: number[];
+                requestId?: string;
+                answerId?: string | null;
+                answeredAt?: string | null;
+                code?: string;
+                detail?: string;
+            }[];
+        };
         /** @description A case: id, reference, owner, status (open, closed), this agency's standing, members, invited, accepted, declined, left, handling, period; title, purpose and legalBasis only for operators and liaison officers; in the detail also its membership events and the timeline of its notices (metadata only). */
         Case: Record<string, unknown>;
         /** Identify a person of interest */
@@ -1465,6 +1637,40 @@ export interface components {
             agency: string;
             seq: number;
         };
+        /** Private match: match-filter */
+        MatchFilterBody: {
+            /** @constant */
+            v: 1;
+            key_id: string;
+            public_key: string;
+            filter: string;
+            part: number;
+            parts: number;
+            bytes: string;
+        };
+        /** Private match: match-request */
+        MatchRequestBody: {
+            /** @constant */
+            v: 1;
+            key_id: string;
+            elements: string[];
+        };
+        /** Private match: match-response */
+        MatchResponseBody: {
+            /** @constant */
+            v: 1;
+            key_id: string;
+            evaluated: string[];
+            proof: string;
+        };
+        /** Private match: match-refusal */
+        MatchRefusalBody: {
+            /** @constant */
+            v: 1;
+            code: string;
+            detail: string;
+            retry_after_seconds?: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -1555,7 +1761,7 @@ export interface operations {
                 /** @description Notice kind. */
                 kind?: string;
                 /** @description Ledger event. */
-                event?: "sent" | "received" | "delivered" | "acknowledged" | "answered" | "declined" | "expired" | "rejected" | "redelivered" | "directory-updated" | "key-changed" | "case-opened" | "attachment-sent" | "attachment-received" | "attachment-refused" | "attachment-delivered" | "attachment-deleted";
+                event?: "sent" | "received" | "delivered" | "acknowledged" | "answered" | "declined" | "expired" | "rejected" | "redelivered" | "directory-updated" | "key-changed" | "case-opened" | "attachment-sent" | "attachment-received" | "attachment-refused" | "attachment-delivered" | "attachment-deleted" | "match-evaluated" | "match-checked";
                 /** @description One message. */
                 messageId?: string;
                 /** @description Keyset cursor: entries after this seq. */
@@ -4654,6 +4860,335 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    MatchController_importEntries: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID is a good one) so that a retry does not act twice: a repeat with the same key and the same request gets the first answer (header Idempotent-Replayed: true); the same key for a different request is refused with 422; a repeat while the first is still being processed with 409. Keys are kept 24 hours by default. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MatchImportRequest"];
+            };
+        };
+        responses: {
+            /** @description What changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchImportResult"];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 256 KiB (an upload: larger than the federation allows). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not uncompressed UTF-8 JSON (an upload: its media type is not allowed, or the file is not of that type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    MatchController_index: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchIndexStatus"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    MatchController_holders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The holders. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>[];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    MatchController_check: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID is a good one) so that a retry does not act twice: a repeat with the same key and the same request gets the first answer (header Idempotent-Replayed: true); the same key for a different request is refused with 422; a repeat while the first is still being processed with 409. Keys are kept 24 hours by default. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MatchCheckRequest"];
+            };
+        };
+        responses: {
+            /** @description Every holder answered (202 and the same body while one has not). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchCheck"];
+                };
+            };
+            /** @description The request is invalid: `errors` names each field, parameter or header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The notice is not in a state that allows this, or a request with the same Idempotency-Key is still being processed (Retry-After). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 256 KiB (an upload: larger than the federation allows). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not uncompressed UTF-8 JSON (an upload: its media type is not allowed, or the file is not of that type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy or not ready: retry after Retry-After seconds (nothing was written). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    MatchController_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The notice or message id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The check. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchCheck"];
+                };
+            };
+            /** @description No valid bearer token (WWW-Authenticate says why). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role, or the handling code forbids the action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    MatchController_audit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        served: Record<string, unknown>[];
+                        asked: Record<string, unknown>[];
+                    };
                 };
             };
             /** @description No valid bearer token (WWW-Authenticate says why). */

@@ -57,9 +57,10 @@ describe('JCS (RFC 8785)', () => {
 });
 
 describe('ledger entries', () => {
-  it('lists the seventeen events, redeliveries, opened cases and attachments included', () => {
-    expect(LEDGER_EVENTS).toHaveLength(17);
+  it('lists the nineteen events, redeliveries, opened cases, attachments and private match included', () => {
+    expect(LEDGER_EVENTS).toHaveLength(19);
     expect(LEDGER_EVENTS.filter((e) => e.startsWith('attachment-'))).toEqual(['attachment-sent', 'attachment-received', 'attachment-refused', 'attachment-delivered', 'attachment-deleted']);
+    expect(LEDGER_EVENTS).toEqual(expect.arrayContaining(['match-evaluated', 'match-checked']));
     expect(LEDGER_EVENTS).toContain('case-opened');
     expect(LEDGER_EVENTS).toContain('directory-updated');
     expect(LEDGER_EVENTS).toContain('redelivered');

@@ -29,6 +29,10 @@ export const LEDGER_EVENTS = [
   'attachment-refused',
   'attachment-delivered',
   'attachment-deleted',
+  /** Private match, holder: a match-request evaluated (reason: the element count; digest: SHA-256 of the request body, never a value). */
+  'match-evaluated',
+  /** Private match, requester: a match-response checked against the holder's filter (reason: elements and hits counts). */
+  'match-checked',
 ] as const;
 
 export type LedgerEvent = (typeof LEDGER_EVENTS)[number];

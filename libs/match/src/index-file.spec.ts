@@ -3,14 +3,14 @@ import { IndexFileError, readIndexFile, type IndexFormat, type IndexRecord } fro
 
 async function all(text: string, format: IndexFormat): Promise<IndexRecord[]> {
   const out: IndexRecord[] = [];
-  for await (const r of readIndexFile(Readable.from([text]), format)) out.push(r);
+  for await (const { input: _input, ...r } of readIndexFile(Readable.from([text]), format)) out.push(r as IndexRecord);
   return out;
 }
 
 async function all2(bytes: Buffer): Promise<IndexRecord[]> {
   const out: IndexRecord[] = [];
   // Split inside a multi-byte character on purpose: the reader must decode across chunks.
-  for await (const r of readIndexFile(Readable.from([bytes.subarray(0, 5), bytes.subarray(5)]), 'jsonl')) out.push(r);
+  for await (const { input: _input, ...r } of readIndexFile(Readable.from([bytes.subarray(0, 5), bytes.subarray(5)]), 'jsonl')) out.push(r as IndexRecord);
   return out;
 }
 

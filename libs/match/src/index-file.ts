@@ -6,7 +6,7 @@ import { parse } from 'csv-parse';
 import { Readable } from 'node:stream';
 import { parseStrictJson } from '@liaison/json';
 import { ndjsonLines } from '@liaison/ledger';
-import { MATCH_KINDS, MatchValueError, canonicalMatchValue, type MatchKind } from './match-value';
+import { MATCH_KINDS, MatchValueError, canonicalMatchValue, type MatchKind, type MatchValue } from './match-value';
 
 export type IndexFormat = 'csv' | 'jsonl';
 export const INDEX_COLUMNS = ['kind', 'value', 'country', 'platform', 'dob', 'op'] as const;
@@ -18,6 +18,8 @@ export interface IndexRecord {
   kind: MatchKind;
   /** The canonical text (`canonicalMatchValue`). */
   canonical: string;
+  /** The fields as the file gave them (the CLI sends these to the node, which canonicalises again). */
+  input: MatchValue;
 }
 
 export class IndexFileError extends Error {
@@ -46,8 +48,9 @@ function toRecord(raw: Record<string, unknown>, line: number): IndexRecord {
   const kind = text('kind');
   if (!kind || !(MATCH_KINDS as readonly string[]).includes(kind)) throw new IndexFileError(line, 'kind', `kind is one of ${MATCH_KINDS.join(', ')}`);
   try {
-    const canonical = canonicalMatchValue({ kind: kind as MatchKind, value: text('value') ?? '', country: text('country'), platform: text('platform'), dob: text('dob') });
-    return { line, op, kind: kind as MatchKind, canonical };
+    const input: MatchValue = { kind: kind as MatchKind, value: text('value') ?? '' };
+    for (const field of ['country', 'platform', 'dob'] as const) if (text(field) !== undefined) input[field] = text(field);
+    return { line, op, kind: kind as MatchKind, canonical: canonicalMatchValue(input), input };
   } catch (error) {
     if (error instanceof MatchValueError) throw new IndexFileError(line, error.field, error.message);
     throw error;

@@ -6,9 +6,14 @@ import { ELEMENT_BYTES, MatchInputError, PROOF_BYTES, oprfKeyId } from './oprf';
 
 /** Most elements in one match-request (each is one guess at the holder's set). */
 export const MAX_MATCH_BATCH = 100;
-/** Largest filter part in bytes before base64url: keeps an envelope under Kafka's default 1 MB message. */
-export const FILTER_PART_BYTES = 512 * 1024;
-/** Most parts of one filter: 256 × 512 KiB = 128 MiB, above a 40 MB filter of 10 million entries. */
+/**
+ * Largest filter part in bytes before base64url. A part is base64url-encoded three times on its
+ * way out (the body, the JWS payload, the JWE ciphertext: × 4/3 each, ≈ 2.37 in all), so 384 KiB
+ * gives an envelope of ≈ 932 KB, under the 1 MiB envelope limit (DEFAULT_MAX_BYTES) and Kafka's
+ * default message size; test/integration/match-filter-envelope.spec.ts seals a full part to prove it.
+ */
+export const FILTER_PART_BYTES = 384 * 1024;
+/** Most parts of one filter: 256 × 384 KiB = 96 MiB, above a 40 MB filter of 10 million entries. */
 export const MAX_FILTER_PARTS = 256;
 export const MATCH_BODY_VERSION = 1;
 
@@ -35,6 +40,17 @@ export interface MatchFilterPartBody {
   parts: number;
   bytes: string;
 }
+
+/** The holder's answer when it does not evaluate a request: a stable code (`match_…`), a detail, when to retry. */
+export interface MatchRefusalBody {
+  v: 1;
+  code: string;
+  detail: string;
+  retry_after_seconds?: number;
+}
+
+export const MATCH_REFUSAL_CODE = /^match_[a-z_]{1,60}$/;
+export const MAX_REFUSAL_DETAIL = 500;
 
 const KEY_ID = /^[0-9a-f]{16}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -129,4 +145,14 @@ export function assembleFilter(parts: ReadonlyArray<ReturnType<typeof readFilter
   const whole = Buffer.concat(ordered.map((p) => p.bytes));
   if (createHash('sha256').update(whole).digest('hex') !== first.filter) throw new MatchInputError('malformed_element', 'filter parts do not hash to the announced filter');
   return new Uint8Array(whole);
+}
+
+export function matchRefusalBody(code: string, detail: string, retryAfterSeconds?: number): MatchRefusalBody {
+  return { v: 1, code, detail: detail.slice(0, MAX_REFUSAL_DETAIL), ...(retryAfterSeconds === undefined ? {} : { retry_after_seconds: retryAfterSeconds }) };
+}
+
+/** Reads a match-refusal body (its shape is also the registered schema's: the opener checked it). */
+export function readMatchRefusal(body: unknown): { code: string; detail: string; retryAfterSeconds?: number } {
+  const r = body as MatchRefusalBody;
+  return { code: r.code, detail: r.detail, retryAfterSeconds: r.retry_after_seconds };
 }

@@ -65,7 +65,7 @@ function limit(parsed: ParsedArgs): number | undefined {
 }
 
 /** The node's URL and the bearer token, from the options or LIAISON_NODE_URL / LIAISON_TOKEN (never printed). */
-function client(parsed: ParsedArgs, io: CliIo): NodeClient {
+export function client(parsed: ParsedArgs, io: CliIo): NodeClient {
   const url = (parsed.options.get('node-url') as string | undefined) ?? envSetting(io, 'LIAISON_NODE_URL');
   if (!url) throw new UsageError('give the node with --node-url or LIAISON_NODE_URL (e.g. http://127.0.0.1:3001)');
   let parsedUrl: URL;
@@ -126,7 +126,7 @@ const NOTICE_COLUMNS: [string, string][] = [
 ];
 
 /** The options every action takes. */
-function apiCommand(program: Command, name: string, summary: string, changes: boolean): Command {
+export function apiCommand(program: Command, name: string, summary: string, changes: boolean): Command {
   const command = program
     .command(name)
     .summary(summary)

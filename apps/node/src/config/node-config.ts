@@ -69,6 +69,53 @@ export interface NodeConfig {
   oidc: { issuer: string; clientId: string } | null;
   /** How long an Idempotency-Key and its answer are kept (docs/api.md). */
   idempotencyTtlSeconds: number;
+  /** Private hit/no-hit (issue 18, docs/PROTOCOL.md §6). */
+  match: MatchConfig;
+}
+
+/** Which partners may query which index, and the holder's limits: federation configuration, enforced on both sides. */
+export interface MatchConfig {
+  /** Agencies that may query this agency's index and receive its filter (LIAISON_MATCH_PARTNERS). */
+  partners: string[];
+  /** Agencies whose index this agency may query; their filters are the only ones accepted (LIAISON_MATCH_HOLDERS). */
+  holders: string[];
+  /** Evaluations a partner may ask for per hour, and the largest burst (LIAISON_MATCH_RATE_PER_HOUR, LIAISON_MATCH_BURST). */
+  rate: { perHour: number; burst: number };
+  /** Age at which the OPRF key is replaced and the filter re-evaluated and republished (LIAISON_MATCH_KEY_ROTATION_DAYS). */
+  keyRotationDays: number;
+  /** Largest false-positive rate of the published filter (LIAISON_MATCH_FALSE_POSITIVE_RATE, default 1e-6). */
+  falsePositiveRate: number;
+  /** Quiet time after an index change before the filter is rebuilt and sent (LIAISON_MATCH_PUBLISH_DELAY_MS). */
+  publishDelayMs: number;
+  /** How long POST /match/checks waits for every answer before answering 202 (LIAISON_MATCH_CHECK_WAIT_MS). */
+  checkWaitMs: number;
+}
+
+function agencyList(reader: EnvReader, name: string, me: string): string[] {
+  const list = reader.list(name, '');
+  for (const agency of list) {
+    if (!AGENCY_CODE.test(agency)) throw new ConfigError(name, `must be a comma-separated list of agency codes, got "${agency}"`);
+    if (agency === me) throw new ConfigError(name, `names this agency itself (${me})`);
+  }
+  return [...new Set(list)].sort();
+}
+
+function matchConfig(reader: EnvReader, agency: string): MatchConfig {
+  const rawRate = reader.string('LIAISON_MATCH_FALSE_POSITIVE_RATE', '1e-6');
+  const rate = Number(rawRate);
+  if (!/^[0-9.e+-]+$/i.test(rawRate) || !(rate >= 2 ** -32 && rate <= 2 ** -8)) throw new ConfigError('LIAISON_MATCH_FALSE_POSITIVE_RATE', 'must be a number from 2^-32 to 2^-8 (e.g. 1e-6)');
+  return {
+    partners: agencyList(reader, 'LIAISON_MATCH_PARTNERS', agency),
+    holders: agencyList(reader, 'LIAISON_MATCH_HOLDERS', agency),
+    rate: {
+      perHour: reader.integer('LIAISON_MATCH_RATE_PER_HOUR', 1000, { min: 1, max: 10_000_000 }),
+      burst: reader.integer('LIAISON_MATCH_BURST', 200, { min: 1, max: 1_000_000 }),
+    },
+    keyRotationDays: reader.integer('LIAISON_MATCH_KEY_ROTATION_DAYS', 30, { min: 1, max: 366 }),
+    falsePositiveRate: rate,
+    publishDelayMs: reader.integer('LIAISON_MATCH_PUBLISH_DELAY_MS', 2000, { min: 0, max: 3_600_000 }),
+    checkWaitMs: reader.integer('LIAISON_MATCH_CHECK_WAIT_MS', 5000, { min: 0, max: 30_000 }),
+  };
 }
 
 function hexKey(reader: EnvReader, name: string): Uint8Array | undefined {
@@ -288,5 +335,6 @@ export function loadNodeConfig(env: Env = process.env): NodeConfig {
     consoleDir: reader.optional('LIAISON_CONSOLE_DIR'),
     oidc: oidcConfig(reader),
     idempotencyTtlSeconds: reader.integer('LIAISON_IDEMPOTENCY_TTL_SECONDS', 86400, { min: 60, max: 30 * 86400 }),
+    match: matchConfig(reader, agency),
   };
 }

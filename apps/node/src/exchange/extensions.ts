@@ -8,7 +8,7 @@ import type { OutboundItem } from './notice.decide';
 import type { PendingWrites } from './unit-of-work';
 
 /**
- * What a feature module built on the exchange (cases, attachments) adds to it without the exchange knowing the
+ * What a feature module built on the exchange (cases, attachments, match) adds to it without the exchange knowing the
  * feature: a judgement of the inbox messages it owns, inside the batch's transaction, and a check
  * of composed notices. Registered by the feature at start; absent, the exchange behaves as before.
  */

@@ -9,7 +9,7 @@ import { ContentCipher } from './content-cipher';
 import { EnvelopeDispatcher } from './dispatcher';
 import { ExchangeMetrics } from './exchange.metrics';
 import { ExchangeRepository } from './exchange.repository';
-import { ExchangeExtensions } from './extensions';
+import { ExchangeExtensions, InboxExtension } from './extensions';
 import { writeTogetherOrAlone } from './group-commit';
 import { BatchEffects, Classification, Opened, classifyBatch, decideBatch, decideRecordingFailure, outboundRefs, positionKey } from './inbox.decide';
 import { PendingWrites, UnitOfWork } from './unit-of-work';
@@ -92,7 +92,7 @@ export class InboxHandler {
       const accepted = opened.flatMap(({ result }) => (result.ok ? [result.claims] : []));
       const received = await this.repository.findReceived(tx, accepted.map((c) => ({ sender: c.iss, messageId: c.jti })));
       const recorded = await this.repository.recordedPositions(tx, opened.map(({ message }) => message));
-      // A feature (cases, attachments) may refuse messages it owns, judged in order against what it holds.
+      // A feature (cases, attachments, match) may refuse messages it owns, judged in order against what it holds.
       const classify = (batch: Opened[]) => classifyBatch(batch, received, recorded);
       const writes: ((tx: Queryable, pending: PendingWrites, classified: Classification[]) => Promise<void>)[] = [];
       let judged = opened;

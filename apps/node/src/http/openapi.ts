@@ -7,6 +7,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { AGENCY_CODE, UUID } from '@liaison/ids';
 import { declineCaseRequestSchema, inviteRequestSchema, openCaseRequestSchema } from '@liaison/cases';
+import { MAX_IMPORT_ENTRIES, matchCheckRequestSchema, matchImportRequestSchema } from '@liaison/match';
 import { LEDGER_EVENTS } from '@liaison/ledger';
 import { answerEnvelopeSchema, assignmentSchema, BATCH_SEND_MAX, composeSchema, declineSchema, gradesSchema, handlingSchema, noteSchema, NOTICE_KINDS, NOTICE_STATES, REFUSAL_GROUND_CODES } from '@liaison/notices';
 import { PROBLEM_CONTENT_TYPE } from './problem';
@@ -196,6 +197,21 @@ function schemas(): Json {
     CaseNoticeRequest: {
       type: 'object',
       description: 'A ComposeRequest without `case` (the path names it); `recipients` may be left out (all participants: the current members but this agency) and so may `handling` (the case\'s default handling code).',
+    },
+    MatchImportRequest: asComponent(matchImportRequestSchema),
+    MatchImportResult: {
+      type: 'object', required: ['added', 'removed', 'unchanged', 'size'],
+      properties: { added: { type: 'integer' }, removed: { type: 'integer' }, unchanged: { type: 'integer', description: 'Additions already held and removals of values not held.' }, size: { type: 'integer', description: 'Entries in the index now.' } },
+    },
+    MatchIndexStatus: { type: 'object', description: 'The index: size, entries per kind, last import, the OPRF key (id, createdAt, ageDays, rotatesAt; never the key), partners that may query it, holders this agency may query, the rate limit, the false-positive rate, and the last filter sent (digest, entries, bytes, parts, build time, partners).' },
+    MatchCheckRequest: asComponent(matchCheckRequestSchema),
+    MatchCheck: {
+      type: 'object', required: ['id', 'createdAt', 'values', 'complete', 'partners'],
+      description: 'One check: per holder its status (pending, answered, refused, failed with `code`), the indexes of the values (as sent, 0-based) that hit, and `answerId`, the holder\'s match-response: a follow-up identity query names it in `re`. Never a value.',
+      properties: {
+        id: { type: 'string', pattern: UUID.source }, createdAt: { type: 'string', format: 'date-time' }, values: { type: 'integer' }, complete: { type: 'boolean' },
+        partners: { type: 'array', items: { type: 'object', required: ['partner', 'status', 'hits'], properties: { partner: { type: 'string' }, status: { enum: ['pending', 'answered', 'refused', 'failed'] }, hits: { type: 'array', items: { type: 'integer' } }, requestId: { type: 'string' }, answerId: { type: ['string', 'null'] }, answeredAt: { type: ['string', 'null'] }, code: { type: 'string' }, detail: { type: 'string' } } } },
+      },
     },
     Case: { type: 'object', description: 'A case: id, reference, owner, status (open, closed), this agency\'s standing, members, invited, accepted, declined, left, handling, period; title, purpose and legalBasis only for operators and liaison officers; in the detail also its membership events and the timeline of its notices (metadata only).' },
   };
@@ -521,6 +537,29 @@ const operations = (example: ReturnType<typeof exampleNotice>): Record<string, O
     ],
     ok: { status: 200, description: 'The proof.', schema: { type: 'object' } },
     errors: [400, ...AUTH_ERRORS],
+  },
+  'POST /match/index/entries': {
+    summary: 'Import match index entries',
+    description: `Adds and removes up to ${MAX_IMPORT_ENTRIES} values of this agency's private-match index (role admin): each canonicalised (docs/PROTOCOL.md §6), sealed at rest, evaluated under the agency's OPRF key; the filter is rebuilt and sent to every partner once the index has been quiet for LIAISON_MATCH_PUBLISH_DELAY_MS. \`liaison match-index import\` sends a file through this.`,
+    body: { schema: 'MatchImportRequest', examples: { documents: { summary: 'Two document numbers, one removal', value: { entries: [{ kind: 'document', value: 'X1234567', country: 'ES' }, { kind: 'phone', value: '+34 612 345 678' }, { op: 'remove', kind: 'document', value: 'Y7654321', country: 'ES' }] }, status: 200 }, badCountry: { summary: 'Refused: a document without its issuing country', value: { entries: [{ kind: 'document', value: 'X1234567' }] }, status: 400 } } },
+    ok: { status: 200, description: 'What changed.', schema: ref('MatchImportResult') },
+    errors: [400, ...AUTH_ERRORS, 413, 415],
+  },
+  'GET /match/index': { summary: 'The match index', description: 'Size, last import, key age and rotation, partners, the last filter sent (role admin). Never a value, never the key.', ok: { status: 200, description: 'The status.', schema: ref('MatchIndexStatus') }, errors: AUTH_ERRORS },
+  'GET /match/holders': { summary: 'Holders this agency may check against', description: 'Each configured holder (LIAISON_MATCH_HOLDERS) and the filter held of it (key id, entries, when issued and received), or null (role operator).', ok: { status: 200, description: 'The holders.', schema: LIST }, errors: AUTH_ERRORS },
+  'POST /match/checks': {
+    summary: 'Check values against other agencies (private hit/no-hit)',
+    description: 'Blinds each value and sends one match-request to each holder named; waits up to LIAISON_MATCH_CHECK_WAIT_MS (default 5 s) for the answers: 200 with every result, or 202 with Location while an answer is outstanding (GET it until `complete`). The holder learns only that a query of n values was made; hits are checked here against its filter. Refused: a holder not configured (403 match_not_authorised), one whose filter has not arrived (409 match_no_filter). Role operator.',
+    body: { schema: 'MatchCheckRequest', examples: { oneDocument: { summary: 'A document number against ES (refused here: the example node is configured to query no holder)', value: { values: [{ kind: 'document', value: 'X-1234567', country: 'ES' }], partners: ['ES'] }, status: 403 }, noPartner: { summary: 'Refused: no holder named', value: { values: [{ kind: 'document', value: 'X1234567', country: 'ES' }], partners: [] }, status: 400 } } },
+    ok: { status: 200, description: 'Every holder answered (202 and the same body while one has not).', schema: ref('MatchCheck') },
+    errors: [400, ...AUTH_ERRORS, 409, 413, 415, 503],
+  },
+  'GET /match/checks/{id}': { summary: 'One check', description: 'Its status per holder and the hits (indexes of the values sent); role operator.', ok: { status: 200, description: 'The check.', schema: ref('MatchCheck') }, errors: [...AUTH_ERRORS, 404] },
+  'GET /match/audit': {
+    summary: 'Private-match counts',
+    description: 'Served (as holder), per partner: requests evaluated, elements evaluated, refusals by code (rate limit included), follow-up queries received that refer to an answer. Asked (as requester), per holder: requests, elements, hits, refusals, follow-ups sent. Counts only (role auditor).',
+    ok: { status: 200, description: 'The counts.', schema: { type: 'object', required: ['served', 'asked'], properties: { served: LIST, asked: LIST } } },
+    errors: AUTH_ERRORS,
   },
   'GET /audit/checkpoint': { summary: 'Latest checkpoint', description: 'With its witness cosignatures and whether the quorum is reached. Roles auditor, admin.', ok: { status: 200, description: 'The checkpoint.', schema: { type: 'object' } }, errors: [...AUTH_ERRORS, 404] },
   'GET /audit/integrity': {
