@@ -4,6 +4,7 @@ import { join } from 'path';
 import { EnvelopeSealer } from '@liaison/envelope';
 import { epochSeconds, uuidv7 } from '@liaison/ids';
 import { MATCH_REQUEST, OprfRequester, matchRequestBody, type MatchValue } from '@liaison/match';
+import { MatchService } from '../../apps/node/src/match/match.service';
 import { liaison } from '../support/cli';
 import { noticeRequest, sealerFor, TestFederation } from '../support/federation';
 
@@ -220,5 +221,32 @@ describe('private hit/no-hit across three agencies', () => {
         { partner: 'NL', requests: 8, evaluated: 57, refused: { match_malformed_element: 3, match_identity_element: 1, match_unknown_key: 1, match_rate_limited: 1 }, followUps: 1 },
       ]);
     });
+
+    it('rotates the key when due: every entry re-evaluated under the new one, a new filter sent, the old key refused, the same hits', async () => {
+      const oldKey = keyId;
+      await fed.sql('ES', `UPDATE match_key SET created_at = created_at - interval '31 days' WHERE retired_at IS NULL`);
+      const service = fed.nodes.get('ES')?.node.app.get(MatchService) as MatchService;
+      expect(await service.rotateIfDue()).toBe(true);
+      expect(await service.rotateIfDue()).toBe(false); // the new key is not due
+      await fed.waitFor(async () => {
+        const [h] = (await fed.get('NL', '/match/holders', 'operator')).body;
+        return h.filter.keyId !== oldKey && h.filter.entries === INDEX;
+      }, 'NL to hold the filter under the new key', 300_000);
+      const status = (await fed.get('ES', '/match/index', 'admin')).body;
+      expect(status.key).toMatchObject({ ageDays: 0 });
+      expect(status.key.id).not.toBe(oldKey);
+      expect(status.publication).toMatchObject({ keyId: status.key.id, entries: INDEX, partners: ['NL'] });
+      const [{ n: stale }] = await fed.sql<{ n: number }>('ES', 'SELECT count(*)::int AS n FROM match_entry WHERE key_id <> $1', [status.key.id]);
+      expect(stale).toBe(0);
+      // A request under the old key is refused and answered; the next, under the new key, is evaluated.
+      const underOldKey = await validBody();
+      keyId = status.key.id;
+      const [f] = await fed.sql<{ public_key: Buffer }>('NL', `SELECT public_key FROM match_filter WHERE holder = 'ES'`);
+      esPublicKey = new Uint8Array(f.public_key);
+      expect(await send('NL', underOldKey)).toMatchObject({ code: 'match_unknown_key' });
+      let check = await fed.post('NL', '/match/checks', 'operator', { values, partners: ['ES'] });
+      if (check.status === 202) await fed.waitFor(async () => (check = await fed.get('NL', `/match/checks/${check.body.id}`, 'operator')).body.complete, 'the check to complete');
+      expect(check.body.partners[0]).toMatchObject({ status: 'answered', hits: presentIndexes });
+    }, 400_000);
   });
 });

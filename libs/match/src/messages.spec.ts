@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { MatchInputError, OprfHolder, OprfRequester, generateOprfKey, oprfKeyId, readElements } from './oprf';
 import { FuseFilter, filterKeys } from './fuse-filter';
-import { assembleFilter, filterPartBodies, matchRequestBody, matchResponseBody, readFilterPart, readMatchRequest, readMatchResponse } from './messages';
+import { assembleFilter, filterPartBodies, matchRefusalBody, matchRequestBody, matchResponseBody, readFilterPart, readMatchRequest, readMatchResponse } from './messages';
 
 const code = (f: () => unknown): string => {
   try {
@@ -61,5 +61,23 @@ describe('match message bodies', () => {
     expect(code(() => assembleFilter([parts[0], parts[0], parts[2]]))).toBe('count_mismatch');
     const forged = parts.map((p, i) => (i === 1 ? { ...p, bytes: new Uint8Array(p.bytes.length) } : p));
     expect(code(() => assembleFilter(forged))).toBe('malformed_element');
+  });
+
+  it('the examples of docs/PROTOCOL.md §6, byte for byte: RFC 9497 A.1.2.1 carried in a request and a response', async () => {
+    const hex = (x: string) => Uint8Array.from(Buffer.from(x, 'hex'));
+    const fixed = (x: string) => ({ next: () => hex(x) });
+    const pk = hex('c803e2cc6b05fc15064549b5920659ca4a77b2cca6f04f6b357009335476ad4e');
+    const requester = await OprfRequester.create(pk, fixed('64d37aed22a27f5191de1c1d69fadb899d8862b58eb4220029e036ec4c1f6706'));
+    const holder = await OprfHolder.create(hex('e6f73f344b79b379f1a0dd37e07ff62e38d9f71345ce62ae3a9bc60b04ccd909'), fixed('222a5e897cf59db8145db8d16e597e8facb80ae7d4e26d9881aa6f61d645fc0e'));
+    const { state, blinded } = await requester.blind([Uint8Array.of(0)]);
+    expect(JSON.stringify(matchRequestBody(oprfKeyId(pk), blinded))).toBe('{"v":1,"key_id":"bc68814ba180bc94","elements":["hj8zDMGhJZ7VpZmKI6z9N_tDUaeTpbPAkLZC3cQ5uUU"]}');
+    const { evaluated, proof } = await holder.blindEvaluate(blinded);
+    expect(JSON.stringify(matchResponseBody(oprfKeyId(pk), evaluated, proof))).toBe(
+      '{"v":1,"key_id":"bc68814ba180bc94","evaluated":["qo-gSHZNViOGhnlAL_YQjSUhiE-hOM1_nHZpqaAUJn4"],"proof":"3e-TdyaS5TXRpTkD2yQ2c1XMLMeN6Ts75aj_zGmF3QZtQ0ZCHRe_UReiof8Pyyp1n1ilOd--hXpAvOTPSexgDQ"}',
+    );
+    expect(Buffer.from((await requester.finalize(state, evaluated, proof))[0]).toString('hex').slice(0, 16)).toBe('b58cfbe118e0cb94');
+    expect(JSON.stringify(matchRefusalBody('match_rate_limited', 'NL is over its rate of 1000 evaluations an hour; retry in 36 s', 36))).toBe(
+      '{"v":1,"code":"match_rate_limited","detail":"NL is over its rate of 1000 evaluations an hour; retry in 36 s","retry_after_seconds":36}',
+    );
   });
 });

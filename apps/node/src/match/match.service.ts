@@ -166,12 +166,16 @@ export class MatchService implements OnModuleInit, OnModuleDestroy, InboxExtensi
 
   /** Replaces the key when it is due, re-evaluates every entry under the new one and republishes. */
   async rotateIfDue(): Promise<boolean> {
-    const key = await this.key();
-    if (!keyDue(key.createdAt, this.clock.now(), this.config.match.keyRotationDays)) return false;
-    await this.unit.run(async (tx) => {
+    await this.key();
+    const rotated = await this.unit.run(async (tx) => {
       await this.repository.lockIndex(tx);
+      // Read again under the lock: another replica may have rotated it already.
+      const row = await this.repository.currentKey(tx);
+      if (row && !keyDue(row.createdAt, this.clock.now(), this.config.match.keyRotationDays)) return false;
       await this.newKey(tx);
+      return true;
     });
+    if (!rotated) return false;
     this.current = null;
     this.filterCache.clear();
     this.schedulePublish(false, 0);
@@ -392,7 +396,12 @@ export class MatchService implements OnModuleInit, OnModuleDestroy, InboxExtensi
     const evaluations = new Map<number, { evaluated: Uint8Array[]; proof: Uint8Array; keyId: string }>();
     let buckets = new Map<string, { tokens: number; at: number }>();
     if (requestIndexes.length > 0) {
-      const key = await this.key();
+      let key = await this.key();
+      // Another replica may have rotated the key: a request under a key id this one does not know reloads it once.
+      if (requestIndexes.some((i) => (claimsAt(i).body as { key_id?: unknown }).key_id !== key.keyId)) {
+        this.current = null;
+        key = await this.key();
+      }
       const senders = [...new Set(requestIndexes.map((i) => claimsAt(i).iss))].filter((s) => this.config.match.partners.includes(s));
       buckets = await this.repository.lockBuckets(tx, senders);
       judgements = await judgeMatchRequests(opened, requestIndexes, { partners: this.config.match.partners, keyId: key.keyId, policy: this.config.match.rate, buckets, now: now.getTime() });
