@@ -1,8 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import type { Page, Request } from 'playwright-core';
-import { ConsoleBrowser, consoleUrl, expectAccessible, signInWithToken, snap } from '../support/browser';
-import { TestFederation } from '../support/federation';
+import { consoleSuite, consoleUrl, expectAccessible, signInWithToken, snap } from '../support/browser';
 
 const FIXTURES = join(__dirname, 'fixtures');
 const PHOTO = join(FIXTURES, 'subject-photo.png');
@@ -19,45 +18,30 @@ const NOTE = join(FIXTURES, 'case-note.pdf');
 jest.setTimeout(240_000);
 
 describe('web console: attachments in a real browser', () => {
-  let fed: TestFederation;
-  let browser: ConsoleBrowser;
+  const suite = consoleSuite(['NL', 'ES']);
   let noticeId = '';
   const pages: Record<string, Page> = {};
   const tokens: string[] = [];
   const requests: Request[] = [];
   const token = async (agency: string, role: 'operator' | 'liaison_officer' | 'auditor') => {
-    const minted = await fed.token(agency, role);
+    const minted = await suite.fed.token(agency, role);
     tokens.push(minted);
     return minted;
   };
   const watch = (page: Page) => page.on('request', (r) => requests.push(r));
 
-  beforeAll(async () => {
-    fed = await TestFederation.create(['NL', 'ES']);
-    await Promise.all(['NL', 'ES'].map((a) => fed.start(a)));
-    browser = await ConsoleBrowser.launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await fed?.destroy();
-  });
-  afterEach(() => {
-    // No console error, uncaught exception or CSP violation on any page.
-    expect(browser.problems).toEqual([]);
-  });
-
   it('publishes the attachment policy and lets images load only from the node and blob: URLs', async () => {
-    const index = await fetch(consoleUrl(fed.port('NL')));
+    const index = await fetch(consoleUrl(suite.fed.port('NL')));
     expect(index.headers.get('content-security-policy')).toContain("img-src 'self' data: blob:;");
-    const config = await (await fetch(consoleUrl(fed.port('NL'), 'config.json'))).json();
+    const config = await (await fetch(consoleUrl(suite.fed.port('NL'), 'config.json'))).json();
     expect(config.attachments).toMatchObject({ maxAttachmentBytes: 50 * 1024 * 1024, maxNoticeBytes: 100 * 1024 * 1024, maxAttachments: 32, extensions: { png: 'image/png', pdf: 'application/pdf' } });
     expect(config.attachments.types).toEqual(expect.arrayContaining(['image/jpeg', 'image/png', 'application/pdf', 'text/csv']));
   });
 
   it('an NL operator attaches a photo and a PDF with the file picker, chooses the photo and sends an identity query to ES', async () => {
-    const page = (pages.nl = await browser.newPage('NL operator'));
+    const page = (pages.nl = await suite.browser.newPage('NL operator'));
     watch(page);
-    await signInWithToken(page, fed.port('NL'), await token('NL', 'operator'));
+    await signInWithToken(page, suite.fed.port('NL'), await token('NL', 'operator'));
     await page.getByRole('link', { name: 'Compose' }).click();
     await page.getByRole('heading', { name: 'Compose a notice' }).waitFor();
     const picker = page.getByLabel('Add files (photos, documents)');
@@ -95,8 +79,8 @@ describe('web console: attachments in a real browser', () => {
     noticeId = ((await follow.getAttribute('href')) ?? '').replace('#/sent/', '');
     expect(await page.locator('li.attachment').count()).toBe(0); // the next notice starts without files
 
-    const sent = await fed.get('NL', `/notices/${noticeId}`, 'operator');
-    const attached = (await fed.get('NL', `/notices/${noticeId}/attachments`, 'operator')).body as { id: string; name: string }[];
+    const sent = await suite.fed.get('NL', `/notices/${noticeId}`, 'operator');
+    const attached = (await suite.fed.get('NL', `/notices/${noticeId}/attachments`, 'operator')).body as { id: string; name: string }[];
     expect(sent.body.body.photo).toEqual({ attachment: attached.find((a) => a.name === 'subject-photo.png')?.id });
     expect(sent.body.body.names).toBeUndefined();
     await follow.click();
@@ -104,14 +88,14 @@ describe('web console: attachments in a real browser', () => {
   });
 
   it("ES's officer sees the photo previewed inline and downloads it byte-identical", async () => {
-    const page = (pages.es = await browser.newPage('ES officer'));
+    const page = (pages.es = await suite.browser.newPage('ES officer'));
     watch(page);
-    await signInWithToken(page, fed.port('ES'), await token('ES', 'liaison_officer'));
-    await page.goto(consoleUrl(fed.port('ES'), `#/inbox/${noticeId}`));
+    await signInWithToken(page, suite.fed.port('ES'), await token('ES', 'liaison_officer'));
+    await page.goto(consoleUrl(suite.fed.port('ES'), `#/inbox/${noticeId}`));
     await page.getByRole('heading', { name: 'Identity query from NL' }).waitFor();
     // Until the files arrived whole and verified they show as arriving; the page reads again meanwhile.
-    await fed.waitFor(async () => ((await fed.get('ES', `/inbox/${noticeId}/attachments`, 'liaison_officer')).body as { available: boolean }[]).every((a) => a.available), 'both attachments available at ES', 120_000).catch(async (e: Error) => {
-      const at = async (agency: string, path: string, role: 'operator' | 'liaison_officer') => JSON.stringify((await fed.get(agency, path, role)).body);
+    await suite.fed.waitFor(async () => ((await suite.fed.get('ES', `/inbox/${noticeId}/attachments`, 'liaison_officer')).body as { available: boolean }[]).every((a) => a.available), 'both attachments available at ES', 120_000).catch(async (e: Error) => {
+      const at = async (agency: string, path: string, role: 'operator' | 'liaison_officer') => JSON.stringify((await suite.fed.get(agency, path, role)).body);
       throw new Error(`${e.message}: ES lists ${await at('ES', `/inbox/${noticeId}/attachments`, 'liaison_officer')}; NL lists ${await at('NL', `/notices/${noticeId}/attachments`, 'operator')}`);
     });
     const img = page.getByRole('img', { name: 'Image attached to the notice: subject-photo.png' });
@@ -144,9 +128,9 @@ describe('web console: attachments in a real browser', () => {
   });
 
   it('the NL auditor sees media type, digest and size of the attachments sent, never their content', async () => {
-    const page = (pages.audit = await browser.newPage('NL auditor'));
+    const page = (pages.audit = await suite.browser.newPage('NL auditor'));
     watch(page);
-    await signInWithToken(page, fed.port('NL'), await token('NL', 'auditor'));
+    await signInWithToken(page, suite.fed.port('NL'), await token('NL', 'auditor'));
     await page.getByRole('heading', { name: 'Exchange log' }).waitFor();
     await page.getByLabel('Event').selectOption('attachment-sent');
     await page.getByRole('button', { name: 'Apply filters' }).click();

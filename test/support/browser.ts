@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { TestFederation } from './federation';
 
 /** Debian's chromium (apt-get install -y chromium): the browser cannot be downloaded here. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -96,4 +97,26 @@ export async function expectAccessible(page: Page, view: string): Promise<void> 
     return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
   }, WCAG_AA);
   expect({ view, violations }).toEqual({ view, violations: [] });
+}
+
+/**
+ * A browser test file's federation (these agencies, `started` of them running) and one browser,
+ * set up before its tests and torn down after; each test must end with no console error,
+ * uncaught exception or CSP violation on any page. Read `fed` and `browser` inside the tests.
+ */
+export function consoleSuite(agencies: string[], started = agencies): { fed: TestFederation; browser: ConsoleBrowser } {
+  const suite = {} as { fed: TestFederation; browser: ConsoleBrowser };
+  beforeAll(async () => {
+    suite.fed = await TestFederation.create(agencies);
+    await Promise.all(started.map((a) => suite.fed.start(a)));
+    suite.browser = await ConsoleBrowser.launch();
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.fed?.destroy();
+  });
+  afterEach(() => {
+    expect(suite.browser.problems).toEqual([]);
+  });
+  return suite;
 }
