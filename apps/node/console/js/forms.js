@@ -2,8 +2,10 @@
 import { clear, h, nextId } from './dom.js';
 import { t } from './i18n.js';
 
-// Names the API uses inside its messages, said in words for the person at the screen.
-const INTERNAL_NAMES = /\b(identity_documents|case_reference|legal_basis|last_known_location|date_of_birth|issuing_country|expiresAt|names|photo)\b/g;
+// Names the API uses inside its messages, said in words for the person at the screen. Only
+// identifiers no sentence contains: plain words such as "names" or "photo" also occur in the
+// console's own translated messages, which pass through here too.
+const INTERNAL_NAMES = /\b(identity_documents|case_reference|legal_basis|last_known_location|date_of_birth|issuing_country|expiresAt)\b/g;
 // The node's own field messages (libs/notices validation), said in the chosen language.
 const NODE_MESSAGES = {
   'is required': 'error.required',
