@@ -49,7 +49,9 @@ export class AttachmentArrivals {
       await this.tell(tx, pending, sender, noticeId, rows.map((row) => ({ id: row.id, status: 'refused' as const, code: 'not_allowed' as const })));
       return;
     }
-    for (const held of await this.repository.takeHeld(tx, sender, att.map((d) => d.id))) {
+    const ids = att.map((d) => d.id).sort();
+    for (const id of ids) await this.repository.lockArrival(tx, sender, id);
+    for (const held of await this.repository.takeHeld(tx, sender, ids)) {
       if (held.noticeId !== noticeId) continue; // held under another notice's name: not this one's
       const outcome = await this.chunk(tx, pending, { sender, recipient: this.config.agency, notice: held.noticeId, attachment: held.attachmentId, index: held.index }, held.bytes);
       if (outcome.effect === 'refused') pending.ledger.push(refusedChunkEntry(sender, held.attachmentId, sha256Hex(held.bytes), outcome.code, outcome.detail));
@@ -58,7 +60,12 @@ export class AttachmentArrivals {
 
   /** Decides and records one chunk message; the caller records a refusal (it knows the chunk's position). */
   async chunk(tx: Queryable, pending: PendingWrites, address: ChunkAddress, bytes: Buffer): Promise<ChunkOutcome> {
-    const row = await this.repository.lockInbound(tx, address.sender, address.attachment);
+    let row = await this.repository.lockInbound(tx, address.sender, address.attachment);
+    if (!row) {
+      // Its envelope may be in a transaction that has not committed yet: wait for it, look again.
+      await this.repository.lockArrival(tx, address.sender, address.attachment);
+      row = await this.repository.lockInbound(tx, address.sender, address.attachment);
+    }
     // Once settled (verified, or refused whole), later copies change nothing.
     if (row && (row.status === 'available' || row.status === 'refused' || row.status === 'deleted')) return { effect: 'settled' };
     const digest = sha256Hex(bytes);

@@ -181,6 +181,16 @@ export class AttachmentsRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * Serialises a chunk that finds no declared attachment with the envelope declaring it: both
+   * take this lock (until their transaction ends) before deciding to hold a chunk or to take the
+   * held ones, so a chunk is never held just after the declaration looked for held chunks.
+   * Attachment ids are sorted by the caller, so two declarations never wait on each other.
+   */
+  async lockArrival(q: Queryable, sender: string, id: string): Promise<void> {
+    await q.query(`SELECT pg_advisory_xact_lock(hashtext('liaison_attachment_arrival'), hashtext($1 || '/' || $2))`, [sender, id]);
+  }
+
   /** SHA-256 (hex) of the chunk recorded at `index`, if any. */
   async recordedChunkDigest(q: Queryable, sender: string, id: string, index: number): Promise<string | null> {
     const rows = (await q.query(`SELECT encode(sha256(bytes), 'hex') AS digest FROM attachment_chunk WHERE sender = $1 AND attachment_id = $2 AND idx = $3`, [sender, id, index])) as { digest: string }[];
