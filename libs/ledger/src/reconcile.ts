@@ -9,11 +9,12 @@ export interface LedgerSide {
 }
 
 export interface ReconcileOptions {
-  /** Kinds that are themselves receipts or acknowledgements and get no 'delivered' entry back. */
-  receiptKinds?: readonly string[];
+  /**
+   * Kinds that are themselves receipts and get no 'delivered' entry back. The ledger knows no
+   * notice kinds: the caller names them (Liaison's are @liaison/notices RECEIPT_KINDS).
+   */
+  receiptKinds: readonly string[];
 }
-
-export const DEFAULT_RECEIPT_KINDS: readonly string[] = ['receipt', 'acknowledgement'];
 
 export interface MessageRef {
   /** The entry's seq in the ledger it comes from. */
@@ -187,8 +188,8 @@ function clean(d: DirectionReport): boolean {
  * the same from B to A. Both ledgers should cover the same period: entries near the edges of
  * partial ranges show up as unmatched.
  */
-export async function reconcile(a: LedgerSide, b: LedgerSide, options: ReconcileOptions = {}): Promise<ReconcileReport> {
-  const receiptKinds = new Set(options.receiptKinds ?? DEFAULT_RECEIPT_KINDS);
+export async function reconcile(a: LedgerSide, b: LedgerSide, options: ReconcileOptions): Promise<ReconcileReport> {
+  const receiptKinds = new Set(options.receiptKinds);
   const ia = await indexSide(a.agency, b.agency, a.entries);
   const ib = await indexSide(b.agency, a.agency, b.entries);
   const aToB = direction(a.agency, b.agency, ia, ib, receiptKinds);
@@ -238,7 +239,7 @@ export async function bundleSide(lines: Iterable<string> | AsyncIterable<string>
 export async function reconcileBundles(
   a: Iterable<string> | AsyncIterable<string>,
   b: Iterable<string> | AsyncIterable<string>,
-  options: ReconcileOptions = {},
+  options: ReconcileOptions,
 ): Promise<ReconcileReport | null> {
   const sa = await bundleSide(a);
   const sb = await bundleSide(b);

@@ -51,6 +51,12 @@ export const BUILTIN_NOTICE_KINDS = [
 ] as const;
 export type BuiltinNoticeKind = (typeof BUILTIN_NOTICE_KINDS)[number];
 
+/**
+ * The kinds that are themselves receipts: recorded on arrival (a ledger entry) but never stored
+ * as notices nor receipted back, so reconciliation expects no 'delivered' entry for them.
+ */
+export const RECEIPT_KINDS: readonly BuiltinNoticeKind[] = ['receipt', 'acknowledgement', 'attachment-receipt'];
+
 /** An untrusted kind name made safe to echo in messages and logs: printable ASCII, bounded. */
 function printable(kind: unknown): string {
   return String(kind).slice(0, 64).replace(/[^\x20-\x7e]/g, '?').replace(/"/g, "'");

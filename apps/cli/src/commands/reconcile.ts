@@ -4,6 +4,7 @@
 // way round, and lists what is missing on either side, gaps, duplicates and digest mismatches.
 // Both files are streamed; memory grows only with the entries that concern the pair.
 import { DirectionReport, ReconcileReport, reconcileBundles } from '@liaison/ledger';
+import { RECEIPT_KINDS } from '@liaison/notices';
 import { Command } from 'commander';
 import { act, EXIT, runStandalone } from '../args';
 import { CliIo, processIo } from './cli-io';
@@ -21,7 +22,7 @@ export async function reconcileFiles(fileA: string, fileB: string, options: Para
   const b = await verifyBundleFile(fileB, options);
   const errors: string[] = [];
   if (a.agency !== null && a.agency === b.agency) errors.push(`both bundles come from ${a.agency}: give one bundle of each agency`);
-  const reconciliation = await reconcileBundles(bundleLines(fileA), bundleLines(fileB));
+  const reconciliation = await reconcileBundles(bundleLines(fileA), bundleLines(fileB), { receiptKinds: RECEIPT_KINDS });
   if (reconciliation === null) errors.push('a file does not start with an audit bundle header');
   return { ok: a.ok && b.ok && errors.length === 0 && reconciliation?.ok === true, bundles: [a, b], reconciliation, errors };
 }

@@ -2,7 +2,7 @@
 // The handler reads the rows a batch refers to, calls decideBatch, writes what it returns.
 import { HEADER_MESSAGE_ID, HEADER_SENDER, NoticeClaims, OpenResult, sha256Hex } from '@liaison/envelope';
 import { isAgencyCode, isUuidV7 } from '@liaison/ids';
-import { FederationDeadlines, NoticeEvent, NoticeState, RECEIPT_MAX_ENVELOPES, ReceiptBody, getNoticeKind, kindBehaviour, replyDeadlineOf, transitionOf } from '@liaison/notices';
+import { FederationDeadlines, NoticeEvent, NoticeState, RECEIPT_KINDS, RECEIPT_MAX_ENVELOPES, ReceiptBody, getNoticeKind, kindBehaviour, replyDeadlineOf, transitionOf } from '@liaison/notices';
 import type { InboundMessage } from '@liaison/transport';
 import type { LedgerEventInput } from '../ledger/ledger.port';
 import type { EnvelopeDraft } from './dispatcher';
@@ -25,7 +25,7 @@ export const ACKNOWLEDGEMENT = 'acknowledgement';
 export const RESPONSE = 'response';
 export const ATTACHMENT_RECEIPT = 'attachment-receipt';
 /** Protocol kinds that are recorded (received, in the ledger) but neither stored as notices nor receipted. */
-const NOT_STORED: ReadonlySet<string> = new Set([RECEIPT, ACKNOWLEDGEMENT, ATTACHMENT_RECEIPT]);
+const NOT_STORED: ReadonlySet<string> = new Set(RECEIPT_KINDS);
 /** Kinds whose arrival moves our outbound notices: the one named by `re`, or each a batch receipt names. */
 const MOVES_OUTBOUND: ReadonlySet<string> = new Set([RECEIPT, ACKNOWLEDGEMENT, RESPONSE]);
 
