@@ -2,12 +2,14 @@ import { execFileSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { SHUTDOWN_DEADLINE_MS } from '../../apps/node/src/shutdown';
+import { expectAttachmentArrivedOnce, sendLargeAttachment } from '../support/attachments';
 import { countRows, TestFederation } from '../support/federation';
 import { expectLedgersVerifyAndReconcile, expectNlToEsExactlyOnce, ProcessNode, ProcessPair, streamNotices } from '../support/process-node';
 
 /**
  * Fault suite, part two: the shared infrastructure goes away while NL streams notices to ES —
- * the Kafka broker is stopped and started, then PostgreSQL is. Every other test file uses the
+ * the Kafka broker is stopped and started (mid-stream, then mid-transfer of an attachment), then
+ * PostgreSQL is. Every other test file uses the
  * same broker and server, so jest.config.js leaves this file out of the main run and test/run.sh
  * runs it alone afterwards (LIAISON_FAULT_INFRA=1; as root, for pg_ctlcluster).
  */
@@ -43,6 +45,18 @@ describe('fault suite: broker and PostgreSQL outages (runs alone)', () => {
     await expectLedgersVerifyAndReconcile(fed, [nl, es], tmp, 'broker-restarted');
     expect(nl.running && es.running).toBe(true);
   }, 300000);
+
+  it('Kafka broker stopped and started mid-transfer of a 48 MB attachment: it completes, byte-identical, every chunk once', async () => {
+    const sent = await sendLargeAttachment(fed, 48 * 1024 * 1024, 'fault-broker');
+    await fed.waitFor(async () => (await countRows(fed, 'ES', 'attachment_chunk', `sender = 'NL' AND attachment_id = $1`, [sent.attachmentId])) >= 5, 'ES to record 5 chunks', 120000);
+    execFileSync('bash', [join(ROOT, 'deploy/local/broker.sh'), 'stop'], { stdio: 'inherit' });
+    expect(await countRows(fed, 'ES', 'attachment_chunk', `sender = 'NL' AND attachment_id = $1`, [sent.attachmentId])).toBeLessThan(sent.chunks);
+    await new Promise((r) => setTimeout(r, 5000));
+    execFileSync('bash', [join(ROOT, 'deploy/local/broker.sh'), 'start'], { stdio: 'inherit' });
+    await expectAttachmentArrivedOnce(fed, sent);
+    await expectLedgersVerifyAndReconcile(fed, [nl, es], tmp, 'broker-restarted-mid-transfer');
+    expect(nl.running && es.running).toBe(true);
+  }, 420000);
 
   it('PostgreSQL stopped and started mid-stream: nothing lost, nothing twice, ledgers verify and reconcile', async () => {
     const base = await received();

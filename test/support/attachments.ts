@@ -6,9 +6,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { Readable } from 'stream';
 import { Role } from '@liaison/auth';
-import { reconcileFiles } from '../../apps/cli/src/commands/reconcile';
-import { verifyBundleFile } from '../../apps/cli/src/commands/verify';
-import { downloadAuditBundle, TestFederation } from './federation';
+import { bundlesReconcile, TestFederation } from './federation';
 
 /** A real, minimal 1×1 PNG. */
 export const PNG_1X1 = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360f8cf00000301010018dd8db40000000049454e44ae426082', 'hex');
@@ -67,23 +65,47 @@ export async function download(fed: TestFederation, agency: string, path: string
 }
 
 /**
- * Whether every agency's audit bundle verifies offline and every pair reconciles with nothing
- * missing or mismatched (what an auditor does with `liaison verify` and `liaison reconcile`).
+ * Whether every agency's audit bundle verifies offline and every pair reconciles (what an
+ * auditor does with `liaison verify` and `liaison reconcile`), in a scratch directory.
  */
 export async function ledgersAgree(fed: TestFederation, agencies: string[]): Promise<boolean> {
   const dir = mkdtempSync(join(tmpdir(), 'liaison-ledgers-'));
   try {
-    const root = fed.material.rootPublicJwk;
-    const files = await Promise.all(agencies.map((a) => downloadAuditBundle(fed, a, join(dir, `${a}.ndjson`))));
-    if (!(await Promise.all(files.map((f) => verifyBundleFile(f, { root })))).every((r) => r.ok)) return false;
-    for (let a = 0; a < files.length; a++) {
-      for (let b = a + 1; b < files.length; b++) {
-        const x = (await reconcileFiles(files[a], files[b], { root })).reconciliation;
-        if (!x || x.aToB.notReceived.length || x.bToA.notReceived.length || x.aToB.mismatches.length || x.bToA.mismatches.length) return false;
-      }
-    }
-    return true;
+    return await bundlesReconcile(fed, agencies, dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * NL uploads a generated file of `size` bytes (PDF) and sends ES an identity query carrying it,
+ * through `nlUrl` (a process node's own address); returns the notice, the attachment and what
+ * its bytes must hash to. Used where a node or the broker is taken away mid-transfer.
+ */
+export async function sendLargeAttachment(fed: TestFederation, size: number, seed: string): Promise<{ noticeId: string; attachmentId: string; chunks: number; sha256: string }> {
+  const file = generatedFile(size, Buffer.from('%PDF-1.7\n'), seed);
+  const uploaded = await upload(fed, 'NL', file.stream(), 'application/pdf', `${seed}.pdf`);
+  expect([uploaded.status, uploaded.body.detail]).toEqual([201, undefined]);
+  const { noticeRequest } = await import('./federation');
+  const sent = await fed.post('NL', '/notices', 'operator', noticeRequest(['ES'], { attachments: [uploaded.body.id] }));
+  expect([sent.status, sent.body.detail]).toEqual([201, undefined]);
+  return { noticeId: sent.body.id, attachmentId: uploaded.body.id, chunks: uploaded.body.chunks, sha256: file.sha256 };
+}
+
+/**
+ * After a fault: ES holds the attachment available, every chunk recorded exactly once, its bytes
+ * byte-identical; ES's ledger records its arrival once; NL sees it delivered, once.
+ */
+export async function expectAttachmentArrivedOnce(fed: TestFederation, sent: { noticeId: string; attachmentId: string; chunks: number; sha256: string }): Promise<void> {
+  await fed.waitFor(async () => {
+    const list = await fed.get('NL', `/notices/${sent.noticeId}/attachments`, 'operator').catch(() => null);
+    return list?.status === 200 && list.body[0]?.recipients?.[0]?.status === 'delivered';
+  }, 'NL to see the attachment delivered to ES', 240000);
+  const got = await download(fed, 'ES', `/inbox/${sent.noticeId}/attachments/${sent.attachmentId}`, 'liaison_officer');
+  expect([got.status, got.sha256]).toEqual([200, sent.sha256]);
+  expect(await fed.sql('ES', `SELECT status, chunks, chunks_recorded AS recorded FROM attachment WHERE sender = 'NL' AND id = $1`, [sent.attachmentId])).toEqual([{ status: 'available', chunks: sent.chunks, recorded: sent.chunks }]);
+  const chunks = await fed.sql<{ n: number; d: number }>('ES', `SELECT count(*)::int AS n, count(DISTINCT idx)::int AS d FROM attachment_chunk WHERE sender = 'NL' AND attachment_id = $1`, [sent.attachmentId]);
+  expect(chunks).toEqual([{ n: sent.chunks, d: sent.chunks }]);
+  const facts = async (agency: string, event: string) => (await fed.sql(agency, `SELECT 1 FROM ledger_entry WHERE re = $1 AND event = $2`, [sent.noticeId, event])).length;
+  expect([await facts('ES', 'attachment-received'), await facts('ES', 'attachment-refused'), await facts('NL', 'attachment-delivered')]).toEqual([1, 0, 1]);
 }
