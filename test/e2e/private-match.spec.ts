@@ -38,6 +38,8 @@ describe('private hit/no-hit across three agencies', () => {
   const logged: string[] = [];
   const writes = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
   let answerId: string;
+  const ES_ENV = { LIAISON_MATCH_PARTNERS: 'NL', LIAISON_MATCH_BURST: String(BURST), LIAISON_MATCH_RATE_PER_HOUR: String(BURST), LIAISON_MATCH_PUBLISH_DELAY_MS: '1000' };
+  const NL_ENV = { LIAISON_MATCH_HOLDERS: 'ES', LIAISON_MATCH_CHECK_WAIT_MS: '10000' };
   let esPublicKey: Uint8Array;
   let keyId: string;
 
@@ -47,8 +49,8 @@ describe('private hit/no-hit across three agencies', () => {
     process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => (logged.push(String(chunk)), (writes.err as (...a: unknown[]) => boolean)(chunk, ...rest))) as typeof process.stderr.write;
     fed = await TestFederation.create(agencies);
     await Promise.all([
-      fed.start('ES', { LIAISON_MATCH_PARTNERS: 'NL', LIAISON_MATCH_BURST: String(BURST), LIAISON_MATCH_RATE_PER_HOUR: String(BURST), LIAISON_MATCH_PUBLISH_DELAY_MS: '1000' }, ['error', 'warn', 'log', 'debug', 'verbose']),
-      fed.start('NL', { LIAISON_MATCH_HOLDERS: 'ES', LIAISON_MATCH_CHECK_WAIT_MS: '10000' }),
+      fed.start('ES', ES_ENV, ['error', 'warn', 'log', 'debug', 'verbose']),
+      fed.start('NL', NL_ENV),
       fed.start('CO', { LIAISON_MATCH_HOLDERS: 'ES' }),
     ]);
   });
@@ -249,4 +251,22 @@ describe('private hit/no-hit across three agencies', () => {
       expect(check.body.partners[0]).toMatchObject({ status: 'answered', hits: presentIndexes });
     }, 400_000);
   });
+
+  it('a check survives a restart of the requester: its blind state waits sealed, the answer is unblinded after, then the state is erased', async () => {
+    await fed.sql('ES', `UPDATE match_bucket SET tokens = $1`, [BURST]);
+    await fed.stop('ES'); // the holder is away: the request waits in its inbox
+    const pending = await fed.post('NL', '/match/checks', 'operator', { values: [absent[1], present[2]], partners: ['ES'] });
+    expect([pending.status, pending.body.partners[0].status]).toEqual([202, 'pending']);
+    const [row] = await fed.sql<{ sealed: boolean; text: string }>('NL', `SELECT blind_state IS NOT NULL AS sealed, t::text AS text FROM match_check_partner t WHERE check_id = $1`, [pending.body.id]);
+    expect(row.sealed).toBe(true);
+    // Sealed: the values checked are not in the row, neither as text nor as hex.
+    for (const v of [absentNumbers[1], absentNumbers[1].toLowerCase()]) for (const form of [v, Buffer.from(v).toString('hex')]) expect(row.text).not.toContain(form);
+    await fed.stop('NL');
+    await fed.start('NL', NL_ENV);
+    await fed.start('ES', ES_ENV, ['error', 'warn', 'log', 'debug', 'verbose']);
+    let check = pending;
+    await fed.waitFor(async () => (check = await fed.get('NL', `/match/checks/${pending.body.id}`, 'operator')).body.complete, 'the check to complete after both restarts', 120_000);
+    expect(check.body.partners[0]).toMatchObject({ partner: 'ES', status: 'answered', hits: [1] });
+    expect(await fed.sql('NL', `SELECT blind_state FROM match_check_partner WHERE check_id = $1`, [pending.body.id])).toEqual([{ blind_state: null }]);
+  }, 300_000);
 });

@@ -1,6 +1,6 @@
 import { DLEQProof, Evaluation, Oprf, VOPRFClient, VOPRFServer, type CryptoProvider } from '@cloudflare/voprf-ts';
 import { expandMessageXmd } from './sodium-group';
-import { MATCH_SUITE, MatchInputError, OprfHolder, OprfRequester, deriveOprfKey, generateOprfKey, readElements, type ScalarSource } from './oprf';
+import { MATCH_SUITE, MatchInputError, OprfHolder, OprfRequester, blindStateBytes, blindStateFrom, deriveOprfKey, generateOprfKey, readElements, type ScalarSource } from './oprf';
 
 // The reference provider (pure JavaScript, @noble/curves); a subpath export, which moduleResolution "node" cannot type.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -130,6 +130,18 @@ describe('hostile elements are refused before any group operation', () => {
     const { blinded } = await requester.blind([Uint8Array.of(1), Uint8Array.of(2), Uint8Array.of(3)]);
     expect(await code(blinded, 2)).toBe('too_many_elements');
     expect(await code(blinded, 3)).toBe('accepted');
+  });
+
+  it('a blind state kept as bytes (a restart, another replica) finalises to the same outputs', async () => {
+    const key = await generateOprfKey();
+    const inputs = [Uint8Array.of(1, 2, 3), new TextEncoder().encode('phone:+34600000001')];
+    const { state, blinded } = await (await OprfRequester.create(key.publicKey)).blind(inputs);
+    const holder = await OprfHolder.create(key.privateKey);
+    const answer = await holder.blindEvaluate(blinded);
+    const restored = await blindStateFrom(blindStateBytes(state));
+    const later = await OprfRequester.create(key.publicKey); // a new requester object, as after a restart
+    const outputs = await later.finalize(restored, answer.evaluated, answer.proof);
+    expect(outputs.map(toHex)).toEqual(await Promise.all(inputs.map(async (i) => toHex(await holder.evaluate(i)))));
   });
 
   it('a requester refuses an answer under another key, a forged proof and a wrong count', async () => {

@@ -152,6 +152,17 @@ export interface BlindState {
   readonly finalize: FinalizeData;
 }
 
+/** The blind state as bytes (voprf-ts's own encoding), for the requester to keep sealed at rest until the answer. */
+export function blindStateBytes(state: BlindState): Uint8Array {
+  return state.finalize.serialize();
+}
+
+/** A blind state back from blindStateBytes. */
+export async function blindStateFrom(bytes: Uint8Array): Promise<BlindState> {
+  await sodiumReady();
+  return { finalize: FinalizeData.deserialize(MATCH_SUITE, bytes, SodiumProvider) };
+}
+
 /** The requester's side: blind inputs, then verify the proof and unblind the holder's answer. */
 export class OprfRequester {
   private constructor(private readonly client: VOPRFClient) {}

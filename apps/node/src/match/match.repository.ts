@@ -73,9 +73,11 @@ export interface CheckPartnerRow {
   detail: string | null;
   responseId: string | null;
   answeredAt: Date | null;
+  /** The sealed blind state while pending (MatchSecrets.sealBlindState); erased once settled. */
+  blindState: Buffer | null;
 }
 
-const CHECK_PARTNER_SELECT = `check_id AS "checkId", partner, request_id AS "requestId", key_id AS "keyId", status, hits, code, detail, response_id AS "responseId", answered_at AS "answeredAt"`;
+const CHECK_PARTNER_SELECT = `check_id AS "checkId", partner, request_id AS "requestId", key_id AS "keyId", status, hits, code, detail, response_id AS "responseId", answered_at AS "answeredAt", blind_state AS "blindState"`;
 const FILTER_SELECT = `holder, key_id AS "keyId", public_key AS "publicKey", filter_digest AS "filterDigest", filter, entries, issued_at AS "issuedAt", received_at AS "receivedAt"`;
 
 /** Every statement of the private match: the holder's key, index, publications, buckets and served log; the requester's filters and checks. */
@@ -205,8 +207,8 @@ export class MatchRepository {
 
   // --- requester: filters ---
 
-  filters(): Promise<FilterRow[]> {
-    return this.db.query(`SELECT ${FILTER_SELECT} FROM match_filter ORDER BY holder`);
+  filters(q: Queryable = this.db): Promise<FilterRow[]> {
+    return q.query(`SELECT ${FILTER_SELECT} FROM match_filter ORDER BY holder`);
   }
 
   async filterOf(holder: string): Promise<FilterRow | null> {
@@ -242,7 +244,16 @@ export class MatchRepository {
 
   async insertCheck(q: Queryable, check: { id: string; actor: string; elements: number; createdAt: Date }, partners: CheckPartnerRow[]): Promise<void> {
     await q.query(`INSERT INTO match_check (id, actor, elements, created_at) VALUES ($1, $2, $3, $4)`, [check.id, check.actor, check.elements, check.createdAt]);
-    await insertRows(q, 'match_check_partner', ['check_id', 'partner', 'request_id', 'key_id', 'status'], partners.map((p) => [p.checkId, p.partner, p.requestId, p.keyId, p.status]));
+    await insertRows(q, 'match_check_partner', ['check_id', 'partner', 'request_id', 'key_id', 'status', 'blind_state'], partners.map((p) => [p.checkId, p.partner, p.requestId, p.keyId, p.status, p.blindState]));
+  }
+
+  /** Requests unanswered past their lifetime: failed as expired, their blind state erased. */
+  async expirePending(before: Date): Promise<void> {
+    await this.db.query(
+      `UPDATE match_check_partner p SET status = 'failed', code = 'match_expired', detail = 'no answer before the request expired', blind_state = NULL
+        FROM match_check c WHERE c.id = p.check_id AND p.status = 'pending' AND c.created_at < $1`,
+      [before],
+    );
   }
 
   /** The pending check rows these requests belong to, locked (answers are recorded once). */
@@ -254,7 +265,7 @@ export class MatchRepository {
 
   async settle(q: Queryable, rows: Pick<CheckPartnerRow, 'requestId' | 'status' | 'hits' | 'code' | 'detail' | 'responseId' | 'answeredAt'>[]): Promise<void> {
     for (const r of rows) {
-      await q.query(`UPDATE match_check_partner SET status = $2, hits = $3, code = $4, detail = $5, response_id = $6, answered_at = $7 WHERE request_id = $1 AND status = 'pending'`,
+      await q.query(`UPDATE match_check_partner SET status = $2, hits = $3, code = $4, detail = $5, response_id = $6, answered_at = $7, blind_state = NULL WHERE request_id = $1 AND status = 'pending'`,
         [r.requestId, r.status, r.hits, r.code, r.detail, r.responseId, r.answeredAt]);
     }
   }

@@ -20,7 +20,8 @@ import {
   readMatchResponse,
   validateMatchCheckRequest,
   validateMatchImportRequest,
-  type BlindState,
+  blindStateBytes,
+  blindStateFrom,
 } from '@liaison/match';
 import { NodeConfig } from '../config/node-config';
 import { EnvelopeDispatcher } from '../exchange/dispatcher';
@@ -51,7 +52,7 @@ import {
   MATCH_MESSAGE_LIFETIME_SECONDS,
 } from './match.decide';
 import { MatchSecrets } from './match-secrets';
-import { CheckPartnerRow, MatchRepository } from './match.repository';
+import { CheckPartnerRow, FilterRow, MatchRepository } from './match.repository';
 
 /** Largest filter a requester accepts (entries): above the issue's 10 million, below what fits in the part limit. */
 export const MAX_FILTER_ENTRIES = 40_000_000;
@@ -69,15 +70,6 @@ interface CurrentKey {
 }
 
 /** What the requester keeps between sending a request and reading its answer: in memory only (it holds the inputs). */
-interface Blinded {
-  requester: OprfRequester;
-  state: BlindState;
-  filter: FuseFilter;
-  partner: string;
-  keyId: string;
-  at: number;
-}
-
 const firstBytes = (output: Uint8Array) => Buffer.from(output.subarray(0, FILTER_KEY_BYTES));
 
 /**
@@ -95,7 +87,6 @@ export class MatchService implements OnModuleInit, OnModuleDestroy, InboxExtensi
   private readonly secrets: MatchSecrets;
   private current: CurrentKey | null = null;
   private keyLoading: Promise<CurrentKey> | null = null;
-  private readonly blinds = new Map<string, Blinded>();
   private readonly filterCache = new Map<string, { digest: string; filter: FuseFilter }>();
   private publishTimer: NodeJS.Timeout | null = null;
   private rotationTimer: NodeJS.Timeout | null = null;
@@ -313,7 +304,7 @@ export class MatchService implements OnModuleInit, OnModuleDestroy, InboxExtensi
     const errors = checkPartners(partners, this.config.match.holders, new Set(filters.keys()));
     if (errors.length) throw new ProblemException(problem(errors.some((e) => e.message.includes('LIAISON_MATCH_HOLDERS')) ? 403 : 409, errors.some((e) => e.message.includes('LIAISON_MATCH_HOLDERS')) ? 'match_not_authorised' : 'match_no_filter', errors.map((e) => e.message).join('; '), { errors }));
     requireReachable(this.trust, partners, '/partners', this.clock.now());
-    this.sweepBlinds();
+    await this.repository.expirePending(new Date(this.clock.now().getTime() - MATCH_MESSAGE_LIFETIME_SECONDS * 1000));
     const inputs = canonical.map((c) => new TextEncoder().encode(c));
     const now = this.clock.now();
     const checkId = uuidv7(() => now.getTime());
@@ -322,20 +313,15 @@ export class MatchService implements OnModuleInit, OnModuleDestroy, InboxExtensi
       const requester = await OprfRequester.create(new Uint8Array(f.publicKey));
       const { state, blinded } = await requester.blind(inputs);
       const item = requestItem(this.config.agency, partner, f.keyId, blinded, principal.subject, now);
-      return { partner, item, blinded: { requester, state, filter: this.filterOf(f.holder, f.filterDigest, f.filter), partner, keyId: f.keyId, at: now.getTime() } };
+      // The blind state holds the values: sealed at rest until the answer, then erased.
+      return { partner, item, keyId: f.keyId, blindState: this.secrets.sealBlindState(item.draft.jti, blindStateBytes(state)) };
     }));
-    for (const p of prepared) this.blinds.set(p.item.draft.jti, p.blinded);
-    try {
-      await this.unit.run(async (tx, pending) => {
-        await this.repository.insertCheck(tx, { id: checkId, actor: principal.subject, elements: inputs.length, createdAt: now }, prepared.map((p) => ({
-          checkId, partner: p.partner, requestId: p.item.draft.jti, keyId: p.blinded.keyId, status: 'pending', hits: [], code: null, detail: null, responseId: null, answeredAt: null,
-        })));
-        await this.dispatcher.dispatch(tx, pending, prepared.map((p) => p.item));
-      });
-    } catch (error) {
-      for (const p of prepared) this.blinds.delete(p.item.draft.jti);
-      throw error;
-    }
+    await this.unit.run(async (tx, pending) => {
+      await this.repository.insertCheck(tx, { id: checkId, actor: principal.subject, elements: inputs.length, createdAt: now }, prepared.map((p) => ({
+        checkId, partner: p.partner, requestId: p.item.draft.jti, keyId: p.keyId, status: 'pending', hits: [], code: null, detail: null, responseId: null, answeredAt: null, blindState: p.blindState,
+      })));
+      await this.dispatcher.dispatch(tx, pending, prepared.map((p) => p.item));
+    });
     const deadline = Date.now() + this.config.match.checkWaitMs;
     for (;;) {
       const view = await this.view(checkId);
@@ -348,7 +334,6 @@ export class MatchService implements OnModuleInit, OnModuleDestroy, InboxExtensi
   async view(id: string) {
     const check = isUuid(id) ? await this.repository.check(id) : null;
     if (!check) throw refuse.notFound('match check');
-    for (const p of check.partners) if (p.status !== 'pending') this.blinds.delete(p.requestId);
     return {
       id: check.id,
       createdAt: check.createdAt,
@@ -372,12 +357,6 @@ export class MatchService implements OnModuleInit, OnModuleDestroy, InboxExtensi
     const filter = FuseFilter.deserialize(new Uint8Array(bytes), MAX_FILTER_ENTRIES);
     this.filterCache.set(holder, { digest, filter });
     return filter;
-  }
-
-  /** Blind states of requests never answered are dropped once the request has expired. */
-  private sweepBlinds(): void {
-    const oldest = this.clock.now().getTime() - MATCH_MESSAGE_LIFETIME_SECONDS * 1000;
-    for (const [id, b] of this.blinds) if (b.at < oldest) this.blinds.delete(id);
   }
 
   // --- InboxExtension: the match envelopes of a batch ---
@@ -425,6 +404,7 @@ export class MatchService implements OnModuleInit, OnModuleDestroy, InboxExtensi
     // Requester: answers to its pending requests, verified and checked against the filter used.
     const answers = [...newOfKind(opened, isNew, MATCH_RESPONSE), ...newOfKind(opened, isNew, MATCH_REFUSAL)];
     const pendingRows = await this.repository.lockPending(tx, answers.flatMap((i) => (claimsAt(i).re ? [claimsAt(i).re as string] : [])));
+    const filters = pendingRows.size > 0 ? new Map((await this.repository.filters(tx)).map((f) => [f.holder, f])) : new Map<string, FilterRow>();
     const settled: (Pick<CheckPartnerRow, 'requestId' | 'status' | 'hits' | 'code' | 'detail' | 'responseId' | 'answeredAt'> & { partner: string; elements: number; digest: string })[] = [];
     for (const i of answers) {
       const claims = claimsAt(i);
@@ -436,16 +416,19 @@ export class MatchService implements OnModuleInit, OnModuleDestroy, InboxExtensi
         settled.push({ ...base, status: 'refused', hits: [], code: r.code, detail: r.detail, elements: 0 });
         continue;
       }
-      const blinded = this.blinds.get(row.requestId);
-      if (!blinded) {
-        settled.push({ ...base, status: 'failed', hits: [], code: 'match_state_lost', detail: 'the request was made before this node restarted (or by another replica): ask again', elements: 0 });
+      // The holder's filter under the key asked (a newer filter under the same key only adds entries).
+      const filter = filters.get(row.partner);
+      if (!filter || filter.keyId !== row.keyId || !row.blindState) {
+        settled.push({ ...base, status: 'failed', hits: [], code: 'match_key_rotated', detail: `${row.partner} rotated its key after the request: ask again`, elements: 0 });
         continue;
       }
       try {
         const answer = readMatchResponse(claims.body);
-        if (answer.keyId !== blinded.keyId) throw new MatchInputError('malformed_key', `answered under key ${answer.keyId}, asked under ${blinded.keyId}`);
-        const outputs = await blinded.requester.finalize(blinded.state, answer.evaluated, answer.proof);
-        const hits = hitsOf(outputs, blinded.filter);
+        if (answer.keyId !== row.keyId) throw new MatchInputError('malformed_key', `answered under key ${answer.keyId}, asked under ${row.keyId}`);
+        const requester = await OprfRequester.create(new Uint8Array(filter.publicKey));
+        const state = await blindStateFrom(this.secrets.openBlindState(row.requestId, row.blindState));
+        const outputs = await requester.finalize(state, answer.evaluated, answer.proof);
+        const hits = hitsOf(outputs, this.filterOf(filter.holder, filter.filterDigest, filter.filter));
         settled.push({ ...base, status: 'answered', hits, code: null, detail: null, elements: answer.evaluated.length });
       } catch (error) {
         if (!(error instanceof MatchInputError)) throw error;

@@ -107,6 +107,9 @@ export class Match1764400000000 implements MigrationInterface {
         detail text,
         response_id uuid,
         answered_at timestamptz,
+        -- the requester's blind state, sealed (it holds the values checked): only while pending
+        blind_state bytea,
+        CHECK (status = 'pending' OR blind_state IS NULL),
         PRIMARY KEY (check_id, partner)
       )`);
     await runner.query(`CREATE INDEX match_check_partner_response ON match_check_partner (response_id) WHERE response_id IS NOT NULL`);
