@@ -50,7 +50,7 @@ describe('web console: OIDC sign-in (authorization code + PKCE) against a real O
 
   it('publishes the provider in config.json and allows it in the CSP', async () => {
     const response = await fetch(consoleUrl(fed.port('NL'), 'config.json'));
-    expect(await response.json()).toEqual({ agency: 'NL', oidc: { issuer: op.issuer, clientId } });
+    expect(await response.json()).toMatchObject({ agency: 'NL', oidc: { issuer: op.issuer, clientId } });
     const index = await fetch(consoleUrl(fed.port('NL')));
     expect(index.headers.get('content-security-policy')).toContain(`connect-src 'self' ${op.issuer}`);
   });
