@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { NodeConfig } from '../config/node-config';
 import { UnitOfWork } from '../exchange/unit-of-work';
+import { Periodic } from '../periodic';
 import { Transactions } from '../persistence/transactions';
 import { Clock, NODE_CONFIG } from '../tokens';
 import { AttachmentArrivals } from './attachment-arrivals';
@@ -24,7 +25,7 @@ const UPLOADED_MAX_MS = 86_400_000;
 @Injectable()
 export class AttachmentSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('Attachments');
-  private timer: NodeJS.Timeout | null = null;
+  private readonly periodic = new Periodic('attachment sweep', this.log, () => this.sweep());
 
   constructor(
     private readonly unit: UnitOfWork,
@@ -37,11 +38,11 @@ export class AttachmentSweeper implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep().catch((e: Error) => this.log.warn(`attachment sweep failed: ${e.message}`)), this.config.attachmentTimers.sweepSeconds * 1000);
+    this.periodic.start(this.config.attachmentTimers.sweepSeconds * 1000);
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.periodic.stop();
   }
 
   /** One sweep; null when another replica is sweeping right now. */

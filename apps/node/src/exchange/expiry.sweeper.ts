@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { NodeConfig } from '../config/node-config';
+import { Periodic } from '../periodic';
 import { Transactions } from '../persistence/transactions';
 import { Clock, NODE_CONFIG } from '../tokens';
 import { ExchangeRepository } from './exchange.repository';
@@ -15,7 +16,7 @@ const SWEEP_MS = 30_000;
 @Injectable()
 export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('ExpirySweeper');
-  private timer: NodeJS.Timeout | null = null;
+  private readonly periodic = new Periodic('expiry sweep', this.log, () => this.sweep());
 
   constructor(
     private readonly unit: UnitOfWork,
@@ -26,11 +27,11 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep().catch((e: Error) => this.log.warn(`expiry sweep failed: ${e.message}`)), SWEEP_MS);
+    this.periodic.start(SWEEP_MS);
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.periodic.stop();
   }
 
   /** Expires what is due; 0 when another replica is sweeping right now. */

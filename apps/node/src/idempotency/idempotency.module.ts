@@ -1,5 +1,6 @@
 import { Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { NodeConfig } from '../config/node-config';
+import { Periodic } from '../periodic';
 import { Clock, NODE_CONFIG } from '../tokens';
 import { IDEMPOTENCY_TTL, IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyRepository } from './idempotency.repository';
@@ -9,7 +10,7 @@ const SWEEP_MS = 10 * 60_000;
 
 @Injectable()
 class IdempotencySweeper implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer?: NodeJS.Timeout;
+  private readonly periodic = new Periodic('idempotency sweep', new Logger('Idempotency'), () => this.store.sweep(this.clock.now()));
 
   constructor(
     private readonly store: IdempotencyRepository,
@@ -17,14 +18,11 @@ class IdempotencySweeper implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.store.sweep(this.clock.now()).catch((error: unknown) => new Logger('Idempotency').warn(`sweep failed: ${(error as Error).message}`));
-    }, SWEEP_MS);
-    this.timer.unref();
+    this.periodic.start(SWEEP_MS);
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.periodic.stop();
   }
 }
 

@@ -5,6 +5,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { TrustStore } from '@liaison/envelope';
 import { judgeSilence } from '@liaison/ledger';
+import { Periodic } from '../periodic';
 import { Clock, NODE_CONFIG } from '../tokens';
 import { evidenceDigest, originOf } from './checkpoint.protocol';
 import { LedgerConfig } from './ledger.config';
@@ -18,7 +19,7 @@ export const SILENCE_REASON = 'silent';
 @Injectable()
 export class WitnessSilenceWatch implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('LedgerWitness');
-  private timer: NodeJS.Timeout | null = null;
+  private readonly periodic = new Periodic('silence check', this.logger, () => this.check());
 
   constructor(
     private readonly traffic: WitnessTrafficRepository,
@@ -34,12 +35,11 @@ export class WitnessSilenceWatch implements OnApplicationBootstrap, OnApplicatio
   }
 
   onApplicationBootstrap(): void {
-    const every = this.config.checkpoint.everySeconds * 1000;
-    this.timer = setInterval(() => void this.check().catch((e: Error) => this.logger.warn(`silence check failed: ${e.message}`)), every);
+    this.periodic.start(this.config.checkpoint.everySeconds * 1000);
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.periodic.stop();
   }
 
   /** Checks every other agency once; returns those found silent (and alerted, once per silence). */
