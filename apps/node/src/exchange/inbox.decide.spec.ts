@@ -27,7 +27,7 @@ const refusedOpen = (code = 'bad_signature', m = message({ 'liaison-message-id':
 });
 
 function context(overrides: Partial<BatchContext> = {}): BatchContext {
-  return { me: 'NL', now: NOW, deadlines: { urgentHours: 8, normalDays: 7 }, deadLetterTopic: 'p.dead-letter.NL', received: [], recorded: [], outbound: [], ...overrides };
+  return { me: 'NL', now: NOW, deadlines: { urgentHours: 8, normalDays: 7 }, deadLetterTopic: 'p.dead-letter.NL', received: [], recorded: [], outbound: [], untracked: [], ...overrides };
 }
 
 const receivedRow = (c: NoticeClaims, digest: string, at: InboundMessage): ReceivedRow => ({
@@ -120,6 +120,21 @@ describe('decideBatch: the effects of each classification', () => {
     // Another digest under our id is not a delivery of what we sent: noted, nothing moves.
     expect(e.ignored).toEqual([expect.stringContaining(`names ${b.noticeId} with another digest`)]);
     expect(outboundRefs([receipt])).toEqual([a, b, c].map((o) => ({ noticeId: o.noticeId, agency: 'ES' })));
+  });
+
+  it('a receipt for an envelope we sent without a workflow row (a case event) is still recorded as its delivery, once, and only with our digest', () => {
+    const event = { messageId: '019cade2-11c0-7886-a631-0000000000e1', counterpart: 'ES', kind: 'case-invitation', digest: 'e'.repeat(64) };
+    const forged = { ...event, messageId: '019cade2-11c0-7886-a631-0000000000e2' };
+    const receipt = claims({ kind: 'receipt', body: { received_at: NOW.toISOString(), received: [{ id: event.messageId, digest: event.digest }, { id: forged.messageId, digest: '0'.repeat(64) }] } });
+    const again = claims({ kind: 'receipt', body: { received_at: NOW.toISOString(), received: [{ id: event.messageId, digest: event.digest }] } });
+    const e = decideBatch([accepted(receipt), accepted(again)], context({ untracked: [event, forged] }));
+    expect(e.ledger.map((l) => [l.event.event, l.event.messageId, l.event.kind, l.event.counterpart, l.event.re])).toEqual([
+      ['received', receipt.jti, 'receipt', 'ES', null], ['delivered', event.messageId, 'case-invitation', 'ES', receipt.jti], ['received', again.jti, 'receipt', 'ES', null],
+    ]);
+    expect(e.outboundMoves).toEqual([]);
+    // From another agency than the one we sent it to, it is no delivery.
+    const other = claims({ iss: 'CO', kind: 'receipt', body: { received_at: NOW.toISOString(), received: [{ id: event.messageId, digest: event.digest }] } });
+    expect(decideBatch([accepted(other)], context({ untracked: [event] })).ledger.map((l) => l.event.event)).toEqual(['received']);
   });
 
   it('a single receipt (the earlier form, by re) moves our notice to DELIVERED with a delivered entry; no row stored, no receipt of a receipt', () => {

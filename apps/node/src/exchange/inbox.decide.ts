@@ -72,6 +72,19 @@ export interface BatchContext {
   recorded: InboxPosition[];
   /** Our outbound workflow rows the batch's receipts, acknowledgements and responses refer to, locked. */
   outbound: OutboundState[];
+  /**
+   * Envelopes we sent without a workflow row (case events, match messages) that the batch's
+   * receipts name and that have no 'delivered' entry yet (from our ledger's 'sent' entries).
+   */
+  untracked: UntrackedSent[];
+}
+
+/** An envelope we sent that no workflow row follows: its receipt is still recorded as its delivery. */
+export interface UntrackedSent {
+  messageId: string;
+  counterpart: string;
+  kind: string | null;
+  digest: string | null;
 }
 
 /** The effects of a batch; rows tied to a refusal or redelivery carry its position (written once per position). */
@@ -128,11 +141,12 @@ export function decideBatch(opened: Opened[], ctx: BatchContext): BatchEffects {
     ledger: [], deadLetters: [], receipts: [], ignored: [], classified: classifyBatch(opened, ctx.received, ctx.recorded),
   };
   const outbound = new Map(ctx.outbound.map((r) => [senderKey(r.agency, r.noticeId), { ...r }]));
+  const untracked = new Map(ctx.untracked.map((u) => [senderKey(u.counterpart, u.messageId), u]));
   const moves = new Map<string, OutboundMove>();
   const toReceipt: Receipted[] = [];
   effects.classified.forEach((c, i) => {
     const { message } = opened[i];
-    if (c.as === 'new') accept(effects, outbound, moves, toReceipt, message, c.claims, c.digest, ctx);
+    if (c.as === 'new') accept(effects, { outbound, untracked, moves }, toReceipt, message, c.claims, c.digest, ctx);
     else if (c.as === 'redelivered') redeliver(effects, message, c.claims, c.digest, ctx);
     else if (c.as === 'refused') refuse(effects, message, c.code, c.detail, c.digest, ctx);
   });
@@ -170,10 +184,12 @@ function position(message: InboundMessage): InboxPosition {
   return { partition: message.partition, offset: message.offset };
 }
 
+/** Our sent envelopes as the batch moves them: workflow rows, envelopes without one, the moves so far. */
+type Sent = { outbound: Map<string, OutboundState>; untracked: Map<string, UntrackedSent>; moves: Map<string, OutboundMove> };
+
 function accept(
   effects: BatchEffects,
-  outbound: Map<string, OutboundState>,
-  moves: Map<string, OutboundMove>,
+  sent: Sent,
   toReceipt: Receipted[],
   message: InboundMessage,
   claims: NoticeClaims,
@@ -189,7 +205,7 @@ function accept(
     },
   });
   const step = outboundStep(claims);
-  if (step) for (const named of namedNotices(claims)) advance(effects, outbound, moves, claims, named, step, now);
+  if (step) for (const named of namedNotices(claims)) advance(effects, sent, claims, named, step, now);
   if (NOT_STORED.has(claims.kind)) return;
   // Every other kind is stored (content encrypted at rest) and receipted; queries and reports (the
   // kinds operators send, isQuery) get a workflow row, with a reply deadline if they expect an answer.
@@ -224,8 +240,7 @@ function outboundStep(claims: NoticeClaims): OutboundStep | null {
 /** Moves our outbound notice `named.id` for recipient `claims.iss`; a late or repeated step is a no-op. */
 function advance(
   effects: BatchEffects,
-  outbound: Map<string, OutboundState>,
-  moves: Map<string, OutboundMove>,
+  { outbound, untracked, moves }: Sent,
   claims: NoticeClaims,
   named: { id: string; digest: string | null },
   step: OutboundStep,
@@ -233,7 +248,15 @@ function advance(
 ): void {
   const key = senderKey(claims.iss, named.id);
   const row = outbound.get(key);
-  if (!row) return; // refers to nothing we sent to this agency: recorded as received, no effect
+  if (!row) {
+    // No workflow follows it, but its receipt is still the evidence of delivery that reconciliation pairs.
+    const other = step.event === 'deliver' ? untracked.get(key) : undefined;
+    if (other && (named.digest === null || named.digest === other.digest)) {
+      untracked.delete(key);
+      effects.ledger.push({ event: { event: 'delivered', messageId: other.messageId, kind: other.kind, counterpart: claims.iss, channel: null, digest: null, re: claims.jti, actor: null, reason: null } });
+    }
+    return; // otherwise it refers to nothing we sent to this agency: recorded as received, no effect
+  }
   if (named.digest !== null && named.digest !== row.digest) {
     // The recipient says it recorded another envelope under our id: not a delivery of ours.
     effects.ignored.push(`${claims.kind} ${claims.jti} from ${claims.iss} names ${named.id} with another digest than we sent`);

@@ -11,6 +11,7 @@ import { ExchangeMetrics } from './exchange.metrics';
 import type { ExchangeRepository, NoticeRow, RejectedRow } from './exchange.repository';
 import { InboxHandler } from './inbox.handler';
 import { LedgerDamagedError } from '../ledger/ledger.sequencer';
+import type { LedgerRepository } from '../ledger/ledger.repository';
 import { PendingWrites, UnitOfWork } from './unit-of-work';
 
 /**
@@ -54,6 +55,8 @@ class Harness {
     moveOutbound: async () => undefined,
   } as unknown as ExchangeRepository;
 
+  readonly ledger = { sentUndelivered: async () => [] } as unknown as LedgerRepository;
+
   /** A transaction that keeps its writes only when the work succeeds. */
   readonly unit = {
     run: async <T>(work: (tx: unknown, pending: PendingWrites) => Promise<T>): Promise<T> => {
@@ -77,7 +80,7 @@ class Harness {
     const dispatcher = { dispatch: async () => [] } as unknown as EnvelopeDispatcher;
     const clock = { now: () => NOW } as Clock;
     const config = { agency: 'NL', deadlines: { urgentHours: 8, normalDays: 7 } } as NodeConfig;
-    return new InboxHandler(this.unit, this.repository, opener, dispatcher, new ContentCipher(new Uint8Array(32)), federationTopics('p'), clock, new ExchangeMetrics(new MetricsRegistry()), config, new ExchangeExtensions());
+    return new InboxHandler(this.unit, this.repository, opener, dispatcher, new ContentCipher(new Uint8Array(32)), federationTopics('p'), clock, new ExchangeMetrics(new MetricsRegistry()), config, new ExchangeExtensions(), this.ledger);
   }
 }
 

@@ -1,17 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { EnvelopeOpener } from '@liaison/envelope';
+import { EnvelopeOpener, NoticeClaims } from '@liaison/envelope';
 import { FederationTopics, InboundMessage } from '@liaison/transport';
 import { NodeConfig } from '../config/node-config';
+import { LedgerRepository } from '../ledger/ledger.repository';
 import { DependencyUnavailableError, describeFailure, mustRetryBatch } from '../persistence/errors';
 import type { Queryable } from '../persistence/queryable';
 import { Clock, NODE_CONFIG } from '../tokens';
 import { ContentCipher } from './content-cipher';
 import { EnvelopeDispatcher } from './dispatcher';
 import { ExchangeMetrics } from './exchange.metrics';
-import { ExchangeRepository } from './exchange.repository';
+import { ExchangeRepository, senderKey } from './exchange.repository';
 import { ExchangeExtensions, InboxExtension } from './extensions';
 import { writeTogetherOrAlone } from './group-commit';
-import { BatchEffects, Classification, Opened, classifyBatch, decideBatch, decideRecordingFailure, outboundRefs, positionKey } from './inbox.decide';
+import { BatchContext, BatchEffects, Classification, Opened, classifyBatch, decideBatch, decideRecordingFailure, outboundRefs, positionKey } from './inbox.decide';
 import { PendingWrites, UnitOfWork } from './unit-of-work';
 
 /** The node cannot check envelopes now (no valid directory): the consumer retries the batch later. */
@@ -48,6 +49,7 @@ export class InboxHandler {
     private readonly metrics: ExchangeMetrics,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
     private readonly extensions: ExchangeExtensions,
+    private readonly ledger: LedgerRepository,
   ) {}
 
   async handleBatch(messages: InboundMessage[]): Promise<void> {
@@ -106,13 +108,25 @@ export class InboxHandler {
         ...this.context(),
         received,
         recorded,
-        // Receipts, acknowledgements and responses move our outbound rows: locked and read at once.
-        outbound: await this.repository.lockOutbound(tx, this.config.agency, outboundRefs(accepted)),
+        ...(await this.sentNamed(tx, accepted)),
       });
       const written = await this.write(tx, pending, effects);
       for (const write of writes) await write(tx, pending, effects.classified);
       return written;
     }, 'inbox');
+  }
+
+  /**
+   * Our sent envelopes the batch's receipts, acknowledgements and responses name: the workflow
+   * rows (locked, they move), and for the rest, the envelopes we sent without one that no
+   * 'delivered' entry records yet.
+   */
+  private async sentNamed(tx: Queryable, accepted: NoticeClaims[]): Promise<Pick<BatchContext, 'outbound' | 'untracked'>> {
+    const refs = outboundRefs(accepted);
+    const outbound = await this.repository.lockOutbound(tx, this.config.agency, refs);
+    const tracked = new Set(outbound.map((r) => senderKey(r.agency, r.noticeId)));
+    const rest = refs.filter((r) => !tracked.has(senderKey(r.agency, r.noticeId))).map((r) => ({ messageId: r.noticeId, counterpart: r.agency }));
+    return { outbound, untracked: await this.ledger.sentUndelivered(tx, rest) };
   }
 
   /** Writes a batch's effects; a refusal or redelivery (and its ledger entry and dead-letter copy) once per offset. */

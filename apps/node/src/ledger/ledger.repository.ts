@@ -268,6 +268,21 @@ export class LedgerRepository {
     return rows.map(toStoredEntry);
   }
 
+  /**
+   * Of these (message, counterpart) pairs, the envelopes this agency sent that have no 'delivered'
+   * entry yet: how a receipt for an envelope without a workflow row (case events, match messages)
+   * is recorded as its delivery.
+   */
+  async sentUndelivered(q: Queryable, refs: { messageId: string; counterpart: string }[]): Promise<{ messageId: string; counterpart: string; kind: string | null; digest: string | null }[]> {
+    if (refs.length === 0) return [];
+    return q.query(
+      `SELECT s.message_id AS "messageId", s.counterpart, s.kind, s.digest FROM ledger_entry s
+        WHERE s.event = 'sent' AND (s.message_id, s.counterpart) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+          AND NOT EXISTS (SELECT 1 FROM ledger_entry d WHERE d.message_id = s.message_id AND d.counterpart = s.counterpart AND d.event = 'delivered')`,
+      [refs.map((r) => r.messageId), refs.map((r) => r.counterpart)],
+    );
+  }
+
   /** Per-recipient workflow steps of one sent notice (the operator's progress view). */
   async noticeSteps(messageId: string, limit: number): Promise<{ event: string; counterpart: string; time: Date; actor: string | null }[]> {
     return this.db.query(
