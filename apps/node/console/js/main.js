@@ -51,6 +51,9 @@ let current = null; // { refresh, live, dispose }
 let timer = null;
 let offLive = null;
 let firstRoute = true;
+// Each route() counts one up: a screen still loading when the person moved on is dropped, so that
+// its refresh never replaces the newer screen's (a click while the start page loads).
+let routing = 0;
 
 function homeFor() {
   return NAV.find((n) => hasRole(n.role))?.href ?? '#/signin';
@@ -182,6 +185,7 @@ async function route() {
   // The first screen after the page loads leaves focus where the browser put it, so that the
   // first Tab reaches the skip link; later screens move focus to the new content.
   const initial = firstRoute;
+  const generation = ++routing;
   firstRoute = false;
   stopUpdates();
   current?.dispose?.();
@@ -219,12 +223,18 @@ async function route() {
       h('p', h('a', { href: homeFor() }, t('shell.home'))));
     return;
   }
+  let shown;
   try {
-    current = (await r.view(main, ...m.slice(1))) ?? null;
+    shown = (await r.view(main, ...m.slice(1))) ?? null;
   } catch (error) {
-    renderError(main, error);
+    if (generation === routing) renderError(main, error);
     return;
   }
+  if (generation !== routing) {
+    shown?.dispose?.();
+    return;
+  }
+  current = shown;
   if (!initial) main.focus({ preventScroll: true });
   if (current?.refresh) {
     const mine = current;
