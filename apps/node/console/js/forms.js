@@ -22,6 +22,16 @@ const NODE_MESSAGES = {
   'must be an http or https URL': 'error.urlScheme',
   'must be local-part@domain': 'error.email',
   'needs its platform (lowercase letters, digits, "." or "-", e.g. "telegram")': 'error.platform',
+  // Private match values (libs/match match-value.ts).
+  'document: the issuing country is 2 or 3 letters (ISO 3166-1)': 'error.matchCountry',
+  'document: the number has letters and digits only once separators are removed': 'error.matchDocument',
+  'phone: not a possible phone number (give +<country code> or a country)': 'error.matchPhone',
+  'email: local@domain without spaces': 'error.matchEmail',
+  'username: the platform is 1 to 64 letters, digits, dots or dashes': 'error.matchPlatform',
+  'username: a name without spaces': 'error.matchUsername',
+  'person: a name is required': 'error.matchName',
+  'person: date of birth as YYYY-MM-DD': 'error.matchDob',
+  'value is a string of 1 to 256 characters': 'error.matchLength',
 };
 export const humanise = (message) => {
   const text = String(message ?? '');
@@ -69,7 +79,7 @@ export function choiceGroup({ legend, name, type = 'radio', options, field: poin
     h('div.choice-row', options.map((o) => {
       const id = nextId(name);
       return h('label.choice', { for: id },
-        h('input', { type, name, id, value: o.value, checked: o.checked, dataset: pointer ? { field: pointer } : undefined, on: o.on }),
+        h('input', { type, name, id, value: o.value, checked: o.checked, disabled: o.disabled, dataset: pointer ? { field: pointer } : undefined, on: o.on }),
         ' ', o.label);
     })),
     h('p.field-error', { id: errorId, hidden: true }));

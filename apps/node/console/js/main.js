@@ -15,6 +15,7 @@ import * as inbox from './views/inbox.js';
 import * as audit from './views/audit.js';
 import * as admin from './views/admin.js';
 import * as cases from './views/cases.js';
+import * as privateMatch from './views/match.js';
 
 /** Screens without pushed events (the admin's: health, queues) are read again this often. */
 const POLL_MS = 5000;
@@ -23,6 +24,7 @@ const REDRAW_MS = 60_000;
 
 const ROUTES = [
   { path: /^#\/compose$/, role: 'operator', title: 'title.compose', view: compose.render },
+  { path: /^#\/match$/, role: 'operator', title: 'title.match', view: privateMatch.renderCheck },
   { path: /^#\/sent$/, role: 'operator', title: 'title.sent', view: sent.renderList },
   { path: /^#\/sent\/([0-9a-f-]{36})$/, role: 'operator', title: 'title.sentNotice', view: sent.renderDetail },
   { path: /^#\/inbox$/, role: 'liaison_officer', title: 'title.inbox', view: inbox.renderList },
@@ -30,7 +32,9 @@ const ROUTES = [
   { path: /^#\/audit$/, role: 'auditor', title: 'title.log', view: audit.renderLog },
   { path: /^#\/audit\/message\/([0-9a-f-]{36})$/, role: 'auditor', title: 'title.timeline', view: audit.renderMessage },
   { path: /^#\/audit\/checkpoint$/, role: 'auditor', title: 'title.checkpoint', view: audit.renderCheckpoint },
+  { path: /^#\/audit\/match$/, role: 'auditor', title: 'title.matchAudit', view: privateMatch.renderAudit },
   { path: /^#\/admin$/, role: 'admin', title: 'title.admin', view: admin.render },
+  { path: /^#\/admin\/match$/, role: 'admin', title: 'title.matchIndex', view: privateMatch.renderIndex },
   { path: /^#\/cases$/, role: ['operator', 'liaison_officer'], title: 'title.cases', view: cases.renderList },
   { path: /^#\/cases\/([0-9a-f-]{36})$/, role: ['operator', 'liaison_officer'], title: 'title.case', view: cases.renderDetail },
   { path: /^#\/thread\/([0-9a-f-]{36})$/, role: ['operator', 'liaison_officer'], title: 'title.thread', view: cases.renderThread },
@@ -38,12 +42,15 @@ const ROUTES = [
 
 const NAV = [
   { role: 'operator', href: '#/compose', label: 'nav.compose' },
+  { role: 'operator', href: '#/match', label: 'nav.match' },
   { role: 'operator', href: '#/sent', label: 'nav.sent' },
   { role: 'operator', href: '#/cases', label: 'nav.cases' },
   { role: 'liaison_officer', href: '#/inbox', label: 'nav.inbox' },
   { role: 'auditor', href: '#/audit', label: 'nav.log' },
   { role: 'auditor', href: '#/audit/checkpoint', label: 'nav.checkpoint' },
+  { role: 'auditor', href: '#/audit/match', label: 'nav.matchAudit' },
   { role: 'admin', href: '#/admin', label: 'nav.admin' },
+  { role: 'admin', href: '#/admin/match', label: 'nav.matchIndex' },
 ];
 
 const main = document.getElementById('main');
@@ -51,6 +58,9 @@ let current = null; // { refresh, live, dispose }
 let timer = null;
 let offLive = null;
 let firstRoute = true;
+// Each route() counts one up: a screen still loading when the person moved on is dropped, so that
+// its refresh never replaces the newer screen's (a click while the start page loads).
+let routing = 0;
 
 function homeFor() {
   return NAV.find((n) => hasRole(n.role))?.href ?? '#/signin';
@@ -182,6 +192,7 @@ async function route() {
   // The first screen after the page loads leaves focus where the browser put it, so that the
   // first Tab reaches the skip link; later screens move focus to the new content.
   const initial = firstRoute;
+  const generation = ++routing;
   firstRoute = false;
   stopUpdates();
   current?.dispose?.();
@@ -219,12 +230,18 @@ async function route() {
       h('p', h('a', { href: homeFor() }, t('shell.home'))));
     return;
   }
+  let shown;
   try {
-    current = (await r.view(main, ...m.slice(1))) ?? null;
+    shown = (await r.view(main, ...m.slice(1))) ?? null;
   } catch (error) {
-    renderError(main, error);
+    if (generation === routing) renderError(main, error);
     return;
   }
+  if (generation !== routing) {
+    shown?.dispose?.();
+    return;
+  }
+  current = shown;
   if (!initial) main.focus({ preventScroll: true });
   if (current?.refresh) {
     const mine = current;
