@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { download, PNG_1X1, sha256, upload } from '../support/attachments';
-import { bundlesReconcile, noticeRequest, TestFederation } from '../support/federation';
+import { bundlesDisagreement, bundlesReconcile, noticeRequest, TestFederation } from '../support/federation';
 
 /**
  * Issue 16's scenario in one run, on the real broker and three databases: NL opens a case, ES and
@@ -165,6 +165,8 @@ describe('a joint operation among NL, ES and CO: case, report with selectors, co
     const query = (await view('ES')).timeline.find((n: { id: string }) => n.id === queryId);
     expect(query.states).toEqual(expect.arrayContaining([expect.objectContaining({ agency: 'CO', status: 'DECLINED' })]));
 
-    await fed.waitFor(() => bundlesReconcile(fed, agencies, dir), 'bundles to verify and reconcile', 90_000);
+    await fed.waitFor(() => bundlesReconcile(fed, agencies, dir), 'bundles to verify and reconcile', 90_000).catch(async (e: Error) => {
+      throw new Error(`${e.message}:\n${await bundlesDisagreement(fed, agencies, dir)}`);
+    });
   });
 });

@@ -1,11 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-
-/** A statement run with `%I` as the node's application role (`<database>_app`). */
-const forApp = (statement: string) => `
-  DO $$
-  BEGIN
-    EXECUTE format('${statement}', current_database() || '_app');
-  END $$`;
+import { forAppRole } from '../../persistence/app-role-statement';
 
 const PRIVILEGES = 'UPDATE (terms, indexed_at, index_key) ON notice_indexed';
 
@@ -20,13 +14,13 @@ export class CaseworkIndexKey1764500000000 implements MigrationInterface {
 
   async up(runner: QueryRunner): Promise<void> {
     await runner.query(`ALTER TABLE notice_indexed ADD COLUMN index_key bytea CHECK (octet_length(index_key) = 8)`);
-    await runner.query(forApp(`GRANT ${PRIVILEGES} TO %I`));
-    await runner.query(forApp('GRANT DELETE ON notice_term TO %I'));
+    await runner.query(forAppRole(`GRANT ${PRIVILEGES} TO %I`));
+    await runner.query(forAppRole('GRANT DELETE ON notice_term TO %I'));
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(forApp('REVOKE DELETE ON notice_term FROM %I'));
-    await runner.query(forApp(`REVOKE ${PRIVILEGES} FROM %I`));
+    await runner.query(forAppRole('REVOKE DELETE ON notice_term FROM %I'));
+    await runner.query(forAppRole(`REVOKE ${PRIVILEGES} FROM %I`));
     await runner.query(`ALTER TABLE notice_indexed DROP COLUMN index_key`);
   }
 }
