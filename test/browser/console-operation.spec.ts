@@ -134,7 +134,7 @@ describe('web console: a joint operation (case, report with selectors, correlati
     ]);
     const attached = (await fed.get('NL', `/notices/${reportId}/attachments`, 'operator')).body as { id: string; name: string }[];
     expect(attached.map((a) => a.name)).toEqual(['subject-photo.png']);
-    expect(sent.body.body.subjects).toEqual([expect.objectContaining({ names: { family: 'Janssen', given: 'Pieter' }, photo: { attachment: attached[0].id } })]);
+    expect(sent.body.subjects).toEqual([expect.objectContaining({ names: { family: 'Janssen', given: 'Pieter' }, photo: { attachment: attached[0].id } })]);
   });
 
   it("the officers at ES and CO see the report's photo previewed and download it byte-identical", async () => {
