@@ -273,7 +273,7 @@ describe('web console: the exchange scenario in a real browser', () => {
     expect((await fed.get('NL', `/notices/${noticeId}`, 'auditor')).status).toBe(403);
 
     const es = pages.es;
-    expect(await es.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts()).toEqual(['Inbox']);
+    expect(await es.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts()).toEqual(['Inbox', 'Cases']);
     await es.goto(consoleUrl(fed.port('ES'), '#/audit'));
     await es.getByRole('heading', { name: 'Not available for your role' }).waitFor();
     expect(await es.locator('#forbidden').innerText()).toMatch(/for the Auditor role/);

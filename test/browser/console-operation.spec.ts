@@ -1,3 +1,5 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import type { Page } from 'playwright-core';
 import { ConsoleBrowser, consoleUrl, expectAccessible, signInWithToken, snap } from '../support/browser';
 import { noticeRequest, TestFederation } from '../support/federation';
@@ -5,13 +7,18 @@ import { noticeRequest, TestFederation } from '../support/federation';
 /**
  * The joint operation clicked through the web console in headless Chromium, on the real broker
  * and three databases: NL opens a case, ES and CO join; NL composes an intelligence report with a
- * pasted list of selectors to all participants (a line the console cannot read and a number the
- * node refuses are each named by their line); ES's later query carries one of NL's numbers in
+ * pasted list of selectors and a photo to all participants (a line the console cannot read and a
+ * number the node refuses are each named by their line); the officers at ES and CO see the photo
+ * previewed on the report and download it byte-identical; ES's later query carries one of NL's numbers in
  * another notation and its officer sees the correlation badge, assigns and notes; CO declines a
  * query on an Art. 6 ground; the case view shows the same timeline on all three nodes, with its
- * correlations. Every screen passes axe-core.
+ * correlations, and ES's officer reaches it from the navigation and opens the report from its
+ * timeline. Every screen passes axe-core.
  */
 jest.setTimeout(300_000);
+
+/** A 48×48 PNG: the photo NL's report carries, which the officers at ES and CO see previewed. */
+const PHOTO = join(__dirname, 'fixtures', 'subject-photo.png');
 
 const PASTED = [
   '+31 6 3000 0001',
@@ -106,9 +113,13 @@ describe('web console: a joint operation (case, report with selectors, correlati
     await expectAccessible(page, 'report refused by the node');
 
     await page.getByLabel('Selectors', { exact: true }).fill(PASTED.join('\n'));
+    // The photo of the report's subject, attached with the file picker.
+    await page.getByLabel('Add files (photos, documents)').setInputFiles(PHOTO);
+    await page.locator('li.attachment[data-state="done"]').waitFor();
+    await page.getByLabel('Photo of the person').selectOption({ label: 'subject-photo.png' });
     await page.getByRole('button', { name: 'Review and send…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Send this notice?' });
-    expect(await dialog.innerText()).toMatch(new RegExp(`Intelligence report[\\s\\S]*${reference} Operation Lighthouse[\\s\\S]*All participants of the case[\\s\\S]*Janssen[\\s\\S]*6 selectors`));
+    expect(await dialog.innerText()).toMatch(new RegExp(`Intelligence report[\\s\\S]*${reference} Operation Lighthouse[\\s\\S]*All participants of the case[\\s\\S]*Janssen[\\s\\S]*Attachments\\s+subject-photo\\.png \\(218 byte\\)[\\s\\S]*Photo\\s+subject-photo\\.png[\\s\\S]*6 selectors`));
     await expectAccessible(page, 'report confirmation');
     await dialog.getByRole('button', { name: 'Send notice' }).click();
     const follow = page.getByRole('link', { name: 'Follow this notice' });
@@ -121,6 +132,28 @@ describe('web console: a joint operation (case, report with selectors, correlati
       { kind: 'phone', value: '+31 6 3000 0001' }, { kind: 'phone', value: '+31 6 3000 0002' }, { kind: 'email', value: 'recruiter@Model-Jobs.example' },
       { kind: 'url', value: 'https://t.me/model_jobs' }, { kind: 'username', value: '@Model_Jobs', platform: 'telegram' }, { kind: 'username', value: '@Model_Jobs_NL', platform: 'telegram' },
     ]);
+    const attached = (await fed.get('NL', `/notices/${reportId}/attachments`, 'operator')).body as { id: string; name: string }[];
+    expect(attached.map((a) => a.name)).toEqual(['subject-photo.png']);
+    expect(sent.body.subjects).toEqual([expect.objectContaining({ names: { family: 'Janssen', given: 'Pieter' }, photo: { attachment: attached[0].id } })]);
+  });
+
+  it("the officers at ES and CO see the report's photo previewed and download it byte-identical", async () => {
+    for (const agency of ['ES', 'CO']) {
+      await fed.waitFor(async () => (await fed.get(agency, `/inbox/${reportId}/attachments`, 'liaison_officer')).body?.[0]?.available === true, `${agency} to hold the photo`, 120_000);
+      const officer = await signedIn(`${agency.toLowerCase()}-photo`, agency, 'liaison_officer');
+      await officer.goto(consoleUrl(fed.port(agency), `#/inbox/${reportId}`));
+      const img = officer.getByRole('img', { name: 'Image attached to the notice: subject-photo.png' });
+      await img.waitFor();
+      await officer.waitForFunction(() => (document.querySelector('img.attach-preview') as HTMLImageElement | null)?.naturalWidth === 48);
+      expect(await img.getAttribute('src')).toMatch(/^blob:http:\/\/127\.0\.0\.1:\d+\//);
+      // Named as the photo of the report's subject.
+      const card = officer.locator('li.attachment-card[data-available="true"]', { has: img });
+      expect(await card.innerText()).toMatch(/Photo of the person[\s\S]*image\/png[\s\S]*218 byte/);
+      const [download] = await Promise.all([officer.waitForEvent('download'), card.getByRole('button', { name: 'Download subject-photo.png' }).click()]);
+      expect(readFileSync((await download.path()) as string).equals(readFileSync(PHOTO))).toBe(true);
+      await card.getByText('Downloaded; its SHA-256 matches the signed notice.').waitFor();
+      await expectAccessible(officer, `report with its photo (${agency} officer)`);
+    }
   });
 
   it("ES's later query holds NL's number in another notation: ES's officer sees the badge, assigns and notes", async () => {
@@ -205,5 +238,18 @@ describe('web console: a joint operation (case, report with selectors, correlati
     expect(await nl.locator(`#case-correlations > ul > li[data-id="${reportId}"] li.correlation`).innerText()).toMatch(/phone number also in Identity query from ES/);
     await snap(nl, 'operation-03-case');
     await expectAccessible(nl, 'case view with timeline and correlations');
+
+    // An officer reaches the case from the navigation and opens the report from its timeline.
+    const officer = pages['es-officer'];
+    await officer.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Cases' }).click();
+    await officer.getByRole('link', { name: reference }).click();
+    await officer.locator('#case-timeline tbody tr').nth(1).waitFor();
+    expect(await officer.locator('#case-timeline tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.id ?? ''))).toEqual(rows[0]);
+    await expectAccessible(officer, 'case view (officer)');
+    // ES's own query is not the officer's to open; NL's report is, in the inbox.
+    expect(await officer.locator(`#case-timeline tr[data-id="${queryId}"] a`, { hasText: 'Identity query' }).count()).toBe(0);
+    await officer.locator(`#case-timeline tr[data-id="${reportId}"]`).getByRole('link', { name: 'Intelligence report' }).click();
+    await officer.waitForURL(new RegExp(`#/inbox/${reportId}$`));
+    await officer.locator('#report-selectors').waitFor();
   });
 });

@@ -316,7 +316,7 @@ describe('web console: a working day in a real browser', () => {
     await officer.reload(); // remembered
     await officer.getByRole('heading', { name: 'Bandeja de entrada' }).waitFor();
     expect(await officer.evaluate(() => document.documentElement.lang)).toBe('es');
-    expect(await officer.getByRole('navigation', { name: 'Principal' }).getByRole('link').allInnerTexts()).toEqual(['Bandeja de entrada']);
+    expect(await officer.getByRole('navigation', { name: 'Principal' }).getByRole('link').allInnerTexts()).toEqual(['Bandeja de entrada', 'Casos']);
     const r = row(officer, urgentId);
     await r.waitFor();
     expect(await r.innerText()).toMatch(/Urgente[\s\S]*Consulta de identidad[\s\S]*ACEPTADO/);

@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { bundlesReconcile, noticeRequest, TestFederation } from '../support/federation';
+import { download, PNG_1X1, sha256, upload } from '../support/attachments';
+import { bundlesDisagreement, bundlesReconcile, noticeRequest, TestFederation } from '../support/federation';
 
 /**
  * Issue 16's scenario in one run, on the real broker and three databases: NL opens a case, ES and
- * CO join; NL sends an intelligence report with 200 selectors to all participants; ES's later
+ * CO join; NL sends an intelligence report with 200 selectors and a photo (an attachment, issue
+ * 15) to all participants, which both download byte-identical; ES's later
  * query in the case carries one of NL's phone numbers in another notation, and the correlation
  * shows on ES's query and at NL once the query arrives, naming the case (the envelope's `case`
  * claim, decision 0023); CO declines it on an Art. 6 ground; every node shows the same timeline;
@@ -25,19 +27,18 @@ const SELECTORS = [
 /**
  * The request of NL's report to all participants of the case (no recipients: the case's members
  * but NL; no handling: the case's default). The case is in the path, so in the envelope's claim.
- *
- * PHOTO ATTACHMENT GOES HERE (issue 15, being built on another branch): upload the photo first
- * and add its attachment reference to this request (the report's `attachments`, and the
- * envelope's `att` the node fills), then assert below that ES and CO can download it.
+ * With `photo`, an upload of NL's operator: the request carries it (the node puts it in the
+ * envelope's `att`) and the subject refers to it as their photo.
  */
-function reportRequest(): Record<string, unknown> {
+function reportRequest(photo?: string): Record<string, unknown> {
   const { kind: _kind, recipients: _recipients, handling: _handling, body: _body, ...envelope } = noticeRequest([], { priority: 'normal' });
   return {
     ...envelope,
     kind: 'intelligence-report',
+    ...(photo ? { attachments: [photo] } : {}),
     body: {
       narrative: 'Telegram groups recruit young women for sham modelling contracts abroad; the accounts, numbers and addresses below run them.',
-      subjects: [{ names: { given: 'Pieter', family: 'Janssen' }, date_of_birth: '1980-04-12' }],
+      subjects: [{ names: { given: 'Pieter', family: 'Janssen' }, date_of_birth: '1980-04-12', ...(photo ? { photo: { attachment: photo } } : {}) }],
       selectors: SELECTORS,
     },
   };
@@ -79,9 +80,11 @@ describe('a joint operation among NL, ES and CO: case, report with selectors, co
     }
   });
 
-  it('NL sends a report with 200 selectors to all participants; both receive it in the case', async () => {
-    const sent = await fed.post('NL', `/cases/${caseId}/notices`, 'operator', reportRequest());
-    expect(sent.status).toBe(201);
+  it('NL sends a report with 200 selectors and a photo to all participants; both receive it in the case and download the photo byte-identical', async () => {
+    const photo = await upload(fed, 'NL', PNG_1X1, 'image/png', 'telegram-profile.png');
+    expect([photo.status, photo.body.sha256]).toEqual([201, sha256(PNG_1X1)]);
+    const sent = await fed.post('NL', `/cases/${caseId}/notices`, 'operator', reportRequest(photo.body.id));
+    expect([sent.status, sent.body.detail]).toEqual([201, undefined]);
     expect(sent.body).toMatchObject({ recipients: ['CO', 'ES'], deadline: null });
     reportId = sent.body.id;
     for (const agency of ['ES', 'CO']) {
@@ -90,7 +93,19 @@ describe('a joint operation among NL, ES and CO: case, report with selectors, co
       expect(detail).toMatchObject({ kind: 'intelligence-report', sender: 'NL', handling: { code: 'H1' } });
       expect(detail.body.selectors).toHaveLength(200);
       expect(detail.body.case).toBeUndefined(); // the case is the envelope's claim, not a body member
+      // The photo is on the report: its subject names it, and it is the report's one attachment, whole at the recipient.
+      expect(detail.body.subjects[0].photo).toEqual({ attachment: photo.body.id });
+      await fed.waitFor(async () => (await fed.get(agency, `/inbox/${reportId}/attachments`, 'liaison_officer')).body?.[0]?.available === true, `${agency} to hold the photo`);
+      const listed = (await fed.get(agency, `/inbox/${reportId}/attachments`, 'liaison_officer')).body;
+      expect(listed).toEqual([expect.objectContaining({ id: photo.body.id, name: 'telegram-profile.png', type: 'image/png', size: PNG_1X1.length, sha256: sha256(PNG_1X1), available: true })]);
+      const got = await download(fed, agency, `/inbox/${reportId}/attachments/${photo.body.id}?disposition=inline`, 'liaison_officer');
+      expect([got.status, got.headers.get('content-type'), got.sha256, got.length]).toEqual([200, 'image/png', sha256(PNG_1X1), PNG_1X1.length]);
     }
+    // NL sees the photo delivered to both.
+    await fed.waitFor(async () => {
+      const transfers = ((await fed.get('NL', `/notices/${reportId}/attachments`, 'operator')).body?.[0]?.recipients ?? []) as { agency: string; status: string }[];
+      return transfers.filter((r) => r.status === 'delivered').map((r) => r.agency).sort().join() === 'CO,ES';
+    }, 'NL to see the photo delivered to ES and CO');
     // The old body member is refused at compose, naming the request's case instead.
     const old = reportRequest();
     const refused = await fed.post('NL', `/cases/${caseId}/notices`, 'operator', { ...old, body: { ...(old.body as object), case: caseId } });
@@ -150,6 +165,8 @@ describe('a joint operation among NL, ES and CO: case, report with selectors, co
     const query = (await view('ES')).timeline.find((n: { id: string }) => n.id === queryId);
     expect(query.states).toEqual(expect.arrayContaining([expect.objectContaining({ agency: 'CO', status: 'DECLINED' })]));
 
-    await fed.waitFor(() => bundlesReconcile(fed, agencies, dir), 'bundles to verify and reconcile', 90_000);
+    await fed.waitFor(() => bundlesReconcile(fed, agencies, dir), 'bundles to verify and reconcile', 90_000).catch(async (e: Error) => {
+      throw new Error(`${e.message}:\n${await bundlesDisagreement(fed, agencies, dir)}`);
+    });
   });
 });

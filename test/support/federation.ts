@@ -5,8 +5,8 @@ import { AgencyKeyring, AgencyPrivateKeys, EnvelopeSealer, openPrivateKeys } fro
 import { createKafka, FederationTopics, KafkaPublisher } from '@liaison/transport';
 import { Federation, FederationMaterial, NodeClient, saveStream } from '@liaison/federation';
 import { join } from 'path';
-import { reconcileFiles } from '../../apps/cli/src/commands/reconcile';
-import { verifyBundleFile } from '../../apps/cli/src/commands/verify';
+import { formatReconcile, reconcileFiles } from '../../apps/cli/src/commands/reconcile';
+import { formatReport, verifyBundleFile } from '../../apps/cli/src/commands/verify';
 import { RunningNode, startNode } from '../../apps/node/src/bootstrap';
 import { loadNodeConfig } from '../../apps/node/src/config/node-config';
 import { principalSettings } from './kafka';
@@ -301,17 +301,24 @@ export async function downloadAuditBundle(fed: TestFederation, agency: string, f
  * checkpoints arrive a little after the traffic.
  */
 export async function bundlesReconcile(fed: TestFederation, agencies: string[], dir: string): Promise<boolean> {
+  return (await bundlesDisagreement(fed, agencies, dir)) === null;
+}
+
+/** Null when the bundles verify and reconcile (as bundlesReconcile); else what `liaison verify` or `liaison reconcile` reports of the first that does not. */
+export async function bundlesDisagreement(fed: TestFederation, agencies: string[], dir: string): Promise<string | null> {
   const root = fed.material.rootPublicJwk;
   const files = await Promise.all(agencies.map((a) => downloadAuditBundle(fed, a, join(dir, `${a}.ndjson`))));
   const reports = await Promise.all(files.map((f) => verifyBundleFile(f, { root })));
-  if (!reports.every((r) => r.ok)) return false;
+  const broken = reports.find((r) => !r.ok);
+  if (broken) return formatReport(broken);
   for (let a = 0; a < files.length; a++) {
     for (let b = a + 1; b < files.length; b++) {
       // What `liaison reconcile` exits 0 on: both verify, and every notice pairs with its receipt.
-      if (!(await reconcileFiles(files[a], files[b], { root })).ok) return false;
+      const reconciled = await reconcileFiles(files[a], files[b], { root });
+      if (!reconciled.ok) return formatReconcile(reconciled);
     }
   }
-  return true;
+  return null;
 }
 
 /** Sends `count` notices from `sender` through its API, `concurrency` at a time; returns their ids. */

@@ -1,5 +1,8 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import {
   MAX_REPORT_SUBJECTS,
+  checkAttachmentReferences,
   REFUSAL_GROUNDS,
   REFUSAL_GROUND_CODES,
   allowedEventsOf,
@@ -37,6 +40,16 @@ describe('intelligence-report', () => {
   it('accepts a report with subjects, selectors, attachments and a case', () => {
     expect(validateNoticeBody('intelligence-report', report())).toEqual({ ok: true });
     expect(validateNoticeBody('intelligence-report', { narrative: 'Only a narrative.' })).toEqual({ ok: true });
+  });
+
+  it("docs/PROTOCOL.md's example is valid, its subject's photo one of the report's attachments", () => {
+    const doc = readFileSync(join(__dirname, '../../../docs/PROTOCOL.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('### Intelligence reports'), doc.indexOf('### Response bodies'));
+    const example = JSON.parse((/```json\n([\s\S]*?)\n```/.exec(section) as RegExpExecArray)[1].replace('…', ''));
+    expect(validateNoticeBody('intelligence-report', example)).toEqual({ ok: true });
+    const photo = example.subjects[0].photo.attachment;
+    expect(checkAttachmentReferences(example, [{ id: photo, type: 'image/png' }])).toBeNull();
+    expect(checkAttachmentReferences(example, [])).toBe(`photo refers to attachment ${photo}, which the notice does not carry`);
   });
 
   it('names each field that is wrong, selectors by their place once normalised', () => {

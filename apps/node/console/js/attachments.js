@@ -245,6 +245,14 @@ async function preview(img, path) {
   }
 }
 
+/**
+ * The attachment a notice body names as the person's photo: a query's `photo`, or the photo of
+ * the first of a report's subjects that has one (the console composes reports with one subject).
+ */
+export function photoOf(body) {
+  return body?.photo?.attachment ?? (body?.subjects ?? []).find((s) => s?.photo?.attachment)?.photo.attachment;
+}
+
 /** One attachment: its facts, an inline preview for an available image, and the download button. */
 function attachmentCard(a, path, { available, photoId }) {
   const label = a.id === photoId ? t('attach.isPhoto') : null;

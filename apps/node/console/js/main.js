@@ -44,8 +44,9 @@ const NAV = [
   { role: 'operator', href: '#/compose', label: 'nav.compose' },
   { role: 'operator', href: '#/match', label: 'nav.match' },
   { role: 'operator', href: '#/sent', label: 'nav.sent' },
-  { role: 'operator', href: '#/cases', label: 'nav.cases' },
   { role: 'liaison_officer', href: '#/inbox', label: 'nav.inbox' },
+  // Officers read cases too; after the inbox, so an officer's home stays the inbox.
+  { role: ['operator', 'liaison_officer'], href: '#/cases', label: 'nav.cases' },
   { role: 'auditor', href: '#/audit', label: 'nav.log' },
   { role: 'auditor', href: '#/audit/checkpoint', label: 'nav.checkpoint' },
   { role: 'auditor', href: '#/audit/match', label: 'nav.matchAudit' },
@@ -62,8 +63,11 @@ let firstRoute = true;
 // its refresh never replaces the newer screen's (a click while the start page loads).
 let routing = 0;
 
+/** Whether the signed-in principal has the role of a screen or nav item (one role, or any of several). */
+const mayUse = (item) => [item.role].flat().some(hasRole);
+
 function homeFor() {
-  return NAV.find((n) => hasRole(n.role))?.href ?? '#/signin';
+  return NAV.find(mayUse)?.href ?? '#/signin';
 }
 
 /** The words of index.html itself, in the chosen language. */
@@ -99,7 +103,7 @@ function renderHeader() {
     clear(who, languagePicker());
     return;
   }
-  const items = NAV.filter((n) => hasRole(n.role));
+  const items = NAV.filter(mayUse);
   const here = location.hash;
   const active = items.filter((n) => here === n.href || here.startsWith(`${n.href}/`)).sort((a, b) => b.href.length - a.href.length)[0];
   clear(nav, h('ul', items.map((n) => h('li', h('a', { href: n.href, 'aria-current': n === active ? 'page' : null }, t(n.label))))));
@@ -222,8 +226,8 @@ async function route() {
   const { r, m } = match;
   document.title = `${t(r.title)} · Liaison`;
   // A screen is for one role, or for any of several (cases and threads: officers read them too).
-  const allowed = [r.role].flat();
-  if (!allowed.some(hasRole)) {
+  if (!mayUse(r)) {
+    const allowed = [r.role].flat();
     clear(main,
       h('h1', t('shell.notForRole')),
       h('p.notice-box', { role: 'alert', id: 'forbidden' }, t('shell.notForRoleText', { screen: t(r.title), role: allowed.map(roleLabel).join(' / '), roles: session.principal.roles.map(roleLabel).join(', ') })),

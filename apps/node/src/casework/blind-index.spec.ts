@@ -21,6 +21,15 @@ describe('BlindIndex', () => {
     expect(h.toString('latin1')).not.toContain('3161234');
   });
 
+  it('names its key by an id that differs by secret, is stable, and is none of its hashes', () => {
+    const index = new BlindIndex(SECRET);
+    expect(index.keyId).toHaveLength(8);
+    expect(new BlindIndex(SECRET).keyId).toEqual(index.keyId);
+    expect(new BlindIndex(Buffer.alloc(32, 8)).keyId).not.toEqual(index.keyId);
+    const key = Buffer.from(hkdfSync('sha256', SECRET, 'liaison/blind-index', 'notice-terms/v1 hmac-sha256', 32));
+    expect(key.includes(index.keyId)).toBe(false);
+  });
+
   it('its key is not the content key (the same secret seals bodies under another label)', () => {
     const sealed = new ContentCipher(SECRET);
     expect(sealed).toBeDefined();

@@ -16,7 +16,7 @@ import { TermIndexer } from './term-indexer';
   imports: [ExchangeModule],
   controllers: [InboxCaseworkController, NoticesCaseworkController, SearchController],
   providers: [
-    { provide: BlindIndex, useFactory: (config: NodeConfig) => new BlindIndex(config.contentSecret), inject: [NODE_CONFIG] },
+    { provide: BlindIndex, useFactory: (config: NodeConfig) => new BlindIndex(config.blindIndexSecret), inject: [NODE_CONFIG] },
     CaseworkRepository, CaseworkService, TermIndexer,
   ],
 })

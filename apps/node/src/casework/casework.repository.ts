@@ -62,14 +62,26 @@ export const MAX_CORRELATED = 50;
 export class CaseworkRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** Stored notices not yet indexed, oldest first, with their sealed content. */
-  unindexed(q: Queryable, limit: number): Promise<CaseNoticeRow[]> {
+  /**
+   * Stored notices not indexed under the key `keyId` (never indexed, indexed before key ids were
+   * recorded, or under another key), oldest first, with their sealed content; `stale` when they
+   * hold terms of another key.
+   */
+  unindexed(q: Queryable, keyId: Buffer, limit: number): Promise<(CaseNoticeRow & { stale: boolean })[]> {
     return q.query(
-      `SELECT ${NOTICE_SELECT}, ${CASE_REFERENCE} FROM notice
-        WHERE NOT EXISTS (SELECT 1 FROM notice_indexed i WHERE i.notice_sender = notice.sender AND i.notice_id = notice.id)
-        ORDER BY issued_at, id LIMIT $1`,
-      [limit],
+      `SELECT ${NOTICE_SELECT}, ${CASE_REFERENCE},
+              EXISTS (SELECT 1 FROM notice_indexed i WHERE i.notice_sender = notice.sender AND i.notice_id = notice.id) AS stale
+         FROM notice
+        WHERE NOT EXISTS (SELECT 1 FROM notice_indexed i WHERE i.notice_sender = notice.sender AND i.notice_id = notice.id AND i.index_key = $1)
+        ORDER BY issued_at, id LIMIT $2`,
+      [keyId, limit],
     );
+  }
+
+  /** Removes every term of these notices (they are indexed again under the current key). */
+  async deleteTerms(q: Queryable, keys: NoticeKey[]): Promise<void> {
+    if (keys.length === 0) return;
+    await q.query('DELETE FROM notice_term WHERE (notice_sender, notice_id) IN (SELECT * FROM unnest($1::text[], $2::uuid[]))', [keys.map((k) => k.sender), keys.map((k) => k.id)]);
   }
 
   async insertTerms(q: Queryable, rows: TermRow[]): Promise<void> {
@@ -77,9 +89,11 @@ export class CaseworkRepository {
       rows.map((r) => [r.term, r.noticeSender, r.noticeId, r.termKind, r.correlates]), 'ON CONFLICT DO NOTHING');
   }
 
-  async markIndexed(q: Queryable, rows: { key: NoticeKey; terms: number }[], at: Date): Promise<void> {
-    await insertRows(q, 'notice_indexed', ['notice_sender', 'notice_id', 'terms', 'indexed_at'],
-      rows.map((r) => [r.key.sender, r.key.id, r.terms, at]), 'ON CONFLICT DO NOTHING');
+  /** Records the notices as indexed under the key `keyId` (replacing what an earlier key recorded). */
+  async markIndexed(q: Queryable, rows: { key: NoticeKey; terms: number }[], keyId: Buffer, at: Date): Promise<void> {
+    await insertRows(q, 'notice_indexed', ['notice_sender', 'notice_id', 'terms', 'indexed_at', 'index_key'],
+      rows.map((r) => [r.key.sender, r.key.id, r.terms, at, keyId]),
+      'ON CONFLICT (notice_sender, notice_id) DO UPDATE SET terms = EXCLUDED.terms, indexed_at = EXCLUDED.indexed_at, index_key = EXCLUDED.index_key');
   }
 
   async isIndexed(key: NoticeKey): Promise<boolean> {

@@ -17,7 +17,11 @@ const BATCH = 500;
  * Indexes stored notices (sent and received) into the blind index, off the exchange's hot path:
  * every five seconds, and before each correlation or search request (so answers are never stale). A
  * notice whose stored content no longer opens is recorded as indexed with no terms, and alerted
- * (ids only); the API's detail of it already answers 500.
+ * (ids only); the API's detail of it already answers 500. Each notice is recorded with the id of
+ * the key it was indexed under: after a change of key (LIAISON_BLIND_INDEX_KEY, or the content
+ * secret it defaults to) every notice is indexed again, its old terms replaced, with no step by
+ * the operator; a search catches up first, so it waits for that rather than missing notices.
+ * Replicas running different keys would undo each other's work: change the key on all at once.
  */
 @Injectable()
 export class TermIndexer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -58,7 +62,9 @@ export class TermIndexer implements OnApplicationBootstrap, OnApplicationShutdow
 
   private batch(): Promise<number> {
     return this.transactions.run(async (tx) => {
-      const notices = await this.repository.unindexed(tx, BATCH);
+      const notices = await this.repository.unindexed(tx, this.index.keyId, BATCH);
+      // Indexed under another key (or before keys were recorded): its old terms no longer match any search.
+      await this.repository.deleteTerms(tx, notices.filter((n) => n.stale).map((n) => ({ sender: n.sender, id: n.id })));
       const indexed = notices.map((n) => {
         const key = { sender: n.sender, id: n.id };
         try {
@@ -70,7 +76,7 @@ export class TermIndexer implements OnApplicationBootstrap, OnApplicationShutdow
         }
       });
       await this.repository.insertTerms(tx, indexed.flatMap((i) => i.rows));
-      await this.repository.markIndexed(tx, indexed.map((i) => ({ key: i.key, terms: i.rows.length })), this.clock.now());
+      await this.repository.markIndexed(tx, indexed.map((i) => ({ key: i.key, terms: i.rows.length })), this.index.keyId, this.clock.now());
       return notices.length;
     });
   }

@@ -78,6 +78,7 @@ describe('node configuration', () => {
     [{ LIAISON_KEY_ENCRYPTION_KEY: 'short' }, 'LIAISON_KEY_ENCRYPTION_KEY'],
     [{ LIAISON_KEY_ENCRYPTION_KEY: undefined }, 'LIAISON_KEY_ENCRYPTION_KEY'],
     [{ LIAISON_KEY_ENCRYPTION_KEY: undefined, LIAISON_KEY_PASSPHRASE: 'a long passphrase' }, 'LIAISON_CONTENT_KEY'],
+    [{ LIAISON_BLIND_INDEX_KEY: 'ab'.repeat(31) }, 'LIAISON_BLIND_INDEX_KEY'],
     [{ LIAISON_DIRECTORY_ROOT_JWK: '{not json' }, 'LIAISON_DIRECTORY_ROOT_JWK'],
     [{ LIAISON_DIRECTORY_ROOT_JWK: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x: 'a', d: 'private' }) }, 'LIAISON_DIRECTORY_ROOT_JWK'],
     [{ LIAISON_DIRECTORY_ROOT_JWK: JSON.stringify({ keys: [] }) }, 'LIAISON_DIRECTORY_ROOT_JWK'],
@@ -104,6 +105,12 @@ describe('node configuration', () => {
     expect(error.message).toContain(variable);
     // A refusal never echoes a secret.
     expect(error.message).not.toContain('secret');
+  });
+
+  it('derives the blind index from the content secret unless LIAISON_BLIND_INDEX_KEY names its own', () => {
+    const config = loadNodeConfig({ ...valid, LIAISON_CONTENT_KEY: 'ef'.repeat(32) });
+    expect(Buffer.from(config.blindIndexSecret).toString('hex')).toBe('ef'.repeat(32));
+    expect(Buffer.from(loadNodeConfig({ ...valid, LIAISON_BLIND_INDEX_KEY: '12'.repeat(32) }).blindIndexSecret).toString('hex')).toBe('12'.repeat(32));
   });
 
   it('takes every secret from a file as a container platform mounts it (NAME_FILE), and refuses both forms', () => {

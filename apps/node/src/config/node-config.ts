@@ -28,6 +28,11 @@ export interface NodeConfig {
   keySecret: { kek: Uint8Array } | { passphrase: string };
   /** Secret from which the key that encrypts notice bodies at rest is derived. */
   contentSecret: Uint8Array;
+  /**
+   * Secret from which the blind index's key is derived (LIAISON_BLIND_INDEX_KEY, by default the
+   * content secret): changing it makes the node index every stored notice again under the new key.
+   */
+  blindIndexSecret: Uint8Array;
   /** The federation's attachment policy: media types, largest attachment, largest total per notice (LIAISON_ATTACHMENT_*). */
   attachments: AttachmentPolicy;
   attachmentTimers: {
@@ -293,6 +298,7 @@ export function loadNodeConfig(env: Env = process.env): NodeConfig {
     keyFile: reader.string('LIAISON_KEY_FILE'),
     keySecret: kek ? { kek } : { passphrase: passphrase as string },
     contentSecret,
+    blindIndexSecret: hexKey(reader, 'LIAISON_BLIND_INDEX_KEY') ?? contentSecret,
     attachments: attachmentPolicyFromEnv(reader),
     attachmentTimers: {
       stallSeconds: reader.integer('LIAISON_ATTACHMENT_STALL_SECONDS', 900, { min: 5, max: 30 * 86400 }),

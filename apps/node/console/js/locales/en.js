@@ -535,7 +535,7 @@ export default {
   'cases.events': 'Membership events',
   'cases.event': '{{type}} of {{agency}}, signed by {{signer}}',
   'cases.threadTitle': 'Thread of a notice',
-  'cases.threadLine': '{{sender}} to {{recipients}}: {{kind}}',
+  'cases.threadLine': '{{sender}} to {{recipients}}:',
 
   'attach.legend': 'Attachments',
   'attach.choose': 'Add files (photos, documents)',

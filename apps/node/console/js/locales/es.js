@@ -535,7 +535,7 @@ export default {
   'cases.events': 'Eventos de participación',
   'cases.event': '{{type}} de {{agency}}, firmado por {{signer}}',
   'cases.threadTitle': 'Hilo de un aviso',
-  'cases.threadLine': '{{sender}} a {{recipients}}: {{kind}}',
+  'cases.threadLine': '{{sender}} a {{recipients}}:',
 
   'attach.legend': 'Adjuntos',
   'attach.choose': 'Añadir archivos (fotos, documentos)',

@@ -1,5 +1,6 @@
-// Operator: cases (joint operations) this agency knows — open one, answer an invitation, invite,
-// leave, close — the timeline of a case across agencies, and the thread of a notice.
+// Cases (joint operations) this agency knows — operators open one, answer an invitation, invite,
+// leave, close; operators and officers read the timeline of a case across agencies and the
+// thread of a notice, each notice linked to where their role opens it.
 import { api, query } from '../api.js';
 import { correlationList } from '../casework.js';
 import { announce, clear, h, scrollRegion } from '../dom.js';
@@ -9,6 +10,21 @@ import { t } from '../i18n.js';
 import { hasRole } from '../session.js';
 
 const today = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * Where this user opens a notice of a timeline or thread: a sent one among the operator's sent
+ * notices, a received one in the officer's inbox; null when the user's role reads neither.
+ */
+function noticeHref(n) {
+  if (n.direction === 'outbound') return hasRole('operator') ? `#/sent/${n.id}` : null;
+  return hasRole('liaison_officer') ? `#/inbox/${n.id}` : null;
+}
+
+/** The notice's kind, linked to the notice where this user may open it. */
+function kindLink(n) {
+  const href = noticeHref(n);
+  return href ? h('a', { href }, kindLabel(n.kind)) : kindLabel(n.kind);
+}
 
 function openForm(onOpened) {
   const form = h('form#case-open', { novalidate: true },
@@ -109,7 +125,7 @@ export async function renderDetail(main, id) {
           h('td', time(n.issuedAt)),
           h('td', n.sender),
           h('td', n.recipients.join(', ')),
-          h('td', kindLabel(n.kind), n.re ? h('span.muted', ` ${t('cases.followUp')}`) : null),
+          h('td', kindLink(n), n.re ? h('span.muted', ` ${t('cases.followUp')}`) : null),
           h('td', n.states.length ? h('ul.inline', n.states.map((s) => h('li', h('span.agency', s.agency), ' ', statusBadge(s.status)))) : '—', n.overdue ? h('strong.bad', ` ${t('cases.overdue')}`) : null),
           h('td', h('a', { href: `#/thread/${n.id}` }, t('cases.thread')))))))),
       h('h2', t('cases.events')),
@@ -136,7 +152,7 @@ export async function renderThread(main, id) {
   const notices = await api(`/notices/${id}/thread`);
   clear(main, h('h1', t('cases.threadTitle')),
     h('ol#thread', notices.map((n) => h('li.card', { dataset: { id: n.id }, 'aria-current': n.id === id ? 'true' : null },
-      h('p', time(n.issuedAt), ' — ', t('cases.threadLine', { sender: n.sender, recipients: n.recipients.join(', '), kind: kindLabel(n.kind) }), ' ', handlingBadge(n.handling)),
+      h('p', time(n.issuedAt), ' — ', t('cases.threadLine', { sender: n.sender, recipients: n.recipients.join(', ') }), ' ', kindLink(n), ' ', handlingBadge(n.handling)),
       (n.body?.reason ?? n.body?.narrative ?? n.body?.details?.summary) ? h('p', n.body.reason ?? n.body.narrative ?? n.body.details.summary) : null,
       h('p', h('code', n.id))))));
   return {};

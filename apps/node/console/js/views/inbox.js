@@ -6,7 +6,7 @@ import { deadlineCell, deadlineLabel, formatDate, handlingBadge, handlingText, h
 import { t } from '../i18n.js';
 import { session } from '../session.js';
 import { notificationControl } from '../notify.js';
-import { receivedAttachments } from '../attachments.js';
+import { photoOf, receivedAttachments } from '../attachments.js';
 import { caseLinks, caseworkPanel } from '../casework.js';
 
 /** Directive (EU) 2023/977 Art. 6(1) refusal grounds (the codes of @liaison/notices REFUSAL_GROUNDS). */
@@ -333,7 +333,7 @@ export async function renderDetail(main, id) {
       h('h2', t('inbox.request')),
       describeBody(n.body ?? {}));
     if (first) void drawCasework(n);
-    if (first) clear(attachmentsSlot, receivedAttachments(id, n.sender, n.body?.photo?.attachment));
+    if (first) clear(attachmentsSlot, receivedAttachments(id, n.sender, photoOf(n.body)));
     if (statusChanged) drawActions(n);
     if (first) clear(passOn, h('h2#pass-on-title', t('passOn.title')), passOnResult, passOnForm(n, directory, act));
   };

@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { announce, clear, h, scrollRegion } from '../dom.js';
 import { deadlineCell, formatDate, handlingBadge, isOpen, kindLabel, printMarking, priorityBadge, statusBadge, statusLabel, time } from '../format.js';
 import { t } from '../i18n.js';
-import { sentAttachments } from '../attachments.js';
+import { photoOf, sentAttachments } from '../attachments.js';
 import { caseLinks, caseworkPanel } from '../casework.js';
 
 export async function renderList(main) {
@@ -102,7 +102,7 @@ export async function renderDetail(main, id) {
     const key = JSON.stringify([n, progress, Math.floor(Date.now() / 60000)]); // redraw each minute: time left
     if (key === last) return;
     if (last && JSON.parse(last)[0].recipients?.map((r) => r.status).join() !== n.recipients.map((r) => r.status).join()) announce(t('sent.updated'));
-    if (!last) clear(attachmentsSlot, sentAttachments(id, n.body?.photo?.attachment));
+    if (!last) clear(attachmentsSlot, sentAttachments(id, photoOf(n.body)));
     last = key;
     const responses = new Map();
     for (const r of n.responses ?? []) responses.set(r.sender, r);
