@@ -2,7 +2,6 @@ import { Attachments1764400000000 } from './attachments/migrations/1764400000000
 import { LEDGER_MIGRATIONS } from './ledger/migrations';
 import { DIRECTORY_MIGRATIONS } from './directory/directory.repository';
 import { Cases1764300000000 } from './cases/migrations/1764300000000-Cases';
-import { CaseEventDeliveries1764500100000 } from './cases/migrations/1764500100000-CaseEventDeliveries';
 import { Match1764400000000 } from './match/migrations/1764400000000-Match';
 import { CASEWORK_MIGRATIONS } from './casework/migrations';
 import { EXCHANGE_MIGRATIONS } from './exchange/migrations';
@@ -16,5 +15,5 @@ import type { DatabaseSchema } from './persistence/data-source';
  * (decision 0002). There are no TypeORM entities: repositories write explicit SQL.
  */
 export const NODE_SCHEMA: DatabaseSchema = {
-  migrations: [AppRole1764000000000, ...LEDGER_MIGRATIONS, ...EXCHANGE_MIGRATIONS, ...DIRECTORY_MIGRATIONS, Idempotency1764001000000, ...CASEWORK_MIGRATIONS, Cases1764300000000, Attachments1764400000000, Match1764400000000, CaseEventDeliveries1764500100000],
+  migrations: [AppRole1764000000000, ...LEDGER_MIGRATIONS, ...EXCHANGE_MIGRATIONS, ...DIRECTORY_MIGRATIONS, Idempotency1764001000000, ...CASEWORK_MIGRATIONS, Cases1764300000000, Attachments1764400000000, Match1764400000000],
 };

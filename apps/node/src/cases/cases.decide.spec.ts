@@ -3,7 +3,7 @@ import type { NoticeClaims } from '@liaison/envelope';
 import { epochSeconds, uuidv7 } from '@liaison/ids';
 import type { InboundMessage } from '@liaison/transport';
 import type { Opened } from '../exchange/inbox.decide';
-import { caseEventDeliveries, decideCaseBatch, deliveredEntry, newReceipts, ownEvent } from './cases.decide';
+import { decideCaseBatch, ownEvent } from './cases.decide';
 
 const NOW = new Date('2026-12-02T10:00:00Z');
 const caseId = uuidv7(() => NOW.getTime() - 1000);
@@ -85,34 +85,5 @@ describe('ownEvent', () => {
 
   it('refuses to send what the peers would refuse', () => {
     expect(ownEvent(nl, { type: 'leave', caseId, agency: 'NL' }, 'NL', 'op', NOW)).toMatchObject({ ok: false, code: 'case_sequence' });
-  });
-});
-
-describe('receipts of our case events', () => {
-  const joinId = uuidv7();
-  const sent = [{ messageId: joinId, type: 'join' as const, recipients: ['CO', 'ES'], digest: 'a'.repeat(64) }];
-  /** A receipt from `signer` naming `received`. */
-  const receipt = (signer: string, received: { id: string; digest: string }[]): Opened => {
-    const o = opened(signer, { type: 'accept', caseId, agency: signer });
-    const claims = (o.result as { claims: NoticeClaims }).claims;
-    Object.assign(claims, { kind: 'receipt', case: undefined, body: { received_at: NOW.toISOString(), received } });
-    return o;
-  };
-
-  it('counts an event delivered to each recipient whose new receipt names it with the digest it was sent with, once, and writes the ledger entry as for a notice', () => {
-    const batch = [receipt('ES', [{ id: joinId, digest: 'a'.repeat(64) }, { id: uuidv7(), digest: 'b'.repeat(64) }]), receipt('CO', [{ id: joinId, digest: 'a'.repeat(64) }]), receipt('ES', [{ id: joinId, digest: 'a'.repeat(64) }])];
-    const receipts = newReceipts(batch, () => true);
-    expect(receipts.map((r) => [r.signer, r.named.length])).toEqual([['ES', 2], ['CO', 1], ['ES', 1]]);
-    const deliveries = caseEventDeliveries(receipts, sent);
-    const esReceipt = (batch[0].result as { claims: NoticeClaims }).claims.jti;
-    expect(deliveries).toEqual([{ messageId: joinId, recipient: 'ES', receiptId: esReceipt, type: 'join' }, expect.objectContaining({ messageId: joinId, recipient: 'CO' })]);
-    expect(deliveredEntry(deliveries[0])).toEqual({ event: 'delivered', messageId: joinId, kind: 'case-join', counterpart: 'ES', channel: null, digest: null, re: esReceipt, actor: null, reason: null });
-  });
-
-  it('counts nothing for another digest, an agency the event was not sent to, a receipt not new, or what is not a receipt', () => {
-    expect(caseEventDeliveries(newReceipts([receipt('ES', [{ id: joinId, digest: 'c'.repeat(64) }])], () => true), sent)).toEqual([]);
-    expect(caseEventDeliveries(newReceipts([receipt('DE', [{ id: joinId, digest: 'a'.repeat(64) }])], () => true), sent)).toEqual([]);
-    expect(newReceipts([receipt('ES', [{ id: joinId, digest: 'a'.repeat(64) }])], () => false)).toEqual([]);
-    expect(newReceipts([opened('ES', { type: 'accept', caseId, agency: 'ES' })], () => true)).toEqual([]);
   });
 });

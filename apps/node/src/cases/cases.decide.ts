@@ -12,11 +12,9 @@ import {
   judgeCaseEvent,
 } from '@liaison/cases';
 import type { NoticeClaims } from '@liaison/envelope';
-import type { ReceiptBody } from '@liaison/notices';
-import type { Dispatched, DispatchItem } from '../exchange/dispatcher';
-import { RECEIPT, type LateRefusal, type Opened } from '../exchange/inbox.decide';
-import type { LedgerEventInput } from '../ledger/ledger.port';
-import type { CaseEventDelivery, CaseEventRow, SentCaseEvent } from './cases.repository';
+import type { DispatchItem } from '../exchange/dispatcher';
+import type { LateRefusal, Opened } from '../exchange/inbox.decide';
+import type { CaseEventRow } from './cases.repository';
 
 /** How long a case event's envelope is valid: long enough for a node that was down to catch up. */
 export const CASE_EVENT_LIFETIME_SECONDS = 30 * 24 * 3600;
@@ -117,52 +115,4 @@ export function decideCaseBatch(opened: Opened[], isNew: (i: number) => boolean,
     }
   }
   return decision;
-}
-
-/** What a new receipt of the batch names: (receipt id, its signer, each envelope named with the digest it names, if any). */
-export interface ReceiptNames {
-  receiptId: string;
-  signer: string;
-  named: { id: string; digest: string | null }[];
-}
-
-/** The receipts of a batch that are new (never a redelivery or refusal), with what each names. */
-export function newReceipts(opened: Opened[], isNew: (i: number) => boolean): ReceiptNames[] {
-  return opened.flatMap(({ result }, i) => {
-    if (!result.ok || result.claims.kind !== RECEIPT || !isNew(i)) return [];
-    const { claims } = result;
-    // The batch form names each envelope with its digest; the older single form names one by `re`.
-    const named = (claims.body as Partial<ReceiptBody>).received ?? (claims.re ? [{ id: claims.re, digest: null }] : []);
-    return [{ receiptId: claims.jti, signer: claims.iss, named }];
-  });
-}
-
-/**
- * The deliveries these receipts report of case events this agency sent: an event counts as
- * delivered to the receipt's signer when it was sent to that agency and the receipt names the
- * digest it was sent with (a receipt naming another digest speaks of another envelope). Case
- * events have no workflow row, so the exchange's receipt handling does not see them.
- */
-export function caseEventDeliveries(receipts: ReceiptNames[], sent: SentCaseEvent[]): CaseEventDelivery[] {
-  const byId = new Map(sent.map((e) => [e.messageId, e]));
-  const out = new Map<string, CaseEventDelivery>();
-  for (const r of receipts) {
-    for (const { id, digest } of r.named) {
-      const event = byId.get(id);
-      if (!event || !event.recipients.includes(r.signer) || (digest !== null && digest !== event.digest)) continue;
-      out.set(`${id} ${r.signer}`, out.get(`${id} ${r.signer}`) ?? { messageId: id, recipient: r.signer, receiptId: r.receiptId, type: event.type });
-    }
-  }
-  return [...out.values()];
-}
-
-/** The sender's `delivered` ledger entry of one case event, as the exchange writes it for a notice (`re` = the receipt). */
-export function deliveredEntry(d: CaseEventDelivery): LedgerEventInput {
-  return { event: 'delivered', messageId: d.messageId, kind: caseEventKind(d.type), counterpart: d.recipient, channel: null, digest: null, re: d.receiptId, actor: null, reason: null };
-}
-
-/** The event rows with the digest of each outbound one's envelope as sealed. */
-export function withDigests(rows: CaseEventRow[], dispatched: Dispatched[]): CaseEventRow[] {
-  const digests = new Map(dispatched.map((d) => [d.sealed.messageId, d.sealed.digest]));
-  return rows.map((row) => (row.direction === 'outbound' ? { ...row, digest: digests.get(row.messageId) ?? null } : row));
 }

@@ -28,27 +28,9 @@ export interface CaseEventRow {
   event: CaseEvent;
   at: Date;
   actor: string | null;
-  /** Outbound: the SHA-256 of the envelope as sent (a receipt must name it); else null. */
-  digest?: string | null;
 }
 
-/** A case event this agency sent, as a receipt naming it is checked against. */
-export interface SentCaseEvent {
-  messageId: string;
-  type: CaseEvent['type'];
-  recipients: string[];
-  digest: string | null;
-}
-
-/** A recipient's receipt of one of our case events. */
-export interface CaseEventDelivery {
-  messageId: string;
-  recipient: string;
-  receiptId: string;
-  type: CaseEvent['type'];
-}
-
-const EVENT_COLUMNS = ['case_id', 'message_id', 'signer', 'type', 'agency', 'seq', 'direction', 'recipients', 'event', 'at', 'actor', 'digest'] as const;
+const EVENT_COLUMNS = ['case_id', 'message_id', 'signer', 'type', 'agency', 'seq', 'direction', 'recipients', 'event', 'at', 'actor'] as const;
 const CASE_SELECT = `id, reference, owner, state, opened_at AS "openedAt", updated_at AS "updatedAt"`;
 const EVENT_SELECT = `case_id AS "caseId", message_id AS "messageId", signer, type, agency, seq::float8 AS seq, direction, recipients, event, at, actor`;
 
@@ -77,24 +59,8 @@ export class CasesRepository {
 
   insertEvents(q: Queryable, rows: CaseEventRow[]): Promise<unknown[]> {
     return insertRows(q, 'case_event', EVENT_COLUMNS, rows.map((e) => [
-      e.caseId, e.messageId, e.signer, e.type, e.agency, e.seq, e.direction, e.recipients, JSON.stringify(e.event), e.at, e.actor, e.digest ?? null,
+      e.caseId, e.messageId, e.signer, e.type, e.agency, e.seq, e.direction, e.recipients, JSON.stringify(e.event), e.at, e.actor,
     ]));
-  }
-
-  /** The case events among `ids` that this agency sent. */
-  sentEvents(q: Queryable, ids: string[]): Promise<SentCaseEvent[]> {
-    if (ids.length === 0) return Promise.resolve([]);
-    return q.query(
-      `SELECT message_id AS "messageId", type, recipients, digest FROM case_event WHERE direction = 'outbound' AND message_id = ANY($1::uuid[])`,
-      [ids],
-    );
-  }
-
-  /** Records deliveries not recorded before; returns those it recorded. */
-  async recordDeliveries(q: Queryable, deliveries: CaseEventDelivery[], at: Date): Promise<CaseEventDelivery[]> {
-    const recorded = await insertRows<{ messageId: string; recipient: string }>(q, 'case_event_delivery', ['message_id', 'recipient', 'receipt_id', 'delivered_at'],
-      deliveries.map((d) => [d.messageId, d.recipient, d.receiptId, at]), 'ON CONFLICT DO NOTHING RETURNING message_id AS "messageId", recipient');
-    return deliveries.filter((d) => recorded.some((r) => r.messageId === d.messageId && r.recipient === d.recipient));
   }
 
   /** The next serial of `owner`'s references in `year`, serialised by a transaction-scoped advisory lock. */

@@ -17,13 +17,13 @@ import type { Principal } from '@liaison/auth';
 import { NodeConfig } from '../config/node-config';
 import { EnvelopeDispatcher } from '../exchange/dispatcher';
 import { ExchangeExtensions, InboxExtension } from '../exchange/extensions';
-import { RECEIPT, type Classification, type Opened } from '../exchange/inbox.decide';
+import type { Classification, Opened } from '../exchange/inbox.decide';
 import { refuse, requireReachable } from '../exchange/refusals';
 import { PendingWrites, UnitOfWork } from '../exchange/unit-of-work';
 import { ProblemException, problem } from '../http/problem';
 import type { Queryable } from '../persistence/queryable';
 import { Clock, NODE_CONFIG } from '../tokens';
-import { caseEventDeliveries, caseEventIndexes, decideCaseBatch, deliveredEntry, newReceipts, ownEvent, withDigests } from './cases.decide';
+import { caseEventIndexes, decideCaseBatch, ownEvent } from './cases.decide';
 import { CasesRepository } from './cases.repository';
 
 /** Case refusals over the API: a judged membership step that is not allowed is a 409 naming why. */
@@ -112,16 +112,11 @@ export class CasesService implements OnModuleInit, InboxExtension {
 
   async prepare(tx: Queryable, opened: Opened[], classify: (opened: Opened[]) => Classification[]) {
     const indexes = caseEventIndexes(opened);
-    const hasReceipts = opened.some(({ result }) => result.ok && result.claims.kind === RECEIPT);
-    if (indexes.length === 0 && !hasReceipts) return null;
+    if (indexes.length === 0) return null;
     const classified = classify(opened);
-    const isNew = (i: number) => classified[i].as === 'new';
     const ids = [...new Set(indexes.flatMap((i) => { const r = opened[i].result; return r.ok && r.claims.case ? [r.claims.case] : []; }))];
     const stored = await this.repository.lockCases(tx, ids);
-    const decision = decideCaseBatch(opened, isNew, new Map([...stored].map(([id, row]) => [id, row.state])), this.config.agency, this.clock.now());
-    // Receipts of our case events (receipts are never refused by the judgement above).
-    const receipts = newReceipts(opened, isNew);
-    const deliveries = caseEventDeliveries(receipts, await this.repository.sentEvents(tx, [...new Set(receipts.flatMap((r) => r.named.map((n) => n.id)))]));
+    const decision = decideCaseBatch(opened, (i) => classified[i].as === 'new', new Map([...stored].map(([id, row]) => [id, row.state])), this.config.agency, this.clock.now());
     return {
       opened: decision.opened,
       write: async (wtx: Queryable, pending: PendingWrites, final: Classification[]) => {
@@ -129,9 +124,8 @@ export class CasesService implements OnModuleInit, InboxExtension {
         if (decision.accepted.some((i) => final[i].as !== 'new')) throw new Error('a judged case event was not recorded as new');
         const now = this.clock.now();
         for (const state of decision.states.values()) await this.repository.saveCase(wtx, state, stored.get(state.id)?.openedAt ?? now, now);
-        const dispatched = await this.dispatcher.dispatch(wtx, pending, decision.dispatch);
-        await this.repository.insertEvents(wtx, withDigests(decision.events, dispatched));
-        pending.ledger.push(...(await this.repository.recordDeliveries(wtx, deliveries, now)).map(deliveredEntry));
+        await this.repository.insertEvents(wtx, decision.events);
+        await this.dispatcher.dispatch(wtx, pending, decision.dispatch);
       },
     };
   }
@@ -180,8 +174,8 @@ export class CasesService implements OnModuleInit, InboxExtension {
   private async apply(tx: Queryable, pending: PendingWrites, state: CaseState | null, event: CaseEvent, actor: string, now: Date): Promise<CaseState> {
     const own = ownEvent(state, event, this.config.agency, actor, now);
     if (!own.ok) throw refuseCase(own.code, own.reason);
-    const dispatched = own.value.dispatch ? await this.dispatcher.dispatch(tx, pending, [own.value.dispatch]) : [];
-    await this.repository.insertEvents(tx, withDigests([own.value.row], dispatched));
+    await this.repository.insertEvents(tx, [own.value.row]);
+    if (own.value.dispatch) await this.dispatcher.dispatch(tx, pending, [own.value.dispatch]);
     return own.value.state;
   }
 
