@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ContentAlteredError, ContentCipher } from '../exchange/content-cipher';
+import { Periodic } from '../periodic';
 import { Transactions } from '../persistence/transactions';
 import { Clock } from '../tokens';
 import { BlindIndex } from './blind-index';
@@ -26,7 +27,7 @@ const BATCH = 500;
 @Injectable()
 export class TermIndexer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('TermIndexer');
-  private timer: NodeJS.Timeout | null = null;
+  private readonly periodic = new Periodic('indexing', this.log, () => this.catchUp());
   private running: Promise<number> | null = null;
 
   constructor(
@@ -38,11 +39,11 @@ export class TermIndexer implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.catchUp().catch((e: Error) => this.log.warn(`indexing failed: ${e.message}`)), EVERY_MS);
+    this.periodic.start(EVERY_MS);
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.periodic.stop();
   }
 
   /** Indexes everything stored so far; concurrent callers share one run. Returns the notices indexed. */
