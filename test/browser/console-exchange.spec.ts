@@ -62,7 +62,7 @@ describe('web console: the exchange scenario in a real browser', () => {
     await signInWithToken(page, fed.port('NL'), await fed.token('NL', 'operator'));
     expect(await text(page, '#who')).toMatch(/operator\.nl@example\.test[\s\S]*NL[\s\S]*Operator/);
     const nav = page.getByRole('navigation', { name: 'Main' });
-    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Compose', 'Sent notices', 'Cases']);
+    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Compose', 'Match check', 'Sent notices', 'Cases']);
 
     await page.getByRole('link', { name: 'Compose' }).click();
     await page.getByRole('heading', { name: 'Compose a notice' }).waitFor();
@@ -200,7 +200,7 @@ describe('web console: the exchange scenario in a real browser', () => {
     const page = (pages.audit = await browser.newPage('NL auditor'));
     await signInWithToken(page, fed.port('NL'), await fed.token('NL', 'auditor'));
     await page.getByRole('heading', { name: 'Exchange log' }).waitFor();
-    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts()).toEqual(['Exchange log', 'Checkpoint & alerts']);
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts()).toEqual(['Exchange log', 'Checkpoint & alerts', 'Match counts']);
     await page.getByRole('textbox', { name: 'Message id' }).fill(noticeId);
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await page.locator('table.ledger tbody tr').first().waitFor();
