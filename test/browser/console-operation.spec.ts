@@ -183,7 +183,9 @@ describe('web console: a joint operation (case, report with selectors, correlati
     await officer.locator('#notice-case a', { hasText: `${reference} — Operation Lighthouse` }).waitFor();
     expect(await officer.locator('#assigned-to').innerText()).toBe('Not assigned to anyone yet.');
     await officer.getByRole('button', { name: 'Assign' }).click();
-    expect(await officer.locator('#assign-form .field-error').innerText()).not.toBe('');
+    // The refusal of an empty officer is shown next to the field (wait for it: the submit handler runs after the click returns).
+    await officer.locator('#assign-form .field-error:not([hidden])').waitFor();
+    expect(await officer.locator('#assign-form .field-error:not([hidden])').innerText()).not.toBe('');
     await officer.getByRole('textbox', { name: 'Officer', exact: true }).fill('Inspector Ana Ruiz');
     await officer.getByRole('button', { name: 'Assign' }).click();
     await officer.locator('#assigned-to', { hasText: 'Assigned to Inspector Ana Ruiz by' }).waitFor();
