@@ -50,7 +50,7 @@ describe('separate database pools', () => {
   });
 
   it('sizes each pool by configuration and names the variable when a size is wrong', () => {
-    expect(loadNodeConfig(fed.env('NL', { LIAISON_DB_POOL_INBOX: '5' })).databasePools).toEqual({ api: 10, inbox: 5, relay: 2, ledger: 3 });
+    expect(loadNodeConfig(fed.env('NL', { LIAISON_DB_POOL_INBOX: '5' })).databasePools).toEqual({ api: 10, inbox: 5, relay: 2, ledger: 3, attachments: 3 });
     for (const bad of ['0', '201', 'many']) expect(() => loadNodeConfig(fed.env('NL', { LIAISON_DB_POOL_LEDGER: bad }))).toThrow(/LIAISON_DB_POOL_LEDGER/);
   });
 });

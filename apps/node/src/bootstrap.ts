@@ -12,7 +12,7 @@ import { JsonLogger } from './json-logger';
 import { applyApiRules, documentedMethods } from './http/api-rules';
 import { buildOpenApi } from './http/openapi';
 import { bodyErrorHandler, STRICT_JSON_OPTIONS } from './http/strict-json';
-import { NodeRuntime, openRuntime } from './runtime';
+import { closeRuntime, NodeRuntime, openRuntime } from './runtime';
 import { Clock } from './tokens';
 
 /** How long the server keeps an idle keep-alive connection open (docs/api.md). */
@@ -39,8 +39,7 @@ export async function startNode(config: NodeConfig, options: NodeOptions = {}): 
   try {
     return await startApi(runtime, options);
   } catch (error) {
-    await runtime.publisher.close();
-    await runtime.pools.destroy();
+    await closeRuntime(runtime);
     throw error;
   }
 }
@@ -111,8 +110,7 @@ async function startApi(runtime: NodeRuntime, options: NodeOptions): Promise<Run
     app,
     close: async () => {
       await app.close();
-      await runtime.publisher.close();
-      await runtime.pools.destroy();
+      await closeRuntime(runtime);
     },
   };
 }

@@ -6,7 +6,7 @@ import { MetricsRegistry } from './metrics';
 import { DatabasePools } from './persistence/pools';
 import { Transactions } from './persistence/transactions';
 import { createOpener, createSealer, NodeRuntime } from './runtime';
-import { BROKER_PROBE, Clock, ConsumerFactory, LEDGER_DATA_SOURCE, NODE_CONFIG, PUBLISHER, SystemClock } from './tokens';
+import { BROKER_PROBE, CHUNK_PUBLISHER, Clock, ConsumerFactory, LEDGER_DATA_SOURCE, NODE_CONFIG, PUBLISHER, SystemClock } from './tokens';
 
 /** The node's runtime resources (opened before Nest starts), available to every module. */
 @Global()
@@ -21,6 +21,7 @@ export class CoreModule {
       { provide: LEDGER_DATA_SOURCE, useFactory: (pools: DatabasePools) => pools.get('ledger'), inject: [DatabasePools] },
       { provide: Clock, useValue: clock },
       { provide: PUBLISHER, useValue: runtime.publisher },
+      { provide: CHUNK_PUBLISHER, useValue: runtime.chunkPublisher },
       { provide: BROKER_PROBE, useValue: runtime.broker },
       { provide: ConsumerFactory, useValue: runtime.consumers },
       { provide: FederationTopics, useValue: runtime.topics },

@@ -24,6 +24,11 @@ export interface NodeRuntime {
   trust: TrustStore;
   broker: BrokerProbe;
   publisher: KafkaPublisher;
+  /**
+   * A producer of its own for attachment chunks: the broker answers one connection's requests in
+   * order, so on the shared producer a small notice waited behind megabytes of chunks.
+   */
+  chunkPublisher: KafkaPublisher;
   topics: FederationTopics;
   consumers: ConsumerFactory;
 }
@@ -70,9 +75,16 @@ export async function openRuntime(config: NodeConfig): Promise<NodeRuntime> {
     trust,
     broker: new KafkaBrokerProbe(kafka),
     publisher: new KafkaPublisher(kafka),
+    chunkPublisher: new KafkaPublisher(kafka),
     topics: federationTopics(config.kafka.topicPrefix),
     consumers: new KafkaConsumerFactory(kafka),
   };
+}
+
+/** Closes what openRuntime opened: the producers, then the pools. */
+export async function closeRuntime(runtime: NodeRuntime): Promise<void> {
+  await Promise.all([runtime.publisher.close(), runtime.chunkPublisher.close()]);
+  await runtime.pools.destroy();
 }
 
 async function openTrust(config: NodeConfig, pools: DatabasePools, log: Logger): Promise<TrustStore> {

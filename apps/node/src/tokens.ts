@@ -17,6 +17,8 @@ export class SystemClock extends Clock {
 /** Publishes to Kafka (acks=all). */
 export const PUBLISHER = Symbol('MessagePublisher');
 export type Publisher = MessagePublisher;
+/** Publishes attachment chunks (acks=all), on a producer of its own (NodeRuntime.chunkPublisher). */
+export const CHUNK_PUBLISHER = Symbol('ChunkPublisher');
 
 /** Creates consumers for this agency's groups (inbox, witness, directory). */
 export abstract class ConsumerFactory {

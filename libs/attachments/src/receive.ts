@@ -170,6 +170,11 @@ export class AttachmentOpener {
     return { ok: true, plaintext };
   }
 
+  /** How many chunks were pushed: the index of the next one. */
+  get opened(): number {
+    return this.next;
+  }
+
   finish(): { ok: true } | Refusal {
     if (this.failure) return this.failure;
     if (this.next !== this.d.chunks) return (this.failure = refuse('incomplete', `stream ends after ${this.next} of ${this.d.chunks} chunks`));

@@ -61,19 +61,19 @@ const attachmentValues = (a: AttachmentRow): unknown[] => [
   a.status, a.statusCode, a.statusDetail, a.chunksRecorded, a.createdBy, a.createdAt, a.progressAt, a.completedAt,
 ];
 
+/** Chunks written or read in one statement where a file is walked through (about 1 MiB): few round trips, little of the file held. */
+export const CHUNKS_PER_STATEMENT = 4;
+
 @Injectable()
 export class AttachmentsRepository {
   async insertAttachments(q: Queryable, rows: AttachmentRow[]): Promise<void> {
     if (rows.length > 0) await insertRows(q, 'attachment', ATTACHMENT_COLUMNS, rows.map(attachmentValues));
   }
 
-  /** Stores one chunk as it travels; false when (sender, attachment, index) was already stored. */
-  async insertChunk(q: Queryable, sender: string, attachmentId: string, index: number, bytes: Buffer): Promise<boolean> {
-    const rows = (await q.query(
-      `INSERT INTO attachment_chunk (sender, attachment_id, idx, bytes) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING idx`,
-      [sender, attachmentId, index, bytes],
-    )) as unknown[];
-    return rows.length === 1;
+  /** Stores chunks as they travel, in one statement; how many were new ((sender, attachment, index) already stored is skipped). */
+  async insertChunks(q: Queryable, sender: string, attachmentId: string, chunks: readonly { index: number; bytes: Buffer }[]): Promise<number> {
+    const rows = chunks.map((c) => [sender, attachmentId, c.index, c.bytes]);
+    return (await insertRows(q, 'attachment_chunk', ['sender', 'attachment_id', 'idx', 'bytes'], rows, 'ON CONFLICT DO NOTHING RETURNING idx')).length;
   }
 
   /** The kind of a received notice (who may read its attachments depends on it). */
@@ -91,6 +91,14 @@ export class AttachmentsRepository {
   async chunk(q: Queryable, sender: string, attachmentId: string, index: number): Promise<Buffer | null> {
     const rows = (await q.query(`SELECT bytes FROM attachment_chunk WHERE sender = $1 AND attachment_id = $2 AND idx = $3`, [sender, attachmentId, index])) as { bytes: Buffer }[];
     return rows[0]?.bytes ?? null;
+  }
+
+  /** The stored chunks at indexes from ≤ index < to, in order, in one statement (a missing index is absent: the caller checks). */
+  async chunkRange(q: Queryable, sender: string, attachmentId: string, from: number, to: number): Promise<{ index: number; bytes: Buffer }[]> {
+    return (await q.query(
+      `SELECT idx AS index, bytes FROM attachment_chunk WHERE sender = $1 AND attachment_id = $2 AND idx >= $3 AND idx < $4 ORDER BY idx`,
+      [sender, attachmentId, from, to],
+    )) as { index: number; bytes: Buffer }[];
   }
 
   async find(q: Queryable, sender: string, id: string): Promise<AttachmentRow | null> {
@@ -155,6 +163,15 @@ export class AttachmentsRepository {
   }
 
   /** The broker acknowledged chunks up to `nextChunk` (exclusive). */
+  /**
+   * This transaction's commit does not wait for its WAL to reach disk. Only for the relay's
+   * claims: a transfer's position lost in a crash makes the relay publish those chunks again,
+   * which the receiver ignores (they are redelivered), so waiting for the flush buys nothing.
+   */
+  async commitWithoutFlush(q: Queryable): Promise<void> {
+    await q.query(`SET LOCAL synchronous_commit = off`);
+  }
+
   async advanceTransfer(q: Queryable, attachmentId: string, recipient: string, nextChunk: number, at: Date): Promise<void> {
     await q.query(
       `UPDATE attachment_transfer SET next_chunk = $3, status = CASE WHEN $3 >= chunks AND status = 'sending' THEN 'sent' ELSE status END, updated_at = $4
@@ -191,17 +208,20 @@ export class AttachmentsRepository {
     await q.query(`SELECT pg_advisory_xact_lock(hashtext('liaison_attachment_arrival'), hashtext($1 || '/' || $2))`, [sender, id]);
   }
 
-  /** SHA-256 (hex) of the chunk recorded at `index`, if any. */
-  async recordedChunkDigest(q: Queryable, sender: string, id: string, index: number): Promise<string | null> {
-    const rows = (await q.query(`SELECT encode(sha256(bytes), 'hex') AS digest FROM attachment_chunk WHERE sender = $1 AND attachment_id = $2 AND idx = $3`, [sender, id, index])) as { digest: string }[];
-    return rows[0]?.digest ?? null;
+  /** SHA-256 (hex) of the chunks already recorded at these indexes, by index. */
+  async recordedChunkDigests(q: Queryable, sender: string, id: string, indexes: readonly number[]): Promise<Map<number, string>> {
+    const rows = (await q.query(
+      `SELECT idx AS index, encode(sha256(bytes), 'hex') AS digest FROM attachment_chunk WHERE sender = $1 AND attachment_id = $2 AND idx = ANY($3::int[])`,
+      [sender, id, indexes],
+    )) as { index: number; digest: string }[];
+    return new Map(rows.map((r) => [r.index, r.digest]));
   }
 
-  /** One more chunk of an inbound attachment recorded. */
-  async chunkRecorded(q: Queryable, sender: string, id: string, at: Date): Promise<number> {
+  /** `n` more chunks of an inbound attachment recorded; how many are recorded now. */
+  async chunksRecorded(q: Queryable, sender: string, id: string, n: number, at: Date): Promise<number> {
     const [row] = returnedRows<{ n: number }>(await q.query(
-      `UPDATE attachment SET chunks_recorded = chunks_recorded + 1, progress_at = $3 WHERE sender = $1 AND id = $2 RETURNING chunks_recorded AS n`,
-      [sender, id, at],
+      `UPDATE attachment SET chunks_recorded = chunks_recorded + $3, progress_at = $4 WHERE sender = $1 AND id = $2 RETURNING chunks_recorded AS n`,
+      [sender, id, n, at],
     ));
     return row.n;
   }

@@ -15,7 +15,7 @@ import type { Queryable } from '../persistence/queryable';
 import { Transactions } from '../persistence/transactions';
 import { Clock, NODE_CONFIG } from '../tokens';
 import { AttachmentKeys } from './attachment-keys';
-import { AttachmentRow, AttachmentsRepository, TransferRow } from './attachments.repository';
+import { AttachmentRow, AttachmentsRepository, CHUNKS_PER_STATEMENT, TransferRow } from './attachments.repository';
 import { byteRange, checkNoticeAttachments, chunksOfRange, descriptorOf, sentAttachmentEntries, transfersOf, uploadMediaType, UploadRefusal } from './attachments.decide';
 
 /** What an upload answers, and what the API shows of an attachment: never its key. */
@@ -91,7 +91,15 @@ export class AttachmentsService {
     const me = this.config.agency;
     let index = 0;
     let size = 0;
-    const save = (sealed: Buffer) => this.transactions.run((tx) => this.repository.insertChunk(tx, me, id, index++, sealed));
+    // Sealed chunks are written a few per statement (a bounded buffer) rather than one round trip each.
+    let unsaved: { index: number; bytes: Buffer }[] = [];
+    const save = async (sealed: Buffer, flush = false) => {
+      unsaved.push({ index: index++, bytes: sealed });
+      if (unsaved.length < CHUNKS_PER_STATEMENT && !flush) return;
+      const batch = unsaved;
+      unsaved = [];
+      await this.transactions.run((tx) => this.repository.insertChunks(tx, me, id, batch));
+    };
     for await (const piece of request as AsyncIterable<Buffer>) {
       size += piece.byteLength;
       if (size > this.config.attachments.maxAttachmentBytes) {
@@ -105,7 +113,7 @@ export class AttachmentsService {
     const wrong = media.finish();
     if (wrong) throw refusal({ status: 415, code: 'media_type_mismatch', field: 'Content-Type', message: wrong });
     const { last, summary } = sealer.finish();
-    await save(last);
+    await save(last, true);
     return summary;
   }
 

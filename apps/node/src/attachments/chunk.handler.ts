@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { HEADER_CHUNK_ATTACHMENT, HEADER_CHUNK_INDEX, HEADER_CHUNK_SENDER, parseChunkHeaders } from '@liaison/attachments';
+import { ChunkAddress, chunkMessageKey, HEADER_CHUNK_ATTACHMENT, HEADER_CHUNK_INDEX, HEADER_CHUNK_SENDER, parseChunkHeaders } from '@liaison/attachments';
 import { sha256Hex } from '@liaison/envelope';
 import { isAgencyCode, isUuidV7 } from '@liaison/ids';
 import type { InboundMessage } from '@liaison/transport';
@@ -39,27 +39,37 @@ export class ChunkHandler {
   ) {}
 
   async handleBatch(messages: InboundMessage[]): Promise<void> {
-    const outcomes = await writeTogetherOrAlone(messages, (group) => this.unit.run((tx, pending) => this.record(tx, pending, group), 'inbox'));
+    const outcomes = await writeTogetherOrAlone(messages, (group) => this.unit.run((tx, pending) => this.record(tx, pending, group), 'attachments'));
     for (const [i, outcome] of outcomes.entries()) {
       if (outcome.status === 'fulfilled') continue;
       if (mustRetryBatch(outcome.reason)) throw outcome.reason;
       const message = messages[i];
       const reason = `recording the chunk failed (${describeFailure(outcome.reason)})`;
       this.log.error(`${message.topic}/${message.partition}@${message.offset}: ${reason}; refused so the partition moves on`);
-      await this.unit.run((tx, pending) => this.refuse(tx, pending, message, 'recording_failed', reason), 'inbox');
+      await this.unit.run((tx, pending) => this.refuse(tx, pending, message, 'recording_failed', reason), 'attachments');
     }
   }
 
   private async record(tx: Queryable, pending: PendingWrites, messages: InboundMessage[]): Promise<void> {
+    // Chunks of one attachment are decided and written together (one lock, a few statements).
+    const groups = new Map<string, { message: InboundMessage; address: ChunkAddress; bytes: Buffer }[]>();
     for (const message of messages) {
       const parsed = parseChunkHeaders(message.headers);
       if (!parsed.ok) {
         await this.refuse(tx, pending, message, parsed.code, parsed.detail);
         continue;
       }
-      const outcome = await this.arrivals.chunk(tx, pending, parsed.address, message.value ?? Buffer.alloc(0));
-      if (outcome.effect === 'refused') await this.refuse(tx, pending, message, outcome.code, outcome.detail);
-      else this.metrics.chunks.inc({ effect: outcome.effect, code: '' });
+      const key = chunkMessageKey(parsed.address.sender, parsed.address.attachment);
+      const group = groups.get(key) ?? [];
+      group.push({ message, address: parsed.address, bytes: message.value ?? Buffer.alloc(0) });
+      groups.set(key, group);
+    }
+    for (const group of groups.values()) {
+      const outcomes = await this.arrivals.chunks(tx, pending, group);
+      for (const [i, outcome] of outcomes.entries()) {
+        if (outcome.effect === 'refused') await this.refuse(tx, pending, group[i].message, outcome.code, outcome.detail);
+        else this.metrics.chunks.inc({ effect: outcome.effect, code: '' });
+      }
     }
   }
 

@@ -2,15 +2,24 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { chunkHeaders, chunkMessageKey } from '@liaison/attachments';
 import { FederationTopics, OutboundMessage } from '@liaison/transport';
 import { NodeConfig } from '../config/node-config';
+import { eachInFlight } from '../in-flight';
 import { Transaction, Transactions } from '../persistence/transactions';
-import { Clock, NODE_CONFIG, PUBLISHER, Publisher } from '../tokens';
+import { CHUNK_PUBLISHER, Clock, NODE_CONFIG, Publisher } from '../tokens';
 import { AttachmentsMetrics } from './attachments.metrics';
 import { AttachmentsRepository, TransferRow } from './attachments.repository';
 
-/** Transfers served per round, one chunk each per publish: chunks of one attachment share a partition, and a record batch must stay under the broker's 1 MiB. */
-const TRANSFERS_PER_ROUND = 3;
-/** Chunks of each transfer published in one claim before the transfers are claimed again (fairness among transfers, a bounded transaction). */
-const CHUNKS_PER_CLAIM = 8;
+/** Transfers served per claim, their chunks side by side in the same produce requests (each transfer's on its own partition). */
+const TRANSFERS_PER_CLAIM = 3;
+/** Chunks of one transfer in one produce request: their record batch (one partition) stays under the broker's default 1 MiB message.max.bytes. */
+const CHUNKS_PER_REQUEST = 3;
+/**
+ * Produce requests in flight at a time: the next request's chunks are read while earlier ones
+ * wait for their acks=all answer (one request at a time left the relay at a fraction of the
+ * transport's throughput). Bounds the chunks in memory: REQUESTS_IN_FLIGHT × CHUNKS_PER_REQUEST per transfer.
+ */
+const REQUESTS_IN_FLIGHT = 4;
+/** Chunks of each transfer published per claim before the transfers are claimed again (fairness among transfers, a bounded transaction). */
+const CHUNKS_PER_CLAIM = 48;
 const IDLE_MS = 500;
 const MAX_BACKOFF_MS = 5000;
 
@@ -20,7 +29,9 @@ const MAX_BACKOFF_MS = 5000;
  * outage only delays (the transfer stays where it was); a sender killed mid-transfer resumes from
  * the last acknowledged chunk (the receiver ignores a chunk it already has). Chunks go on their
  * own topic, through this loop of their own, so a 50 MB transfer never waits in front of the
- * small notices of the inbox topic (OutboxRelay). Holds at most one round of chunks in memory.
+ * small notices of the inbox topic (OutboxRelay), on a producer of its own. Holds at most the
+ * chunks of the requests in flight in memory (REQUESTS_IN_FLIGHT × CHUNKS_PER_REQUEST of 256 KiB
+ * per transfer, less when recipients share a file).
  */
 @Injectable()
 export class ChunkRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -32,7 +43,7 @@ export class ChunkRelay implements OnApplicationBootstrap, OnApplicationShutdown
   constructor(
     private readonly transactions: Transactions,
     private readonly repository: AttachmentsRepository,
-    @Inject(PUBLISHER) private readonly publisher: Publisher,
+    @Inject(CHUNK_PUBLISHER) private readonly publisher: Publisher,
     private readonly topics: FederationTopics,
     private readonly clock: Clock,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
@@ -73,31 +84,48 @@ export class ChunkRelay implements OnApplicationBootstrap, OnApplicationShutdown
     }
   }
 
-  /** Claims up to TRANSFERS_PER_ROUND transfers and publishes up to CHUNKS_PER_CLAIM chunks of each; returns how many chunks it published. */
+  /** Claims up to TRANSFERS_PER_CLAIM transfers and publishes up to CHUNKS_PER_CLAIM chunks of each; returns how many chunks it published. */
   async relayOnce(): Promise<number> {
     return this.transactions.run(async (tx) => {
-      const transfers = await this.repository.claimTransfers(tx, TRANSFERS_PER_ROUND);
+      const transfers = await this.repository.claimTransfers(tx, TRANSFERS_PER_CLAIM);
+      if (transfers.length === 0) return 0;
+      await this.repository.commitWithoutFlush(tx);
+      const ends = transfers.map((t) => Math.min(t.nextChunk + CHUNKS_PER_CLAIM, t.chunks));
+      const requests = Math.ceil(Math.max(0, ...transfers.map((t, i) => ends[i] - t.nextChunk)) / CHUNKS_PER_REQUEST);
       let published = 0;
-      const next = new Map(transfers.map((t) => [t, t.nextChunk]));
-      for (let round = 0; round < CHUNKS_PER_CLAIM; round++) {
-        const due = transfers.filter((t) => (next.get(t) as number) < t.chunks);
-        if (due.length === 0) break;
-        const messages = await Promise.all(due.map((t) => this.message(tx, t, next.get(t) as number)));
+      await eachInFlight(requests, REQUESTS_IN_FLIGHT, async (k) => {
+        const messages = await this.request(tx, transfers, ends, k);
         await this.publisher.publish(messages);
-        for (const t of due) next.set(t, (next.get(t) as number) + 1);
-        published += due.length;
-        this.metrics.chunksPublished.inc(due.length);
-      }
+        published += messages.length;
+        this.metrics.chunksPublished.inc(messages.length);
+      });
       const now = this.clock.now();
-      for (const t of transfers) if (next.get(t) !== t.nextChunk) await this.repository.advanceTransfer(tx, t.attachmentId, t.recipient, next.get(t) as number, now);
+      for (const [i, t] of transfers.entries()) if (ends[i] !== t.nextChunk) await this.repository.advanceTransfer(tx, t.attachmentId, t.recipient, ends[i], now);
       return published;
     }, 'relay');
   }
 
-  private async message(tx: Transaction, t: TransferRow, index: number): Promise<OutboundMessage> {
+  /** Produce request `k` of a claim: chunks nextChunk + k·CHUNKS_PER_REQUEST onwards of each transfer that has them, read from storage. */
+  private async request(tx: Transaction, transfers: TransferRow[], ends: number[], k: number): Promise<OutboundMessage[]> {
     const me = this.config.agency;
-    const value = await this.repository.chunk(tx, me, t.attachmentId, index);
-    if (!value) throw new Error(`chunk ${index} of attachment ${t.attachmentId} is missing from storage`);
+    const messages: OutboundMessage[] = [];
+    // Recipients of one file usually stand at the same chunk: their stretch is read once.
+    const read = new Map<string, { index: number; bytes: Buffer }[]>();
+    for (const [i, t] of transfers.entries()) {
+      const from = t.nextChunk + k * CHUNKS_PER_REQUEST;
+      const to = Math.min(from + CHUNKS_PER_REQUEST, ends[i]);
+      if (from >= to) continue;
+      const key = `${t.attachmentId}/${from}/${to}`;
+      const chunks = read.get(key) ?? (await this.repository.chunkRange(tx, me, t.attachmentId, from, to));
+      read.set(key, chunks);
+      if (chunks.length !== to - from) throw new Error(`chunks ${from} to ${to - 1} of attachment ${t.attachmentId} are not all in storage`);
+      for (const c of chunks) messages.push(this.message(t, c.index, c.bytes));
+    }
+    return messages;
+  }
+
+  private message(t: TransferRow, index: number, value: Buffer): OutboundMessage {
+    const me = this.config.agency;
     return {
       topic: this.topics.attachments(t.recipient),
       key: chunkMessageKey(me, t.attachmentId),
@@ -106,3 +134,4 @@ export class ChunkRelay implements OnApplicationBootstrap, OnApplicationShutdown
     };
   }
 }
+

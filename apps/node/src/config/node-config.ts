@@ -13,7 +13,7 @@ export interface NodeConfig {
   httpPort: number;
   /** Address the HTTP API binds (HOST; 127.0.0.1 unless a container or proxy needs 0.0.0.0). */
   httpHost: string;
-  /** Connections per pool (LIAISON_DB_POOL_API, _INBOX, _RELAY, _LEDGER): one kind of work cannot take another's. */
+  /** Connections per pool (LIAISON_DB_POOL_API, _INBOX, _RELAY, _LEDGER, _ATTACHMENTS): one kind of work cannot take another's. */
   databasePools: PoolSizes;
   /** The API serves TLS itself when given a certificate and key (PEM); otherwise plain HTTP, e.g. behind a proxy. */
   httpTls: { cert: Buffer; key: Buffer } | null;
@@ -197,7 +197,7 @@ function httpTls(reader: EnvReader): NodeConfig['httpTls'] {
 }
 
 /** Defaults: the API as before (10), the inbox one per partition handled at once (3), the relay 2, the ledger 3. */
-const POOL_DEFAULTS: PoolSizes = { api: 10, inbox: 3, relay: 2, ledger: 3 };
+const POOL_DEFAULTS: PoolSizes = { api: 10, inbox: 3, relay: 2, ledger: 3, attachments: 3 };
 
 function poolSizes(reader: EnvReader): PoolSizes {
   const sizes = {} as PoolSizes;
