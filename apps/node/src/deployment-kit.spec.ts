@@ -7,6 +7,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadNodeConfig } from './config/node-config';
+import { POOL_NAMES } from './persistence/pools';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
@@ -18,7 +19,7 @@ const container = deployment.spec.template.spec.containers[0];
 const READ_NAMES = new Set(
   [read('apps/node/src/config/node-config.ts'), read('libs/transport/src/kafka-settings.ts')]
     .flatMap((source) => [...source.matchAll(/(?:reader\.\w+(?:<[^(]*>)?\(|hexKey\(reader, )\s*'([A-Z0-9_]+)'/g)].map((m) => m[1]))
-    .concat(['LIAISON_DB_POOL_API', 'LIAISON_DB_POOL_INBOX', 'LIAISON_DB_POOL_RELAY', 'LIAISON_DB_POOL_LEDGER']),
+    .concat(POOL_NAMES.map((name) => `LIAISON_DB_POOL_${name.toUpperCase()}`)),
 );
 
 describe('deployment kit', () => {
