@@ -14,17 +14,18 @@ import { arrivalEntry, attachmentReceiptDraft, declaredRows, descriptorOf, HELD_
 /** What became of one chunk. */
 export type ChunkOutcome = { effect: 'record' | 'redelivered' | 'hold' | 'settled' } | { effect: 'refused'; code: ChunkRefusalCode; detail: string };
 
+/** Files whose opening is kept in memory while their chunks arrive (the least recently fed are dropped first). */
+const OPENERS_KEPT = 16;
+
 /**
  * The receiving side's writes, shared by the chunk consumer and the inbox (an envelope declaring
  * attachments may arrive after some of their chunks): registers declared attachments, records
  * each chunk once after checking it against the signed descriptor (libs/attachments
- * decideChunk), and once the last chunk is in, opens the whole file chunk by chunk, compares its
- * SHA-256 and media type, settles it (available or refused) and tells the sender in a signed
- * attachment receipt. Everything in the caller's transaction.
+ * decideChunk), opens the file chunk by chunk as they arrive in order and, once the last chunk is
+ * in, whatever it did not see from storage, compares its SHA-256 and media type, settles it
+ * (available or refused) and tells the sender in a signed attachment receipt. Everything in the
+ * caller's transaction.
  */
-/** Files whose opening is kept in memory while their chunks arrive (the least recently fed are dropped first). */
-const OPENERS_KEPT = 16;
-
 @Injectable()
 export class AttachmentArrivals {
   private readonly log = new Logger('Attachments');
@@ -105,7 +106,7 @@ export class AttachmentArrivals {
         outcomes.push({ effect: decision.effect });
       }
     }
-    if (row) this.feed(row, group.filter((_, i) => outcomes[i].effect === 'record' || outcomes[i].effect === 'redelivered'));
+    if (row && declared) this.feed(row, declared.descriptor, group.filter((_, i) => outcomes[i].effect === 'record' || outcomes[i].effect === 'redelivered'));
     if (fresh.length > 0) {
       const stored = row as AttachmentRow;
       const inserted = await this.repository.insertChunks(tx, stored.sender, stored.id, fresh);
@@ -125,11 +126,11 @@ export class AttachmentArrivals {
   }
 
   /** Pushes the chunks that continue the file's opening (in index order) into its opener. */
-  private feed(row: AttachmentRow, accepted: readonly { address: ChunkAddress; bytes: Buffer }[]): void {
+  private feed(row: AttachmentRow, descriptor: AttachmentDescriptor, accepted: readonly { address: ChunkAddress; bytes: Buffer }[]): void {
     const key = chunkMessageKey(row.sender, row.id);
     let opener = this.openers.get(key);
     for (const c of [...accepted].sort((a, b) => a.address.index - b.address.index)) {
-      if (!opener && c.address.index === 0) opener = new AttachmentOpener(this.descriptor(row), this.config.attachments);
+      if (!opener && c.address.index === 0) opener = new AttachmentOpener(descriptor, this.config.attachments);
       if (opener && c.address.index === opener.opened) opener.push(c.bytes);
     }
     if (!opener) return;

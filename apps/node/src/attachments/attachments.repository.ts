@@ -162,7 +162,6 @@ export class AttachmentsRepository {
     return (await q.query(`SELECT ${SELECT_TRANSFER} FROM attachment_transfer WHERE status = 'sending' ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`, [limit])) as TransferRow[];
   }
 
-  /** The broker acknowledged chunks up to `nextChunk` (exclusive). */
   /**
    * This transaction's commit does not wait for its WAL to reach disk. Only for the relay's
    * claims: a transfer's position lost in a crash makes the relay publish those chunks again,
@@ -172,6 +171,7 @@ export class AttachmentsRepository {
     await q.query(`SET LOCAL synchronous_commit = off`);
   }
 
+  /** The broker acknowledged chunks up to `nextChunk` (exclusive). */
   async advanceTransfer(q: Queryable, attachmentId: string, recipient: string, nextChunk: number, at: Date): Promise<void> {
     await q.query(
       `UPDATE attachment_transfer SET next_chunk = $3, status = CASE WHEN $3 >= chunks AND status = 'sending' THEN 'sent' ELSE status END, updated_at = $4

@@ -27,7 +27,8 @@ const MAX_BACKOFF_MS = 5000;
  * The chunk outbox: publishes each transfer's chunks, from where it stands, to its recipient's
  * attachment topic, and moves the transfer on once the broker acknowledged (acks=all). A Kafka
  * outage only delays (the transfer stays where it was); a sender killed mid-transfer resumes from
- * the last acknowledged chunk (the receiver ignores a chunk it already has). Chunks go on their
+ * the end of its last claim whose chunks were all acknowledged (the receiver ignores a chunk it
+ * already has). Chunks go on their
  * own topic, through this loop of their own, so a 50 MB transfer never waits in front of the
  * small notices of the inbox topic (OutboxRelay), on a producer of its own. Holds at most the
  * chunks of the requests in flight in memory (REQUESTS_IN_FLIGHT × CHUNKS_PER_REQUEST of 256 KiB
@@ -134,4 +135,3 @@ export class ChunkRelay implements OnApplicationBootstrap, OnApplicationShutdown
     };
   }
 }
-

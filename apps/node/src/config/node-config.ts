@@ -196,7 +196,7 @@ function httpTls(reader: EnvReader): NodeConfig['httpTls'] {
   };
 }
 
-/** Defaults: the API as before (10), the inbox one per partition handled at once (3), the relay 2, the ledger 3. */
+/** Defaults: the API as before (10), the inbox one per partition handled at once (3), the relays 2, the ledger 3, attachment chunk batches one per partition (3). */
 const POOL_DEFAULTS: PoolSizes = { api: 10, inbox: 3, relay: 2, ledger: 3, attachments: 3 };
 
 function poolSizes(reader: EnvReader): PoolSizes {

@@ -5,8 +5,8 @@ import { createDataSource, DatabaseSchema } from './data-source';
  * The node's connection pools, one per kind of work, so that one cannot starve the others: HTTP
  * requests (`api`), the inbox's batches (`inbox`), the outbox relay (`relay`), the ledger's
  * background work: checkpoints, witnessing, self-audit, expiry sweeps (`ledger`), and attachment
- * chunks: their batches on arrival and the chunk relay's reads (`attachments`), so a 50 MB
- * transfer never holds the connections small notices need. Sized by LIAISON_DB_POOL_<NAME>
+ * chunk batches on arrival (`attachments`), so a 50 MB transfer never holds the connections the
+ * inbox's small notices need. Sized by LIAISON_DB_POOL_<NAME>
  * (README "Configuration").
  */
 export const POOL_NAMES = ['api', 'inbox', 'relay', 'ledger', 'attachments'] as const;
