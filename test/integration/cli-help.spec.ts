@@ -81,7 +81,8 @@ describe('liaison --help never runs anything (compiled CLI)', () => {
     expect(snapshot(work)).toEqual(before);
     expect(readdirSync(state)).toEqual([]);
     expect(requests).toEqual([]);
-  });
+    // About sixty compiled-CLI starts one after another: 142–220 s on the 2-core CI machine under the parallel suites.
+  }, 360_000);
 
   it('liaison --help documents the exit codes and the environment', async () => {
     const result = await liaison(['--help'], env);
