@@ -382,10 +382,13 @@ async function smallNotices(fed: BenchFederation, api: Api, rate: number, done: 
 }
 
 /** The attachment phase (bench/support/attachment-phase.ts): DE's node joins as the third recipient. */
-async function attachments(fed: BenchFederation, api: Api, pids: Map<string, number>, nodeArgs: string[]): Promise<AttachmentResult> {
+async function attachments(fed: BenchFederation, api: Api, pids: Map<string, number>, server: PostgresServer, nodeArgs: string[]): Promise<AttachmentResult> {
   progress.update('starting node DE (attachments)', 0.5);
   const de = await fed.start('DE', PORTS.DE, nodeArgs);
   const groups = new Map<string, ProcessGroup>([...pids, ['node DE', de.pid] as const].map(([k, pid]) => [k, onePid(pid)]));
+  groups.set('PostgreSQL backends', server.backends('nodes', [...NODES, 'DE'].map((a) => fed.databaseName(a))));
+  groups.set('PostgreSQL background', server.backends('background'));
+  groups.set('load generator', onePid(process.pid));
   progress.done(`node DE running (pid ${de.pid})`);
   return attachmentPhase({ fed, ports: PORTS, groups, notice, smallNotices: (rate, done, label) => smallNotices(fed, api, rate, done, label), progress });
 }
@@ -522,7 +525,7 @@ async function main(): Promise<void> {
     if (ONLY_ATTACH) {
       api = new Api(PORTS.NL, await fed.token('NL', 'operator'));
       await warmUp(fed, api);
-      const a = await attachments(fed, api, pids, nodeArgs);
+      const a = await attachments(fed, api, pids, server, nodeArgs);
       writeFileSync(join(RESULTS, 'attach-phase.json'), JSON.stringify({ startedAt: new Date(started).toISOString(), attachments: a }, null, 2));
       const report = attachmentReport(new Date(started).toISOString(), machine(), a);
       writeFileSync(join(RESULTS, 'attach-phase.md'), report);
@@ -572,7 +575,7 @@ async function main(): Promise<void> {
     // Before the attachment phase: this peak is the notices' (the transfers report their own).
     const peakRssMiB: Record<string, number> = {};
     for (const [name, pid] of pids) peakRssMiB[name] = round(memory(pid)?.hwm ?? NaN, 1);
-    const attached = ATTACH ? await attachments(fed, api, pids, nodeArgs) : undefined;
+    const attached = ATTACH ? await attachments(fed, api, pids, server, nodeArgs) : undefined;
 
     const integrity = await checkIntegrity(fed);
     progress.done(`integrity: ${integrity.ok ? 'ok' : 'PROBLEMS'} — ${integrity.notes.join('; ')}`);

@@ -156,6 +156,8 @@ async function transfer(ctx: AttachmentPhaseContext, recipients: string[]): Prom
     const uploadStart = Date.now();
     const id = await upload(ports[SENDER], await fed.token(SENDER, 'operator'), FILE_BYTES);
     const uploadSeconds = (Date.now() - uploadStart) / 1000;
+    const fromSend = new ProcessSampler(ctx.groups);
+    await fromSend.begin();
     let finished = false;
     let sentAt = 0;
     let noticeId = '';
@@ -207,6 +209,8 @@ async function transfer(ctx: AttachmentPhaseContext, recipients: string[]): Prom
     const small = await load;
     if (!complete(available, recipients)) note = `${note ?? 'not available everywhere'}; ${await whereItStands(fed, recipients.filter((r) => !available.has(r)), id)}`;
     const processes = sampler.end();
+    const cpuSecondsFromSend = Object.fromEntries(Object.entries(fromSend.end()).map(([k, v]) => [k, round(v.cpuSeconds, 1)]));
+    fromSend.stop();
     const seconds = complete(available, recipients) ? (Math.max(...available.values()) - sentAt) / 1000 : null;
     const result: TransferResult = {
       recipients,
@@ -219,7 +223,8 @@ async function transfer(ctx: AttachmentPhaseContext, recipients: string[]): Prom
       allChunksSentSeconds: allSentAt === null ? null : round((allSentAt - sentAt) / 1000, 1),
       deliveredSeenSeconds: delivered.size === recipients.length ? round((Math.max(...delivered.values()) - sentAt) / 1000, 2) : null,
       rssAtStartMiB,
-      peakRssMiB: Object.fromEntries(Object.entries(processes).map(([k, v]) => [k, v.peakRssMiB])),
+      peakRssMiB: Object.fromEntries(Object.entries(processes).filter(([, v]) => !Number.isNaN(v.peakRssMiB)).map(([k, v]) => [k, v.peakRssMiB])),
+      cpuSecondsFromSend,
       smallNotices: small,
       note,
     };

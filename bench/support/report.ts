@@ -96,6 +96,8 @@ export interface TransferResult {
   rssAtStartMiB: Record<string, number>;
   /** Highest RSS sampled (every 200 ms) from the upload's start to the end, per process, MiB. */
   peakRssMiB: Record<string, number>;
+  /** CPU seconds each process (or group: PostgreSQL's backends) used from the send to the end. */
+  cpuSecondsFromSend: Record<string, number>;
   smallNotices: SmallNotices;
   note: string | null;
 }
@@ -316,6 +318,7 @@ export function attachmentMarkdown(a: AttachmentResult): string[] {
   const b = a.baseline;
   lines.push(`Without a transfer, the same small notices: p50 ${b.latencyMs.p50} ms, p99 ${b.latencyMs.p99} ms (${n(b.delivered)}/${n(b.accepted)} delivered).`);
   lines.push(`Raw kafkajs with chunk messages: ${a.raw.map((x) => `${x.topics} topic(s) ${x.result.endToEndMBPerSecond} MB/s (${n(x.result.endToEndPerSecond)} chunks/s over ${x.result.seconds} s)`).join('; ')}.`);
+  for (const t of a.transfers) lines.push(`CPU seconds from the send to the end, to ${t.recipients.length}: ${Object.entries(t.cpuSecondsFromSend).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
   for (const t of a.transfers) if (t.note) lines.push(`Note (${t.recipients.length} recipient(s)): ${t.note}.`);
   lines.push('');
   return lines;
