@@ -78,7 +78,10 @@ export interface CheckPartnerRow {
 }
 
 const CHECK_PARTNER_SELECT = `check_id AS "checkId", partner, request_id AS "requestId", key_id AS "keyId", status, hits, code, detail, response_id AS "responseId", answered_at AS "answeredAt", blind_state AS "blindState"`;
-const FILTER_SELECT = `holder, key_id AS "keyId", public_key AS "publicKey", filter_digest AS "filterDigest", filter, entries, issued_at AS "issuedAt", received_at AS "receivedAt"`;
+/** A holder's filter without its bytes (up to tens of MB): what listings, checks and cached answers need. */
+export type FilterHead = Omit<FilterRow, 'filter'>;
+
+const FILTER_HEAD_SELECT = `holder, key_id AS "keyId", public_key AS "publicKey", filter_digest AS "filterDigest", entries, issued_at AS "issuedAt", received_at AS "receivedAt"`;
 
 /** Every statement of the private match: the holder's key, index, publications, buckets and served log; the requester's filters and checks. */
 @Injectable()
@@ -207,13 +210,23 @@ export class MatchRepository {
 
   // --- requester: filters ---
 
-  filters(q: Queryable = this.db): Promise<FilterRow[]> {
-    return q.query(`SELECT ${FILTER_SELECT} FROM match_filter ORDER BY holder`);
+  /** Every holder's filter, without the bytes. */
+  filterHeads(q: Queryable = this.db): Promise<FilterHead[]> {
+    return q.query(`SELECT ${FILTER_HEAD_SELECT} FROM match_filter ORDER BY holder`);
   }
 
-  async filterOf(holder: string): Promise<FilterRow | null> {
-    const [row] = await this.db.query(`SELECT ${FILTER_SELECT} FROM match_filter WHERE holder = $1`, [holder]);
-    return row ?? null;
+  /**
+   * The filters of `holders`, with the bytes only where the caller does not hold that digest
+   * already (`held`: holder → digest; `filter` is null where it does). One statement, so head and
+   * bytes are of the same filter even while a newer one is saved.
+   */
+  filtersFor(q: Queryable, holders: readonly string[], held: ReadonlyMap<string, string>): Promise<(FilterHead & { filter: Buffer | null })[]> {
+    return q.query(
+      `SELECT ${FILTER_HEAD_SELECT},
+              CASE WHEN (holder, filter_digest) IN (SELECT * FROM unnest($2::text[], $3::text[])) THEN NULL ELSE filter END AS filter
+         FROM match_filter WHERE holder = ANY($1::text[])`,
+      [holders, [...held.keys()], [...held.values()]],
+    );
   }
 
   /** Adds a part; returns every part of its filter held so far. */

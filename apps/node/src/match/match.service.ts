@@ -52,7 +52,7 @@ import {
   MATCH_MESSAGE_LIFETIME_SECONDS,
 } from './match.decide';
 import { MatchSecrets } from './match-secrets';
-import { CheckPartnerRow, FilterRow, MatchRepository } from './match.repository';
+import { CheckPartnerRow, FilterHead, MatchRepository } from './match.repository';
 
 /** Largest filter a requester accepts (entries): above the issue's 10 million, below what fits in the part limit. */
 export const MAX_FILTER_ENTRIES = 40_000_000;
@@ -285,7 +285,7 @@ export class MatchService implements OnModuleInit, OnModuleDestroy, InboxExtensi
 
   /** Holders this agency may query and the filter it holds of each. */
   async holders() {
-    const filters = new Map((await this.repository.filters()).map((f) => [f.holder, f]));
+    const filters = new Map((await this.repository.filterHeads()).map((f) => [f.holder, f]));
     return this.config.match.holders.map((holder) => {
       const f = filters.get(holder);
       return { holder, filter: f ? { keyId: f.keyId, entries: f.entries, digest: f.filterDigest, issuedAt: f.issuedAt, receivedAt: f.receivedAt } : null };
@@ -300,7 +300,7 @@ export class MatchService implements OnModuleInit, OnModuleDestroy, InboxExtensi
     const checked = validateMatchCheckRequest(input);
     if (!checked.ok) throw refuse.invalid(checked.errors);
     const { canonical, partners } = checked.value;
-    const filters = new Map((await this.repository.filters()).map((f) => [f.holder, f]));
+    const filters = new Map((await this.repository.filterHeads()).map((f) => [f.holder, f]));
     const errors = checkPartners(partners, this.config.match.holders, new Set(filters.keys()));
     if (errors.length) throw new ProblemException(problem(errors.some((e) => e.message.includes('LIAISON_MATCH_HOLDERS')) ? 403 : 409, errors.some((e) => e.message.includes('LIAISON_MATCH_HOLDERS')) ? 'match_not_authorised' : 'match_no_filter', errors.map((e) => e.message).join('; '), { errors }));
     requireReachable(this.trust, partners, '/partners', this.clock.now());
@@ -351,12 +351,20 @@ export class MatchService implements OnModuleInit, OnModuleDestroy, InboxExtensi
     return { served: await this.repository.served(), asked: await this.repository.asked() };
   }
 
-  private filterOf(holder: string, digest: string, bytes: Buffer): FuseFilter {
-    const cached = this.filterCache.get(holder);
-    if (cached?.digest === digest) return cached.filter;
-    const filter = FuseFilter.deserialize(new Uint8Array(bytes), MAX_FILTER_ENTRIES);
-    this.filterCache.set(holder, { digest, filter });
-    return filter;
+  /**
+   * The filters of the holders whose answers a batch settles, each deserialised once per digest:
+   * the bytes are read only for a holder whose filter changed since the copy this replica holds.
+   */
+  private async filtersOf(tx: Queryable, holders: string[]): Promise<Map<string, FilterHead & { filter: FuseFilter }>> {
+    if (holders.length === 0) return new Map();
+    const held = new Map([...this.filterCache].filter(([holder]) => holders.includes(holder)));
+    const rows = await this.repository.filtersFor(tx, holders, new Map([...held].map(([holder, c]) => [holder, c.digest])));
+    return new Map(rows.map(({ filter: bytes, ...head }) => {
+      // The bytes are null only where `held` has this very digest.
+      const filter = bytes === null ? held.get(head.holder)!.filter : FuseFilter.deserialize(new Uint8Array(bytes), MAX_FILTER_ENTRIES);
+      this.filterCache.set(head.holder, { digest: head.filterDigest, filter });
+      return [head.holder, { ...head, filter }];
+    }));
   }
 
   // --- InboxExtension: the match envelopes of a batch ---
@@ -404,7 +412,7 @@ export class MatchService implements OnModuleInit, OnModuleDestroy, InboxExtensi
     // Requester: answers to its pending requests, verified and checked against the filter used.
     const answers = [...newOfKind(opened, isNew, MATCH_RESPONSE), ...newOfKind(opened, isNew, MATCH_REFUSAL)];
     const pendingRows = await this.repository.lockPending(tx, answers.flatMap((i) => (claimsAt(i).re ? [claimsAt(i).re as string] : [])));
-    const filters = pendingRows.size > 0 ? new Map((await this.repository.filters(tx)).map((f) => [f.holder, f])) : new Map<string, FilterRow>();
+    const filters = await this.filtersOf(tx, [...new Set([...pendingRows.values()].map((r) => r.partner))]);
     const settled: (Pick<CheckPartnerRow, 'requestId' | 'status' | 'hits' | 'code' | 'detail' | 'responseId' | 'answeredAt'> & { partner: string; elements: number; digest: string })[] = [];
     for (const i of answers) {
       const claims = claimsAt(i);
@@ -428,7 +436,7 @@ export class MatchService implements OnModuleInit, OnModuleDestroy, InboxExtensi
         const requester = await OprfRequester.create(new Uint8Array(filter.publicKey));
         const state = await blindStateFrom(this.secrets.openBlindState(row.requestId, row.blindState));
         const outputs = await requester.finalize(state, answer.evaluated, answer.proof);
-        const hits = hitsOf(outputs, this.filterOf(filter.holder, filter.filterDigest, filter.filter));
+        const hits = hitsOf(outputs, filter.filter);
         settled.push({ ...base, status: 'answered', hits, code: null, detail: null, elements: answer.evaluated.length });
       } catch (error) {
         if (!(error instanceof MatchInputError)) throw error;
