@@ -17,6 +17,8 @@ RUN npx tsc -p tsconfig.build.json
 
 FROM node:20.19-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
+# deploy/node-process.env (the C allocator's settings; the deployment kit spec checks they agree).
+ENV MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=524288 MALLOC_TRIM_THRESHOLD_=4194304
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force

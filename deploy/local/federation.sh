@@ -81,7 +81,7 @@ up() {
     port="$(port_of "$agency")"
     if pid="$(node_pid "$agency")"; then say "node $agency already running (pid $pid)"; continue; fi
     (
-      set -a; . "$state/federation/$agency.env"; set +a
+      set -a; . "$here/../node-process.env"; . "$state/federation/$agency.env"; set +a
       exec node -r ./deploy/register-paths.js dist/apps/node/src/main.js
     ) >>"$logs/$agency.log" 2>&1 &
     echo $! >"$state/run/$agency.pid"

@@ -5,11 +5,15 @@
 import { once } from 'events';
 import { readFileSync } from 'fs';
 import { createServer, Server, Socket, connect } from 'net';
+import { join } from 'path';
+import { NODE_PROCESS_ENV_FILE, readEnvFile } from '@liaison/federation';
 import { SHUTDOWN_DEADLINE_MS } from '../../apps/node/src/shutdown';
 import { TestFederation } from '../support/federation';
 import { ensureBuilt, ProcessNode } from '../support/process-node';
 
 jest.setTimeout(240_000);
+
+const ROOT = join(__dirname, '..', '..');
 
 /** A TCP proxy to PostgreSQL that can be cut: every connection dropped, new ones refused. */
 async function pgProxy(): Promise<{ port: number; cut(): Promise<void> }> {
@@ -46,9 +50,12 @@ describe('node shutdown', () => {
     await fed?.destroy();
   });
 
-  it('stops cleanly on SIGTERM when everything is up, every line of the run in one JSON schema, no ERROR line', async () => {
+  it('runs with the node process environment and stops cleanly on SIGTERM when everything is up, every line of the run in one JSON schema, no ERROR line', async () => {
     const node = new ProcessNode(fed, 'NL', {}, 'clean');
     await node.start();
+    // The allocator settings every way of starting a node applies (decision 0025).
+    const environ = new Set(readFileSync(`/proc/${node.pid}/environ`, 'utf8').split('\0'));
+    for (const [name, value] of Object.entries(readEnvFile(join(ROOT, NODE_PROCESS_ENV_FILE)))) expect([name, environ.has(`${name}=${value}`)]).toEqual([name, true]);
     await new Promise((r) => setTimeout(r, 3000)); // consumers joined their groups
     const refused = await fetch(`${node.url}/audit/entries?kind=identity-query`, { headers: { authorization: 'Bearer not-a-token' } });
     expect(refused.status).toBe(401);

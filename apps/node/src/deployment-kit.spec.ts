@@ -1,11 +1,13 @@
 // The deployment kit agrees with the code: the Kubernetes manifest's settings are ones the node
 // reads and load as a valid configuration (secrets through NAME_FILE from the mounted paths), the
 // probes hit the node's health routes on its port, the image runs the compiled node as the
-// manifest's non-root user on that port, and docker-compose.yml trusts no database connection.
+// manifest's non-root user on that port with the node's process environment, and
+// docker-compose.yml trusts no database connection.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { parse, parseAllDocuments } from 'yaml';
+import { NODE_PROCESS_ENV_FILE, readEnvFile } from '@liaison/federation';
 import { loadNodeConfig } from './config/node-config';
 import { POOL_NAMES } from './persistence/pools';
 
@@ -89,13 +91,18 @@ describe('deployment kit', () => {
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
     expect(dockerfile).toMatch(new RegExp(`^EXPOSE ${container.ports[0].containerPort}$`, 'm'));
     expect(dockerfile).toMatch(/ENV .*HOST=0\.0\.0\.0 PORT=3000/);
+    // The process environment every other way of starting a node applies (deploy/node-process.env), the same here.
+    const processEnv = Object.entries(readEnvFile(join(ROOT, NODE_PROCESS_ENV_FILE)));
+    expect(processEnv.length).toBeGreaterThan(0);
+    const dockerEnv = new Map([...dockerfile.matchAll(/^ENV (.*)$/gm)].flatMap((m) => m[1].split(/\s+/).map((kv) => kv.split('=') as [string, string])));
+    for (const [name, value] of processEnv) expect([name, dockerEnv.get(name)]).toEqual([name, value]);
     const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]) as string[];
     expect(cmd.slice(-1)[0]).toBe('dist/apps/node/src/main.js');
     expect(existsSync(join(ROOT, 'apps/node/src/main.ts'))).toBe(true);
     for (const [, from] of dockerfile.matchAll(/^COPY (?!--from)(\S+) /gm)) expect([from, existsSync(join(ROOT, from))]).toEqual([from, true]);
   });
 
-  it('docker-compose.yml trusts no database connection and gives each node its password-protected runtime role', () => {
+  it('docker-compose.yml trusts no database connection and gives each node its password-protected runtime role and process environment', () => {
     const compose = parse(read('docker-compose.yml'));
     expect(JSON.stringify(compose)).not.toMatch(/trust/i);
     expect(compose.services.postgres.environment.POSTGRES_INITDB_ARGS).toContain('--auth-host=scram-sha-256');
@@ -103,6 +110,7 @@ describe('deployment kit', () => {
       const node = compose.services[`node-${agency}`];
       expect(node.environment.DATABASE_APP_URL).toBe(`postgres://liaison_${agency}_app:\${POSTGRES_APP_PASSWORD_${agency.toUpperCase()}}@postgres:5432/liaison_${agency}`);
       expect(node.environment.HOST).toBe('0.0.0.0');
+      expect(node.env_file[0]).toBe(NODE_PROCESS_ENV_FILE);
     }
     expect(read('deploy/local/secrets.sh')).toContain('POSTGRES_APP_PASSWORD_$a');
   });

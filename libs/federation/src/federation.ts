@@ -18,7 +18,7 @@ export function readEnvFile(file: string): Record<string, string> {
   return Object.fromEntries(
     readFileSync(file, 'utf8')
       .split('\n')
-      .filter((line) => line.includes('='))
+      .filter((line) => line.includes('=') && !line.trimStart().startsWith('#'))
       .map((line) => {
         const i = line.indexOf('=');
         return [line.slice(0, i), line.slice(i + 1).replace(/^"|"$/g, '')];
@@ -215,12 +215,15 @@ export interface SpawnNodeOptions {
   timeoutMs?: number;
 }
 
+/** The node's process environment (the C allocator's settings), relative to the repository root: every way of starting a node applies it. */
+export const NODE_PROCESS_ENV_FILE = 'deploy/node-process.env';
+
 /** Starts the compiled node (dist/apps/node/src/main.js) as its own process; resolves once GET /health/ready answers 200. */
 export async function spawnNode(o: SpawnNodeOptions): Promise<NodeProcess> {
   const log = o.log ?? createWriteStream(o.logFile, { flags: 'a' });
   const child = spawn(process.execPath, [...(o.nodeArgs ?? []), '-r', './deploy/register-paths.js', 'dist/apps/node/src/main.js'], {
     cwd: o.root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production', ...o.env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production', ...readEnvFile(join(o.root, NODE_PROCESS_ENV_FILE)), ...o.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.pipe(log, { end: o.log === undefined });
