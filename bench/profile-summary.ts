@@ -7,7 +7,6 @@ import { readFileSync } from 'fs';
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
-  hitCount?: number;
 }
 
 function area(url: string): string {

@@ -9,11 +9,9 @@ import { join } from 'path';
 import { NODE_PROCESS_ENV_FILE, readEnvFile } from '@liaison/federation';
 import { SHUTDOWN_DEADLINE_MS } from '../../apps/node/src/shutdown';
 import { TestFederation } from '../support/federation';
-import { ensureBuilt, ProcessNode } from '../support/process-node';
+import { ensureBuilt, ProcessNode, ROOT } from '../support/process-node';
 
 jest.setTimeout(240_000);
-
-const ROOT = join(__dirname, '..', '..');
 
 /** A TCP proxy to PostgreSQL that can be cut: every connection dropped, new ones refused. */
 async function pgProxy(): Promise<{ port: number; cut(): Promise<void> }> {

@@ -8,7 +8,7 @@ import { run as reconcile } from '../../apps/cli/src/commands/reconcile';
 import { run as verify } from '../../apps/cli/src/commands/verify';
 import { countRows, downloadAuditBundle, expectReceiptedOnce, noticeRequest, TestFederation, useFreePorts } from './federation';
 
-const ROOT = join(__dirname, '..', '..');
+export const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'apps', 'node', 'src', 'main.js');
 export const ARTIFACTS = join(ROOT, 'test', 'artifacts');
 
